@@ -1,0 +1,137 @@
+//! `keygate check` in every mode: gathers the inputs, runs the scanner, writes the report.
+
+use super::{Outcome, ScanConfig, Target};
+use crate::config::Config;
+use crate::engine::filters::Allowlist;
+use crate::engine::Scanner;
+use crate::error::{Error, Result};
+use crate::finding::Fingerprinter;
+use crate::git::Repo;
+use crate::input::{self, worktree, Scanned};
+use crate::report::{self, Mode, Report};
+use std::io::{IsTerminal, Write};
+
+/// Everything a mode needs to scan: the repository (when there is one), the config, the scanner.
+pub struct Context {
+    pub repo: Option<Repo>,
+    pub config: Config,
+    pub scanner: Scanner,
+    pub fingerprints: Fingerprinter,
+}
+
+impl Context {
+    /// Opens the repository (required for the Git modes), reads the config and builds the scanner.
+    pub fn new(cfg: &ScanConfig) -> Result<Context> {
+        let repo = match &cfg.target {
+            Target::Worktree => Some(Repo::require(
+                &cfg.cwd,
+                "; to check a folder that is not a repository, run `keygate check .`",
+            )?),
+            Target::Staged | Target::History { .. } => Some(Repo::require(&cfg.cwd, "")?),
+            Target::Paths(_) | Target::Stdin => Repo::discover(&cfg.cwd)?,
+        };
+        let config = Config::discover(cfg.config.as_deref(), repo.as_ref().map(Repo::root))?;
+        let rules = crate::rules::from_config(&config)?;
+        let allow = Allowlist::new(&config.allow.regexes, &config.allow.stopwords)
+            .map_err(|e| config.error(format!("allow regex: {e}")))?;
+        Ok(Context {
+            scanner: Scanner::new(rules, allow),
+            repo,
+            config,
+            fingerprints: Fingerprinter::default(),
+        })
+    }
+}
+
+/// Runs a check and writes its report.
+pub fn run(cfg: &ScanConfig) -> Result<Outcome> {
+    let ctx = Context::new(cfg)?;
+    let (report, errors) = scan(cfg, &ctx)?;
+    emit(cfg, &report)?;
+    if let Some(first) = errors.first() {
+        return Err(Error::Unreadable {
+            count: errors.len(),
+            first: first.clone(),
+        });
+    }
+    Ok(if report.is_blocking() {
+        Outcome::Blocked
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// Scans what `cfg` targets; the second value lists inputs that could not be read.
+pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
+    let excludes = ctx.config.excludes()?;
+    let (mode, scanned) = match &cfg.target {
+        Target::Worktree => {
+            let repo = ctx.repo.as_ref().expect("worktree mode opens a repository");
+            let sources = worktree::worktree_sources(repo, &excludes)?;
+            (
+                Mode::Worktree,
+                input::scan_files(&ctx.scanner, &ctx.fingerprints, &sources),
+            )
+        }
+        Target::Paths(paths) => {
+            let sources = worktree::path_sources(paths, &cfg.cwd, ctx.repo.as_ref(), &excludes)?;
+            (
+                Mode::Paths,
+                input::scan_files(&ctx.scanner, &ctx.fingerprints, &sources),
+            )
+        }
+        Target::Stdin => (Mode::Stdin, scan_stdin(ctx)?),
+        Target::Staged | Target::History { .. } => {
+            return Err(Error::Usage(
+                "this mode is not available in this build of keygate".into(),
+            ))
+        }
+    };
+    let Scanned {
+        findings,
+        files_scanned,
+        bytes_scanned,
+        errors,
+    } = scanned;
+    let mut report = Report::new(mode, findings, files_scanned, bytes_scanned);
+    report
+        .notes
+        .extend(errors.iter().map(|e| format!("could not read {e}")));
+    Ok((report, errors))
+}
+
+fn scan_stdin(ctx: &Context) -> Result<Scanned> {
+    let mut out = Scanned::default();
+    let stdin = std::io::stdin().lock();
+    let read = input::scan_reader(&ctx.scanner, stdin, |m| {
+        out.findings
+            .push(ctx.scanner.finding(&m, "<stdin>", &ctx.fingerprints))
+    })
+    .map_err(|e| Error::io("<stdin>", e))?;
+    if let input::ReadOutcome::Scanned { bytes } = read {
+        out.files_scanned = 1;
+        out.bytes_scanned = bytes;
+    }
+    Ok(out)
+}
+
+/// Writes the report to `--output` or standard output.
+pub fn emit(cfg: &ScanConfig, report: &Report) -> Result<()> {
+    match &cfg.output {
+        Some(path) => {
+            let path = cfg.cwd.join(path);
+            let mut file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+            report::write(report, cfg.format, cfg.color, false, &mut file)
+                .and_then(|()| file.flush())
+                .map_err(|e| Error::io(&path, e))
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let to_terminal = stdout.is_terminal();
+            let mut lock = stdout.lock();
+            report::write(report, cfg.format, cfg.color, to_terminal, &mut lock)
+                .and_then(|()| lock.flush())
+                .map_err(|e| Error::io("<stdout>", e))
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! The scanner: text in, matches out. It composes prefilter → regex → filters and does no I/O,
+//! printing or colouring.
+
+pub mod entropy;
+pub mod filters;
+pub mod prefilter;
+
+use crate::finding::{Category, Finding, Fingerprinter, Secret, Severity};
+use crate::rules::Rule;
+use filters::Allowlist;
+use memchr::{memchr, memrchr};
+use prefilter::Prefilter;
+
+/// How far before and after a keyword a line-bound rule looks; bounds the regex work per keyword
+/// on minified files whose single line is megabytes long.
+const LOOK_BEHIND: usize = 512;
+const LOOK_AHEAD: usize = 1024;
+/// How far after its keyword a multi-line rule (a private key block) looks.
+const MULTILINE_AHEAD: usize = 64 * 1024;
+
+/// A secret found in a text, located by byte offset and by 1-based line and character column.
+#[derive(Debug)]
+pub struct Match {
+    pub rule: usize,
+    pub offset: usize,
+    pub line: u64,
+    pub column: u64,
+    pub secret: Secret,
+}
+
+/// The compiled, enabled rules behind one keyword prefilter.
+pub struct Scanner {
+    rules: Vec<Rule>,
+    prefilter: Prefilter,
+    allow: Allowlist,
+}
+
+struct Candidate {
+    rule: usize,
+    start: usize,
+    end: usize,
+}
+
+impl Scanner {
+    /// Keeps the enabled rules of `rules`.
+    pub fn new(rules: Vec<Rule>, allow: Allowlist) -> Scanner {
+        let rules: Vec<Rule> = rules.into_iter().filter(|r| r.enabled).collect();
+        let keywords: Vec<&[String]> = rules.iter().map(|r| r.spec.keywords.as_slice()).collect();
+        let prefilter = Prefilter::new(&keywords);
+        Scanner {
+            rules,
+            prefilter,
+            allow,
+        }
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn rule(&self, index: usize) -> &Rule {
+        &self.rules[index]
+    }
+
+    /// Every secret in `text`, in order of position. Lines and columns are relative to `text`.
+    pub fn scan(&self, text: &[u8]) -> Vec<Match> {
+        let candidates = self.candidates(text);
+        self.locate(text, candidates)
+    }
+
+    /// Regex matches that pass the rule's own checks (length, entropy, checksum, placeholder).
+    fn candidates(&self, text: &[u8]) -> Vec<Candidate> {
+        // Windows of text around each keyword, per rule, merged so that no byte is searched twice
+        // by the same rule.
+        let mut windows: Vec<(usize, usize, usize)> = Vec::new();
+        for hit in self.prefilter.hits(text) {
+            for &rule in self.prefilter.rules_of(&hit) {
+                let (start, end) = self.window(rule, text, hit.start, hit.end);
+                windows.push((rule, start, end));
+            }
+        }
+        windows.sort_unstable();
+        let mut merged: Vec<(usize, usize, usize)> = Vec::with_capacity(windows.len());
+        for (rule, start, end) in windows {
+            match merged.last_mut() {
+                Some(last) if last.0 == rule && start <= last.2 => last.2 = last.2.max(end),
+                _ => merged.push((rule, start, end)),
+            }
+        }
+
+        let mut found = Vec::new();
+        for (index, start, end) in merged {
+            let rule = &self.rules[index];
+            for caps in rule.regex.captures_iter(&text[start..end]) {
+                let Some(group) = caps.get(rule.secret_group) else {
+                    continue;
+                };
+                if self.accepts(rule, group.as_bytes()) {
+                    found.push(Candidate {
+                        rule: index,
+                        start: start + group.start(),
+                        end: start + group.end(),
+                    });
+                }
+            }
+        }
+        self.resolve_overlaps(found)
+    }
+
+    fn window(&self, rule: usize, text: &[u8], start: usize, end: usize) -> (usize, usize) {
+        let lo = start.saturating_sub(LOOK_BEHIND);
+        let line_start = memrchr(b'\n', &text[lo..start]).map_or(lo, |i| lo + i + 1);
+        if self.rules[rule].spec.multiline {
+            return (line_start, text.len().min(end + MULTILINE_AHEAD));
+        }
+        let hi = text.len().min(end + LOOK_AHEAD);
+        let line_end = memchr(b'\n', &text[end..hi]).map_or(hi, |i| end + i);
+        (line_start, line_end)
+    }
+
+    fn accepts(&self, rule: &Rule, secret: &[u8]) -> bool {
+        let spec = &rule.spec;
+        secret.len() >= spec.min_length.unwrap_or(1)
+            && spec
+                .min_entropy
+                .is_none_or(|min| entropy::shannon(secret) >= min)
+            && rule.validator.is_none_or(|v| v.check(secret))
+            && !filters::is_placeholder(secret)
+    }
+
+    /// The same secret found by several rules is reported once: a specific rule wins over a
+    /// generic one, and among equals the first in catalog order.
+    fn resolve_overlaps(&self, mut found: Vec<Candidate>) -> Vec<Candidate> {
+        found.sort_unstable_by_key(|c| (c.start, c.rule));
+        let generic = |c: &Candidate| self.rules[c.rule].spec.generic;
+        let mut keep = vec![true; found.len()];
+        for i in 0..found.len() {
+            for j in i + 1..found.len() {
+                if found[j].start >= found[i].end {
+                    break;
+                }
+                let (a, b) = (&found[i], &found[j]);
+                match (generic(a), generic(b)) {
+                    (true, false) => keep[i] = false,
+                    (false, true) => keep[j] = false,
+                    _ if a.start == b.start && a.end == b.end => keep[j] = false,
+                    _ => {}
+                }
+            }
+        }
+        found
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(c, k)| k.then_some(c))
+            .collect()
+    }
+
+    /// Adds line and column to each candidate and applies the line-level filters. Candidates come
+    /// sorted by offset, so lines and columns are counted incrementally: one pass over the text even
+    /// when a megabyte-long line holds many matches.
+    fn locate(&self, text: &[u8], candidates: Vec<Candidate>) -> Vec<Match> {
+        let mut out = Vec::with_capacity(candidates.len());
+        let mut line = 1u64;
+        let (mut line_start, mut line_info) = (0usize, None::<(usize, bool)>);
+        let (mut col_offset, mut column) = (0usize, 1u64);
+        for c in candidates {
+            let newlines = memchr::memchr_iter(b'\n', &text[col_offset..c.start]).count();
+            if newlines > 0 {
+                line += newlines as u64;
+                line_start =
+                    memrchr(b'\n', &text[col_offset..c.start]).map_or(0, |i| col_offset + i + 1);
+                line_info = None;
+                col_offset = line_start;
+                column = 1;
+            }
+            column += char_count(&text[col_offset..c.start]);
+            col_offset = c.start;
+            let (end, marked) = *line_info.get_or_insert_with(|| {
+                let end = memchr(b'\n', &text[c.start..]).map_or(text.len(), |i| c.start + i);
+                (end, filters::has_allow_marker(&text[line_start..end]))
+            });
+            let secret = &text[c.start..c.end];
+            if marked || self.allow.allows(secret, &text[line_start..end]) {
+                continue;
+            }
+            out.push(Match {
+                rule: c.rule,
+                offset: c.start,
+                line,
+                column,
+                secret: Secret::new(secret),
+            });
+        }
+        out
+    }
+
+    /// The finding for a match in `file`.
+    pub fn finding(&self, m: &Match, file: &str, fingerprints: &Fingerprinter) -> Finding {
+        let rule = &self.rules[m.rule];
+        Finding {
+            rule_id: rule.spec.id.clone(),
+            category: Category::Secret,
+            severity: rule.severity,
+            file: file.to_string(),
+            line: Some(m.line),
+            column: Some(m.column),
+            commit: None,
+            redacted: Some(m.secret.redacted()),
+            fingerprint: fingerprints.secret(&rule.spec.id, file, &m.secret),
+            message: format!("{} hard-coded in source", rule.spec.description),
+            remedy: rule.spec.remedy.clone(),
+            provenance: None,
+        }
+    }
+}
+
+/// Characters (not bytes) in `bytes`: UTF-8 continuation bytes do not start a character.
+pub fn char_count(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64
+}
+
+impl Severity {
+    pub fn blocks(self) -> bool {
+        self == Severity::Block
+    }
+}

@@ -1,0 +1,96 @@
+//! The files of a working tree (Git's view: tracked plus untracked-not-ignored), and plain path
+//! walks, which skip what Git ignores when they are inside a repository.
+
+use super::Source;
+use crate::error::{Error, Result};
+use crate::git::{display_path, Repo};
+use globset::GlobSet;
+use std::path::{Path, PathBuf};
+
+/// Every file Git would track in `repo`, less the config's excludes.
+pub fn worktree_sources(repo: &Repo, excludes: &GlobSet) -> Result<Vec<Source>> {
+    Ok(repo
+        .worktree_files()?
+        .into_iter()
+        .map(|rel| Source {
+            display: display_path(&rel),
+            path: repo.root().join(rel),
+        })
+        .filter(|s| !excludes.is_match(&s.display))
+        .collect())
+}
+
+/// The files under each of `paths` (files or folders, recursively). Inside a repository, paths
+/// are reported relative to its root and what Git ignores is skipped; `.git` folders and symbolic
+/// links are never entered.
+/// Outside a repository, findings name files as the user wrote the path (`./` dropped).
+pub fn path_sources(
+    paths: &[PathBuf],
+    cwd: &Path,
+    repo: Option<&Repo>,
+    excludes: &GlobSet,
+) -> Result<Vec<Source>> {
+    let mut out = Vec::new();
+    for given in paths {
+        let path = cwd.join(given);
+        let meta = path.symlink_metadata().map_err(|e| Error::io(given, e))?;
+        let mut found = Vec::new();
+        if meta.is_file() {
+            // A file named explicitly is scanned even when Git ignores it.
+            found.push(path.clone());
+        } else if meta.is_dir() {
+            walk(&path, repo, &mut found)?;
+        }
+        for file in found {
+            let display = match repo.and_then(|r| r.relative(&file)) {
+                Some(rel) => display_path(&rel),
+                None => {
+                    let under = file.strip_prefix(&path).unwrap_or(&file);
+                    let shown = if under.as_os_str().is_empty() {
+                        given.clone()
+                    } else {
+                        given.join(under)
+                    };
+                    display_path(shown.strip_prefix(".").unwrap_or(&shown))
+                }
+            };
+            if !excludes.is_match(&display) {
+                out.push(Source {
+                    path: file,
+                    display,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.display.cmp(&b.display));
+    out.dedup_by(|a, b| a.display == b.display);
+    Ok(out)
+}
+
+fn walk(dir: &Path, repo: Option<&Repo>, out: &mut Vec<PathBuf>) -> Result<()> {
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io(&dir, e))?;
+            let path = entry.path();
+            let kind = entry.file_type().map_err(|e| Error::io(&path, e))?;
+            if kind.is_symlink() || entry.file_name() == ".git" {
+                continue;
+            }
+            if let Some(repo) = repo {
+                if let Some(rel) = repo.relative(&path) {
+                    if repo.is_ignored(&rel)? {
+                        continue;
+                    }
+                }
+            }
+            if kind.is_dir() {
+                stack.push(path);
+            } else if kind.is_file() {
+                out.push(path);
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,27 @@
+use clap::Parser;
+use std::process::ExitCode;
+
+/// Exit codes are decided here alone: 0 clean, 1 blocking findings, 2 the check could not run.
+fn main() -> ExitCode {
+    let cli = match keygate::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    // A panic is an internal error like any other: exit 2, so a hook fails closed.
+    match std::panic::catch_unwind(|| keygate::cli::run(cli)) {
+        Ok(Ok(keygate::cli::Outcome::Clean)) => ExitCode::SUCCESS,
+        Ok(Ok(keygate::cli::Outcome::Blocked)) => ExitCode::from(1),
+        Ok(Err(e)) => {
+            eprintln!("keygate: error: {e}");
+            ExitCode::from(2)
+        }
+        Err(_) => {
+            eprintln!("keygate: error: internal error (a bug in keygate); nothing was let through");
+            ExitCode::from(2)
+        }
+    }
+}

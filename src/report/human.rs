@@ -1,0 +1,76 @@
+//! The report people read: one block per finding with where, what, the redacted secret and what
+//! to do instead. The only place that decides about colour.
+
+use super::{Color, Report};
+use crate::finding::Severity;
+use owo_colors::OwoColorize;
+use std::io::Write;
+
+/// Colour only when allowed, writing to a terminal, and `NO_COLOR` is unset or empty.
+pub fn use_color(color: Color, to_terminal: bool) -> bool {
+    color == Color::Auto && to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+pub fn write(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    let paint = |text: &str, style: fn(&str) -> String| {
+        if color {
+            style(text)
+        } else {
+            text.to_string()
+        }
+    };
+    for f in &report.findings {
+        let location = match (f.line, f.column) {
+            (Some(line), Some(column)) => format!("{}:{line}:{column}", f.file),
+            _ => f.file.clone(),
+        };
+        let (label, style): (&str, fn(&str) -> String) = match f.severity {
+            Severity::Block => ("error", |s| s.red().bold().to_string()),
+            Severity::Warn => ("warning", |s| s.yellow().bold().to_string()),
+        };
+        writeln!(
+            out,
+            "{}: {} [{}]",
+            paint(label, style),
+            f.message,
+            paint(&f.rule_id, |s| s.cyan().to_string())
+        )?;
+        writeln!(out, "  --> {}", paint(&location, |s| s.bold().to_string()))?;
+        if let Some(commit) = &f.commit {
+            writeln!(out, "  commit: {commit}")?;
+        }
+        if let Some(redacted) = &f.redacted {
+            writeln!(out, "  secret: {redacted}")?;
+        }
+        if !f.remedy.is_empty() {
+            writeln!(out, "  fix: {}", f.remedy)?;
+        }
+        writeln!(out)?;
+    }
+    for note in &report.notes {
+        writeln!(
+            out,
+            "{}: {note}",
+            paint("note", |s| s.blue().bold().to_string())
+        )?;
+    }
+    let s = &report.summary;
+    let verdict = if report.is_blocking() {
+        paint("blocked", |s| s.red().bold().to_string())
+    } else {
+        paint("ok", |s| s.green().bold().to_string())
+    };
+    writeln!(
+        out,
+        "keygate: {verdict}: {} finding(s), {} blocking, in {} file(s) ({} bytes) scanned",
+        s.findings, s.blocking, s.files_scanned, s.bytes_scanned
+    )?;
+    if report.is_blocking() {
+        writeln!(
+            out,
+            "  A false positive? Add `keygate:allow` in a comment on the line, record it with \
+             `keygate baseline`, or tune `.keygate.toml`."
+        )?;
+    }
+    Ok(())
+}

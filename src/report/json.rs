@@ -1,0 +1,25 @@
+//! The SPEC's JSON document, version 1.
+
+use super::{Mode, Report, Summary};
+use crate::finding::Finding;
+use serde::Serialize;
+use std::io::Write;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    mode: Mode,
+    findings: &'a [Finding],
+    summary: &'a Summary,
+}
+
+pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let doc = Document {
+        version: 1,
+        mode: report.mode,
+        findings: &report.findings,
+        summary: &report.summary,
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}

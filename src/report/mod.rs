@@ -1,0 +1,95 @@
+//! Reports: the `Report` every check produces, and the one entry point that writes it in a format.
+
+pub mod human;
+pub mod json;
+
+use crate::finding::Finding;
+use serde::Serialize;
+use std::io::Write;
+
+/// What was checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Staged,
+    Worktree,
+    Paths,
+    Stdin,
+    History,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub files_scanned: u64,
+    pub bytes_scanned: u64,
+    pub findings: u64,
+    pub blocking: u64,
+}
+
+/// The result of one check, ready for any reporter.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub mode: Mode,
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+    /// Things the user should know that are not findings (e.g. files that could not be read).
+    pub notes: Vec<String>,
+}
+
+impl Report {
+    /// Builds a report, sorting findings by file, line and column and counting the summary.
+    pub fn new(
+        mode: Mode,
+        mut findings: Vec<Finding>,
+        files_scanned: u64,
+        bytes_scanned: u64,
+    ) -> Report {
+        findings.sort_by(|a, b| {
+            (&a.file, a.line, a.column, &a.rule_id).cmp(&(&b.file, b.line, b.column, &b.rule_id))
+        });
+        let blocking = findings.iter().filter(|f| f.is_blocking()).count() as u64;
+        Report {
+            mode,
+            summary: Summary {
+                files_scanned,
+                bytes_scanned,
+                findings: findings.len() as u64,
+                blocking,
+            },
+            findings,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn is_blocking(&self) -> bool {
+        self.summary.blocking > 0
+    }
+}
+
+/// Where the human report may use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Color {
+    /// Colour when the output is a terminal and `NO_COLOR` is unset.
+    Auto,
+    Never,
+}
+
+/// Writes `report` in `format`. `to_terminal` says whether `out` is standard output on a tty.
+pub fn write(
+    report: &Report,
+    format: Format,
+    color: Color,
+    to_terminal: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Human => human::write(report, human::use_color(color, to_terminal), out),
+        Format::Json => json::write(report, out),
+    }
+}

@@ -1,0 +1,266 @@
+//! The rule schema, the embedded built-in catalog, user rules, compilation and catalog checks.
+
+pub mod validators;
+
+use crate::error::{Error, Result};
+use crate::finding::Severity;
+use regex::bytes::Regex;
+use serde::Deserialize;
+use std::sync::LazyLock;
+
+/// A rule as written in TOML, built-in or in a user's `.keygate.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub id: String,
+    pub description: String,
+    /// A regex whose group `secret` (or else group 1) is the secret itself.
+    pub pattern: String,
+    /// Case-insensitive literals of which at least one occurs wherever the rule can match; only
+    /// rules whose keywords occur near a spot have their regex run there.
+    pub keywords: Vec<String>,
+    #[serde(default)]
+    pub min_entropy: Option<f64>,
+    /// Shortest secret accepted.
+    #[serde(default)]
+    pub min_length: Option<usize>,
+    /// Name of a checksum validator in `validators.rs`.
+    #[serde(default)]
+    pub validator: Option<String>,
+    /// Generic rules give way to a specific rule that matches the same secret.
+    #[serde(default)]
+    pub generic: bool,
+    /// The secret may span lines (private key blocks): the rule sees up to 64 KiB after its keyword.
+    #[serde(default)]
+    pub multiline: bool,
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    pub examples: Vec<String>,
+    pub negative_examples: Vec<String>,
+    #[serde(default)]
+    pub references: Vec<String>,
+    pub remedy: String,
+    /// The catalog file the rule came from (`aws`, `github`, …) or `custom`; not read from TOML.
+    #[serde(skip)]
+    pub family: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    #[serde(default)]
+    rules: Vec<RuleSpec>,
+}
+
+/// A rule ready to run.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub spec: RuleSpec,
+    pub regex: Regex,
+    /// Index of the capture group holding the secret.
+    pub secret_group: usize,
+    pub validator: Option<validators::Validator>,
+    pub severity: Severity,
+    pub enabled: bool,
+}
+
+impl Rule {
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+
+    pub fn compile(spec: RuleSpec) -> Result<Rule> {
+        let err = |message: String| Error::Rule {
+            id: spec.id.clone(),
+            message,
+        };
+        if spec.id.is_empty()
+            || !spec
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            return Err(err("id must be non-empty kebab-case".into()));
+        }
+        let regex = regex::bytes::RegexBuilder::new(&spec.pattern)
+            .size_limit(32 << 20)
+            .build()
+            .map_err(|e| err(format!("pattern does not compile: {e}")))?;
+        let secret_group = match regex.capture_names().position(|n| n == Some("secret")) {
+            Some(i) => i,
+            None if regex.captures_len() == 2 => 1,
+            None => {
+                return Err(err(
+                    "pattern needs exactly one capture group, or a group named `secret`".into(),
+                ))
+            }
+        };
+        if spec.keywords.is_empty() || spec.keywords.iter().any(|k| k.len() < 2) {
+            return Err(err(
+                "needs at least one keyword of two or more characters".into()
+            ));
+        }
+        let validator = spec
+            .validator
+            .as_deref()
+            .map(|name| {
+                validators::Validator::by_name(name)
+                    .ok_or_else(|| err(format!("unknown validator `{name}`")))
+            })
+            .transpose()?;
+        if spec.examples.is_empty() || spec.negative_examples.is_empty() {
+            return Err(err(
+                "needs at least one example and one negative example".into()
+            ));
+        }
+        Ok(Rule {
+            severity: spec.severity.unwrap_or(Severity::Block),
+            enabled: true,
+            spec,
+            regex,
+            secret_group,
+            validator,
+        })
+    }
+}
+
+/// The built-in catalog, one TOML file per provider family. An explicit list rather than a
+/// directory walk, so that a new file is never missed by an incremental build.
+const BUILTIN: &[(&str, &str)] = &[
+    ("ai.toml", include_str!("builtin/ai.toml")),
+    ("cloud.toml", include_str!("builtin/cloud.toml")),
+    ("code.toml", include_str!("builtin/code.toml")),
+    ("generic.toml", include_str!("builtin/generic.toml")),
+    ("keys.toml", include_str!("builtin/keys.toml")),
+    ("messaging.toml", include_str!("builtin/messaging.toml")),
+    ("migosmtp.toml", include_str!("builtin/migosmtp.toml")),
+    ("payment.toml", include_str!("builtin/payment.toml")),
+    ("registries.toml", include_str!("builtin/registries.toml")),
+    ("saas.toml", include_str!("builtin/saas.toml")),
+    ("telnxo.toml", include_str!("builtin/telnxo.toml")),
+];
+
+/// Parses one TOML document of `[[rules]]`.
+pub fn parse_rule_file(name: &str, text: &str) -> Result<Vec<RuleSpec>> {
+    let family = name.strip_suffix(".toml").unwrap_or(name);
+    toml::from_str::<RuleFile>(text)
+        .map(|f| {
+            f.rules
+                .into_iter()
+                .map(|mut r| {
+                    r.family = family.to_string();
+                    r
+                })
+                .collect()
+        })
+        .map_err(|e| crate::config::toml_error(name.as_ref(), text, &e))
+}
+
+static BUILTIN_SPECS: LazyLock<Vec<RuleSpec>> = LazyLock::new(|| {
+    BUILTIN
+        .iter()
+        .flat_map(|(name, text)| {
+            parse_rule_file(name, text).unwrap_or_else(|e| panic!("built-in catalog {name}: {e}"))
+        })
+        .collect()
+});
+
+/// The built-in rule specs, as written.
+pub fn builtin_specs() -> &'static [RuleSpec] {
+    &BUILTIN_SPECS
+}
+
+/// Compiles the built-in rules followed by `extra` (user rules), rejecting duplicate ids.
+pub fn compile_all(extra: &[RuleSpec]) -> Result<Vec<Rule>> {
+    let mut rules = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for spec in builtin_specs().iter().chain(extra) {
+        if !seen.insert(spec.id.clone()) {
+            return Err(Error::Rule {
+                id: spec.id.clone(),
+                message: "duplicate rule id".into(),
+            });
+        }
+        rules.push(Rule::compile(spec.clone())?);
+    }
+    Ok(rules)
+}
+
+/// The file names of the built-in catalog, for the README table and `keygate rules`.
+pub fn builtin_files() -> impl Iterator<Item = &'static str> {
+    BUILTIN.iter().map(|(name, _)| *name)
+}
+
+/// The rules a check runs with: built-ins plus the config's custom rules, with the config's
+/// `disable` and `severity` applied. Unknown ids in the config are errors.
+pub fn from_config(config: &crate::config::Config) -> Result<Vec<Rule>> {
+    let mut rules = compile_all(&config.rules).map_err(|e| config.error(e.to_string()))?;
+    let known =
+        |id: &str| rules.iter().any(|r| r.spec.id == id) || crate::hygiene::RULE_IDS.contains(&id);
+    for id in config.disable.iter().chain(config.severity.keys()) {
+        if !known(id) {
+            return Err(config.error(format!(
+                "unknown rule id `{id}` (see `keygate rules` for the list)"
+            )));
+        }
+    }
+    for rule in &mut rules {
+        rule.enabled = !config.disable.contains(&rule.spec.id);
+        if let Some(&severity) = config.severity.get(&rule.spec.id) {
+            rule.severity = severity;
+        }
+    }
+    let custom = rules.len() - config.rules.len();
+    let problems = check_examples(&rules, custom..rules.len());
+    if let Some(first) = problems.first() {
+        return Err(config.error(first.clone()));
+    }
+    Ok(rules)
+}
+
+/// Runs each rule's examples through the real engine (built from all of `rules`, so prefilter,
+/// entropy, placeholders, checksums and overlap with other rules all apply) and returns one line
+/// per problem, naming the rule id and example index. Only rules in `which` are checked.
+pub fn check_examples(rules: &[Rule], which: std::ops::Range<usize>) -> Vec<String> {
+    let mut all = rules.to_vec();
+    for rule in &mut all {
+        rule.enabled = true;
+    }
+    let scanner = crate::engine::Scanner::new(all, Default::default());
+    let mut problems = Vec::new();
+    for index in which {
+        let rule = scanner.rule(index);
+        let id = rule.id();
+        for (n, example) in rule.spec.examples.iter().enumerate() {
+            let expected = rule
+                .regex
+                .captures(example.as_bytes())
+                .and_then(|c| c.get(rule.secret_group))
+                .map(|g| g.start());
+            let found: Vec<usize> = scanner
+                .scan(example.as_bytes())
+                .into_iter()
+                .filter(|m| m.rule == index)
+                .map(|m| m.offset)
+                .collect();
+            match expected {
+                None => problems.push(format!("rule {id}: example {n} does not match the pattern")),
+                Some(start) if !found.contains(&start) => problems.push(format!(
+                    "rule {id}: example {n} matches the pattern but the engine does not report it \
+                     (keywords, entropy, placeholder, checksum or a more specific rule)"
+                )),
+                Some(_) => {}
+            }
+        }
+        for (n, near_miss) in rule.spec.negative_examples.iter().enumerate() {
+            if scanner
+                .scan(near_miss.as_bytes())
+                .iter()
+                .any(|m| m.rule == index)
+            {
+                problems.push(format!("rule {id}: negative example {n} is reported"));
+            }
+        }
+    }
+    problems
+}

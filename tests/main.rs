@@ -1,0 +1,7 @@
+//! The single integration-test binary: one link for every group (this matters on 2 cores).
+
+mod common;
+
+mod catalog;
+mod check_worktree;
+mod output;
