@@ -199,7 +199,7 @@ fn source_file(rng: &mut Rng, n: usize) -> (&'static str, String) {
             _ => writeln!(s, "    result = [{a} for {a} in {b}_list if {a}.{c} > threshold]").unwrap(),
         }
     }
-    if n % 50 == 0 {
+    if n.is_multiple_of(50) {
         writeln!(s, "MIGOSMTP_API_KEY = \"mk_live_{}\"", rng.token(32)).unwrap();
     }
     (ext, s)
