@@ -1,10 +1,49 @@
-#!/usr/bin/env sh
-# Builds and installs the keygate binary with cargo. Safe to re-run.
+#!/bin/sh
+# Installs keygate on this machine and wires it into a Git repository's pre-commit hook.
+#
+#   ./install.sh                 build and install the binary; inside a Git repository, also run
+#                                `keygate install` there
+#   ./install.sh /path/to/repo   build and install, then `keygate install` in that repository
+#
+# Safe to re-run: the binary is rebuilt and reinstalled, and `keygate install` is idempotent.
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
-if ! command -v cargo >/dev/null 2>&1; then
-  echo "install.sh: cargo is not installed; install Rust first: https://rustup.rs" >&2
-  exit 1
+
+say() { printf 'install.sh: %s\n' "$*"; }
+die() { printf 'install.sh: error: %s\n' "$*" >&2; exit 1; }
+
+here=$(cd "$(dirname -- "$0")" && pwd)
+[ $# -le 1 ] || die "usage: ./install.sh [/path/to/repo]"
+
+command -v cargo >/dev/null 2>&1 ||
+  die "cargo is not installed (or not on PATH). Install Rust from https://rustup.rs, then re-run ./install.sh"
+
+# Decide on the repository before building, so that a typo fails fast.
+repo=
+if [ $# -eq 1 ]; then
+  command -v git >/dev/null 2>&1 || die "git is not installed (or not on PATH); it is needed to install the hook in $1"
+  [ -d "$1" ] || die "$1 is not a folder"
+  repo=$(cd "$1" && git rev-parse --show-toplevel 2>/dev/null) ||
+    die "$1 is not a Git repository (or has no working tree); run \`git init\` there first"
+elif command -v git >/dev/null 2>&1; then
+  repo=$(git rev-parse --show-toplevel 2>/dev/null) || repo=
 fi
-cargo install --path "$here" --locked --quiet --force
-echo "install.sh: keygate installed: $(command -v keygate || echo "$HOME/.cargo/bin/keygate (add ~/.cargo/bin to PATH)")"
+
+say "building and installing keygate with cargo (cargo install --path $here --locked)"
+cargo install --path "$here" --locked --force
+
+bin_dir=${CARGO_INSTALL_ROOT:-${CARGO_HOME:-$HOME/.cargo}}/bin
+keygate=$bin_dir/keygate
+[ -x "$keygate" ] || die "cargo finished but $keygate is missing"
+say "keygate installed at $keygate"
+case ":$PATH:" in
+  *":$bin_dir:"*) ;;
+  *) say "note: add $bin_dir to PATH so that \`keygate\` runs from anywhere (the hook finds it either way)" ;;
+esac
+
+if [ -n "$repo" ]; then
+  say "installing the pre-commit hook in $repo"
+  (cd "$repo" && "$keygate" install)
+else
+  command -v git >/dev/null 2>&1 || say "note: git is not installed; install it before using keygate"
+  say "not inside a Git repository: to protect one, run \`keygate install\` in it (or ./install.sh /path/to/repo)"
+fi

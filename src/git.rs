@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use git2::{Repository, StatusOptions};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// An open repository with a working tree.
@@ -15,7 +16,8 @@ impl Repo {
     /// Opens the repository containing `start`, honouring `GIT_DIR`, `GIT_WORK_TREE` and
     /// `GIT_INDEX_FILE` when set (as they are inside a hook). `Ok(None)` when there is none.
     pub fn discover(start: &Path) -> Result<Option<Repo>> {
-        let repo = if std::env::var_os("GIT_DIR").is_some() {
+        let in_env = std::env::var_os("GIT_DIR").is_some();
+        let repo = if in_env {
             Repository::open_from_env()
         } else {
             Repository::discover(start)
@@ -35,6 +37,10 @@ impl Repo {
             let index = git2::Index::open(&path).map_err(Error::git("open GIT_INDEX_FILE"))?;
             repo.set_index(&mut { index })
                 .map_err(Error::git("use GIT_INDEX_FILE"))?;
+        }
+        if let Some(tree) = std::env::var_os("GIT_WORK_TREE").filter(|_| in_env) {
+            repo.set_workdir(Path::new(&tree), false)
+                .map_err(Error::git("use GIT_WORK_TREE"))?;
         }
         let Some(workdir) = repo.workdir() else {
             return Err(Error::Usage(
@@ -123,6 +129,214 @@ impl Repo {
         let abs = path.canonicalize().ok()?;
         abs.strip_prefix(&self.root).ok().map(Path::to_path_buf)
     }
+
+    /// The repository's own folder (`.git`, or `.git/worktrees/NAME` in a linked worktree).
+    pub fn git_dir(&self) -> &Path {
+        self.repo.path()
+    }
+
+    /// The folder shared by every worktree of the repository (`.git` of the main worktree).
+    pub fn common_dir(&self) -> &Path {
+        self.repo.commondir()
+    }
+
+    /// Where Git runs hooks from: `core.hooksPath` when set (relative to the root, `~` expanded),
+    /// else the common dir's `hooks`, which every linked worktree shares.
+    pub fn hooks_dir(&self) -> Result<HooksDir> {
+        let config = self.repo.config().map_err(Error::git("read config"))?;
+        match config.get_path("core.hooksPath") {
+            Ok(path) if !path.as_os_str().is_empty() => Ok(HooksDir {
+                path: self.root.join(path),
+                from_config: true,
+            }),
+            Ok(_) => Ok(self.default_hooks_dir()),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(self.default_hooks_dir()),
+            Err(e) => Err(Error::git("read core.hooksPath")(e)),
+        }
+    }
+
+    fn default_hooks_dir(&self) -> HooksDir {
+        HooksDir {
+            path: self.repo.commondir().join("hooks"),
+            from_config: false,
+        }
+    }
+
+    /// The regular files that the index (Git's staging area, or the temporary index named by
+    /// `GIT_INDEX_FILE`) adds or changes relative to `HEAD`, or to the empty tree before the first
+    /// commit, with renames detected. Deletions, symbolic links, submodules and conflicted
+    /// entries are left out: none of them adds file content to the commit.
+    pub fn staged_changes(&self) -> Result<Vec<IndexChange>> {
+        let head = match self.repo.head() {
+            Ok(head) => Some(
+                head.peel_to_tree()
+                    .map_err(Error::git("read HEAD's tree"))?,
+            ),
+            Err(e)
+                if matches!(
+                    e.code(),
+                    git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
+                ) =>
+            {
+                None
+            }
+            Err(e) => return Err(Error::git("read HEAD")(e)),
+        };
+        let index = self.repo.index().map_err(Error::git("read index"))?;
+        let mut opts = git2::DiffOptions::new();
+        opts.ignore_submodules(true)
+            .include_typechange(true)
+            .skip_binary_check(true);
+        let mut diff = self
+            .repo
+            .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut opts))
+            .map_err(Error::git("diff HEAD against the index"))?;
+        let (added, deleted) = diff.deltas().fold((false, false), |(a, d), delta| {
+            (
+                a || delta.status() == git2::Delta::Added,
+                d || delta.status() == git2::Delta::Deleted,
+            )
+        });
+        if added && deleted {
+            let mut find = git2::DiffFindOptions::new();
+            find.renames(true);
+            diff.find_similar(Some(&mut find))
+                .map_err(Error::git("detect renames"))?;
+        }
+        let mut out = Vec::new();
+        for delta in diff.deltas() {
+            let status = match delta.status() {
+                git2::Delta::Added => ChangeStatus::Added,
+                git2::Delta::Modified => ChangeStatus::Modified,
+                git2::Delta::Renamed => ChangeStatus::Renamed,
+                git2::Delta::Copied => ChangeStatus::Copied,
+                git2::Delta::Typechange => ChangeStatus::TypeChanged,
+                _ => continue,
+            };
+            let new = delta.new_file();
+            if !is_regular(new.mode()) {
+                continue;
+            }
+            let Some(path) = new.path_bytes() else {
+                continue;
+            };
+            let old = delta.old_file();
+            let old_is_file = old.exists() && is_regular(old.mode()) && !old.id().is_zero();
+            out.push(IndexChange {
+                path: path_from_git(path),
+                old_path: match status {
+                    ChangeStatus::Renamed | ChangeStatus::Copied => {
+                        old.path_bytes().map(path_from_git)
+                    }
+                    _ => None,
+                },
+                status,
+                blob: BlobId(new.id()),
+                old_blob: old_is_file.then(|| BlobId(old.id())),
+            });
+        }
+        Ok(out)
+    }
+
+    /// A blob's size in bytes, read from its header without inflating it.
+    pub fn blob_size(&self, id: BlobId) -> Result<u64> {
+        let odb = self
+            .repo
+            .odb()
+            .map_err(Error::git("open object database"))?;
+        let (size, _) = odb
+            .read_header(id.0)
+            .map_err(Error::git("read blob header"))?;
+        Ok(size as u64)
+    }
+
+    /// Calls `f` with a blob's bytes (held in memory: use [`Repo::stream_blob`] for large ones).
+    pub fn with_blob<T>(&self, id: BlobId, f: impl FnOnce(&[u8]) -> T) -> Result<T> {
+        let blob = self.repo.find_blob(id.0).map_err(Error::git("read blob"))?;
+        Ok(f(blob.content()))
+    }
+
+    /// Calls `f` with a reader over a blob. Loose objects (what `git add` writes) are streamed in
+    /// bounded memory; a packed object, which libgit2 cannot stream, is inflated whole.
+    pub fn stream_blob<T>(&self, id: BlobId, f: impl FnOnce(&mut dyn Read) -> T) -> Result<T> {
+        let odb = self
+            .repo
+            .odb()
+            .map_err(Error::git("open object database"))?;
+        let streamed = match odb.reader(id.0) {
+            Ok((mut reader, _, _)) => Ok(f(&mut reader)),
+            Err(_) => self.with_blob(id, |bytes| f(&mut { bytes })),
+        };
+        streamed
+    }
+}
+
+/// The folder Git runs hooks from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HooksDir {
+    pub path: PathBuf,
+    /// Named by `core.hooksPath` (as hook managers such as husky set it).
+    pub from_config: bool,
+}
+
+/// A blob's object id. Opaque outside this module, so that git2 types stay here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BlobId(git2::Oid);
+
+impl std::fmt::Display for BlobId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// How the index changes a path relative to `HEAD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChangeStatus {
+    Added,
+    Modified,
+    Renamed,
+    Copied,
+    /// Was a symbolic link or a submodule in `HEAD`, is a regular file in the index.
+    TypeChanged,
+}
+
+/// One regular file that the index adds or changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexChange {
+    /// Relative to the root, exact (not necessarily UTF-8).
+    pub path: PathBuf,
+    /// For renames and copies: where the content came from.
+    pub old_path: Option<PathBuf>,
+    pub status: ChangeStatus,
+    /// The content in the index.
+    pub blob: BlobId,
+    /// The content in `HEAD`, when the path (or the rename source) was a regular file there.
+    pub old_blob: Option<BlobId>,
+}
+
+fn is_regular(mode: git2::FileMode) -> bool {
+    matches!(
+        mode,
+        git2::FileMode::Blob | git2::FileMode::BlobExecutable | git2::FileMode::BlobGroupWritable
+    )
+}
+
+/// The lines of `new` that a line diff from `old` adds, as 1-based half-open ranges
+/// `(first, end)`, in order. Both are diffed as text whatever their bytes.
+pub fn added_line_ranges(old: &[u8], new: &[u8]) -> Result<Vec<(u64, u64)>> {
+    let mut opts = git2::DiffOptions::new();
+    opts.context_lines(0).interhunk_lines(0).force_text(true);
+    let patch = git2::Patch::from_buffers(old, None, new, None, Some(&mut opts))
+        .map_err(Error::git("diff blobs"))?;
+    let mut ranges = Vec::with_capacity(patch.num_hunks());
+    for i in 0..patch.num_hunks() {
+        let (hunk, _) = patch.hunk(i).map_err(Error::git("read diff hunk"))?;
+        if hunk.new_lines() > 0 {
+            let first = u64::from(hunk.new_start());
+            ranges.push((first, first + u64::from(hunk.new_lines())));
+        }
+    }
+    Ok(ranges)
 }
 
 /// A Git path (bytes, `/`-separated) as a file-system path, exact even when it is not UTF-8.

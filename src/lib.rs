@@ -7,6 +7,7 @@ pub mod engine;
 pub mod error;
 pub mod finding;
 pub mod git;
+pub mod hook;
 pub mod hygiene;
 pub mod input;
 pub mod report;

@@ -3,5 +3,7 @@
 mod common;
 
 mod catalog;
+mod check_staged;
 mod check_worktree;
+mod hook;
 mod output;

@@ -7,7 +7,7 @@ use crate::engine::Scanner;
 use crate::error::{Error, Result};
 use crate::finding::Fingerprinter;
 use crate::git::Repo;
-use crate::input::{self, worktree, Scanned};
+use crate::input::{self, staged, worktree, Scanned};
 use crate::report::{self, Mode, Report};
 use std::io::{IsTerminal, Write};
 
@@ -81,7 +81,15 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
             )
         }
         Target::Stdin => (Mode::Stdin, scan_stdin(ctx)?),
-        Target::Staged | Target::History { .. } => {
+        Target::Staged => {
+            let repo = ctx.repo.as_ref().expect("staged mode opens a repository");
+            let change = staged::StagedChange::read(repo)?.without(&excludes);
+            (
+                Mode::Staged,
+                staged::scan(repo, &change, &ctx.scanner, &ctx.fingerprints),
+            )
+        }
+        Target::History { .. } => {
             return Err(Error::Usage(
                 "this mode is not available in this build of keygate".into(),
             ))

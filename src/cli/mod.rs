@@ -2,6 +2,7 @@
 //! [`ScanConfig`], so that nothing past this module knows about argument parsing.
 
 pub mod check;
+pub mod install;
 pub mod rules;
 
 use crate::error::{Error, Result};
@@ -26,6 +27,10 @@ pub enum Command {
     Check(CheckArgs),
     /// List every rule: id, description, keywords and whether it is enabled.
     Rules(rules::RulesArgs),
+    /// Install the pre-commit hook in this repository (keeps and chains an existing hook).
+    Install,
+    /// Remove keygate's pre-commit hook and restore the hook it chained.
+    Uninstall,
 }
 
 #[derive(Debug, Args)]
@@ -139,5 +144,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Check(args) => check::run(&ScanConfig::from_args(args, cwd)?),
         Command::Rules(args) => rules::run(args, &cwd),
+        Command::Install => install::install(&cwd, &mut std::io::stdout().lock()),
+        Command::Uninstall => install::uninstall(&cwd, &mut std::io::stdout().lock()),
     }
 }

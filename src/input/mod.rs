@@ -1,6 +1,7 @@
 //! What gets scanned: files and standard input, read in bounded chunks, binary files skipped,
 //! scanned on every core. Turns engine matches into findings with the file's own line numbers.
 
+pub mod staged;
 pub mod worktree;
 
 use crate::engine::{char_count, Match, Scanner};
@@ -11,14 +12,14 @@ use std::io::{self, Read};
 use std::path::PathBuf;
 
 /// Bytes read and scanned at a time. Files up to this size are scanned in one piece.
-const CHUNK: usize = 8 << 20;
+pub(crate) const CHUNK: usize = 8 << 20;
 /// Bytes kept after a chunk's reporting limit, so that a secret (a private key block included)
 /// that starts before the limit is seen whole.
 const OVERLAP: usize = 80 << 10;
 /// How far back a match may start before its secret; kept when a chunk ends mid-line.
 const CARRY_BEHIND: usize = 1024;
 /// A NUL byte in the first this-many bytes marks a file as binary.
-const BINARY_SNIFF: usize = 8 << 10;
+pub(crate) const BINARY_SNIFF: usize = 8 << 10;
 
 /// One thing to scan.
 #[derive(Debug, Clone)]

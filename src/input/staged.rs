@@ -1,0 +1,325 @@
+//! The staged change: what `git commit` is about to record, read from the index (or the temporary
+//! index Git names in `GIT_INDEX_FILE`), never from the working tree. For each regular file the
+//! index adds or changes relative to `HEAD` (the empty tree before the first commit), the lines it
+//! adds, numbered as in the staged version.
+//!
+//! [`StagedChange::read`] is the public entry point for every staged check (secrets here, `.env`
+//! hygiene elsewhere); [`scan`] runs the secret rules over the added lines only.
+
+use super::{scan_reader, ReadOutcome, Scanned, BINARY_SNIFF, CHUNK};
+use crate::engine::{Match, Scanner};
+use crate::error::{Error, Result};
+use crate::finding::Fingerprinter;
+use crate::git::{display_path, BlobId, IndexChange, Repo};
+use globset::GlobSet;
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::PathBuf;
+
+pub use crate::git::ChangeStatus as Status;
+
+/// Blobs above this size are not line-diffed in memory: they are streamed instead (see
+/// [`Content::Large`]).
+pub const LARGE_BLOB: u64 = CHUNK as u64;
+
+/// Every regular file the staged change adds or modifies (deletions add nothing and are not
+/// listed; symbolic links and submodules are ignored).
+#[derive(Debug, Clone, Default)]
+pub struct StagedChange {
+    pub files: Vec<StagedFile>,
+}
+
+/// One staged file.
+#[derive(Debug, Clone)]
+pub struct StagedFile {
+    /// Relative to the repository root, exact bytes.
+    pub path: PathBuf,
+    /// As findings name it: `/` separators, UTF-8 (lossy only for non-UTF-8 names).
+    pub display: String,
+    pub status: Status,
+    /// For renames and copies, the path in `HEAD` the content came from.
+    pub old_path: Option<PathBuf>,
+    /// The staged content.
+    pub blob: BlobId,
+    /// The content in `HEAD` it is compared with, when there is one.
+    pub old_blob: Option<BlobId>,
+    /// Size of the staged content in bytes.
+    pub size: u64,
+    pub content: Content,
+    /// The lines the change adds (1-based, numbered as in the staged version).
+    pub added_lines: AddedLines,
+}
+
+/// What kind of content a staged blob holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    Text,
+    /// A NUL byte near the start: not scanned, no added lines.
+    Binary,
+    /// Over [`LARGE_BLOB`]: not diffed line by line. Every line counts as added, and the secret
+    /// scan streams it and reports only secrets that the `HEAD` version did not already hold.
+    Large,
+}
+
+/// A set of line numbers, held as sorted, disjoint, half-open ranges.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AddedLines {
+    ranges: Vec<(u64, u64)>,
+}
+
+impl AddedLines {
+    /// No line.
+    pub fn none() -> AddedLines {
+        AddedLines::default()
+    }
+
+    /// Every line.
+    pub fn all() -> AddedLines {
+        AddedLines {
+            ranges: vec![(1, u64::MAX)],
+        }
+    }
+
+    /// From sorted, disjoint, half-open `(first, end)` ranges of 1-based lines.
+    pub fn from_ranges(ranges: Vec<(u64, u64)>) -> AddedLines {
+        debug_assert!(ranges.windows(2).all(|w| w[0].1 <= w[1].0));
+        AddedLines {
+            ranges: ranges.into_iter().filter(|(a, b)| a < b).collect(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    pub fn contains(&self, line: u64) -> bool {
+        self.overlaps(line, line)
+    }
+
+    /// Whether any line in `first..=last` is added.
+    pub fn overlaps(&self, first: u64, last: u64) -> bool {
+        // The first range that ends after `first`.
+        let i = self.ranges.partition_point(|&(_, end)| end <= first);
+        self.ranges.get(i).is_some_and(|&(start, _)| start <= last)
+    }
+
+    /// The half-open `(first, end)` ranges.
+    pub fn ranges(&self) -> &[(u64, u64)] {
+        &self.ranges
+    }
+}
+
+impl StagedChange {
+    /// Reads the staged change of `repo` (opened with [`Repo::discover`], which honours
+    /// `GIT_DIR`, `GIT_WORK_TREE` and `GIT_INDEX_FILE` as a hook must).
+    pub fn read(repo: &Repo) -> Result<StagedChange> {
+        let files = repo
+            .staged_changes()?
+            .into_iter()
+            .map(|change| StagedFile::read(repo, change))
+            .collect::<Result<_>>()?;
+        Ok(StagedChange { files })
+    }
+
+    /// The files whose display path none of `excludes` matches.
+    pub fn without(mut self, excludes: &GlobSet) -> StagedChange {
+        self.files.retain(|f| !excludes.is_match(&f.display));
+        self
+    }
+}
+
+impl StagedFile {
+    fn read(repo: &Repo, change: IndexChange) -> Result<StagedFile> {
+        let IndexChange {
+            path,
+            old_path,
+            status,
+            blob,
+            old_blob,
+        } = change;
+        let size = repo.blob_size(blob)?;
+        let old_size = match old_blob {
+            Some(old) => repo.blob_size(old)?,
+            None => 0,
+        };
+        let (content, added_lines) = if old_blob == Some(blob) {
+            // A rename or a mode change without a content change adds nothing.
+            let content = if size > LARGE_BLOB {
+                Content::Large
+            } else if repo.with_blob(blob, is_binary)? {
+                Content::Binary
+            } else {
+                Content::Text
+            };
+            (content, AddedLines::none())
+        } else if size > LARGE_BLOB || old_size > LARGE_BLOB {
+            (Content::Large, AddedLines::all())
+        } else {
+            repo.with_blob(blob, |new| {
+                if is_binary(new) {
+                    return Ok((Content::Binary, AddedLines::none()));
+                }
+                let ranges = match old_blob {
+                    Some(old) => {
+                        repo.with_blob(old, |old| crate::git::added_line_ranges(old, new))??
+                    }
+                    None => whole(new),
+                };
+                Ok((Content::Text, AddedLines::from_ranges(ranges)))
+            })??
+        };
+        Ok(StagedFile {
+            display: display_path(&path),
+            path,
+            status,
+            old_path,
+            blob,
+            old_blob,
+            size,
+            content,
+            added_lines,
+        })
+    }
+
+    /// The staged content, whole. For [`Content::Large`] files prefer [`StagedFile::stream`].
+    pub fn bytes(&self, repo: &Repo) -> Result<Vec<u8>> {
+        repo.with_blob(self.blob, <[u8]>::to_vec)
+    }
+
+    /// Calls `f` with a reader over the staged content, in bounded memory where Git allows.
+    pub fn stream<T>(&self, repo: &Repo, f: impl FnOnce(&mut dyn Read) -> T) -> Result<T> {
+        repo.stream_blob(self.blob, f)
+    }
+}
+
+/// Every line of a new file: `(1, lines + 1)`.
+fn whole(text: &[u8]) -> Vec<(u64, u64)> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let lines = memchr::memchr_iter(b'\n', text).count() as u64 + u64::from(!text.ends_with(b"\n"));
+    vec![(1, lines + 1)]
+}
+
+fn is_binary(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(BINARY_SNIFF)].contains(&0)
+}
+
+/// Scans the added lines of every staged file for secrets. A secret is reported when any line it
+/// spans is added; lines and columns are those of the staged version.
+pub fn scan(
+    repo: &Repo,
+    change: &StagedChange,
+    scanner: &Scanner,
+    fingerprints: &Fingerprinter,
+) -> Scanned {
+    let mut out = Scanned::default();
+    for file in &change.files {
+        if file.added_lines.is_empty() || file.content == Content::Binary {
+            continue;
+        }
+        let result = match file.content {
+            Content::Large => scan_large(repo, file, scanner),
+            _ => repo.with_blob(file.blob, |bytes| {
+                let matches = scanner
+                    .scan(bytes)
+                    .into_iter()
+                    .filter(|m| file.added_lines.overlaps(m.line, last_line(m)))
+                    .collect();
+                Some((matches, bytes.len() as u64))
+            }),
+        };
+        match result {
+            Ok(Some((matches, bytes))) => {
+                out.files_scanned += 1;
+                out.bytes_scanned += bytes;
+                out.findings.extend(
+                    matches
+                        .iter()
+                        .map(|m: &Match| scanner.finding(m, &file.display, fingerprints)),
+                );
+            }
+            Ok(None) => {} // binary after all
+            Err(e) => out.errors.push(format!("{} (staged): {e}", file.display)),
+        }
+    }
+    out
+}
+
+/// The line a match's secret ends on.
+fn last_line(m: &Match) -> u64 {
+    m.line + memchr::memchr_iter(b'\n', m.secret.expose()).count() as u64
+}
+
+/// A large file, streamed: the secrets of the staged version that the `HEAD` version does not
+/// hold. `Ok(None)` when it is binary.
+fn scan_large(
+    repo: &Repo,
+    file: &StagedFile,
+    scanner: &Scanner,
+) -> Result<Option<(Vec<Match>, u64)>> {
+    let mut found = Vec::new();
+    let read = repo.stream_blob(file.blob, |reader| {
+        scan_reader(scanner, reader, |m| found.push(m))
+    })?;
+    let bytes = match read.map_err(|e| Error::io(&file.path, e))? {
+        ReadOutcome::Binary => return Ok(None),
+        ReadOutcome::Scanned { bytes } => bytes,
+    };
+    if let (Some(old), false) = (file.old_blob, found.is_empty()) {
+        let mut before = HashSet::new();
+        repo.stream_blob(old, |reader| {
+            scan_reader(scanner, reader, |m| {
+                before.insert((m.rule, m.secret.expose().to_vec()));
+            })
+        })?
+        .map_err(|e| Error::io(&file.path, e))?;
+        found.retain(|m| !before.contains(&(m.rule, m.secret.expose().to_vec())));
+    }
+    Ok(Some((found, bytes)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn added_lines_overlap() {
+        let lines = AddedLines::from_ranges(vec![(2, 4), (10, 11)]);
+        let table = [
+            (1, 1, false),
+            (2, 2, true),
+            (3, 3, true),
+            (4, 4, false),
+            (4, 9, false),
+            (4, 10, true),
+            (10, 10, true),
+            (11, 20, false),
+            (1, 2, true),
+        ];
+        for (first, last, want) in table {
+            assert_eq!(lines.overlaps(first, last), want, "{first}..={last}");
+        }
+        assert!(AddedLines::none().is_empty());
+        assert!(AddedLines::all().contains(123_456));
+    }
+
+    #[test]
+    fn whole_counts_lines() {
+        assert_eq!(whole(b""), vec![]);
+        assert_eq!(whole(b"a"), vec![(1, 2)]);
+        assert_eq!(whole(b"a\n"), vec![(1, 2)]);
+        assert_eq!(whole(b"a\nb"), vec![(1, 3)]);
+    }
+
+    #[test]
+    fn line_diff_reports_added_lines_of_the_new_version() {
+        let ranges = crate::git::added_line_ranges(b"a\nb\nc\n", b"a\nX\nb\nc\nY\n").unwrap();
+        assert_eq!(ranges, vec![(2, 3), (5, 6)]);
+        let ranges = crate::git::added_line_ranges(b"a\nb\nc\n", b"a\nc\n").unwrap();
+        assert_eq!(ranges, vec![]);
+        // Binary-looking bytes are still diffed as text.
+        let ranges = crate::git::added_line_ranges(b"\0a\n", b"\0a\nb\n").unwrap();
+        assert_eq!(ranges, vec![(2, 3)]);
+    }
+}

@@ -1,0 +1,258 @@
+//! `keygate check --staged`: only the lines the staged change adds, read from the index (or the
+//! index named by `GIT_INDEX_FILE`), numbered as in the staged version.
+
+use crate::common::*;
+use std::process::Command;
+
+fn key_line(key: &str) -> String {
+    format!("MIGOSMTP_API_KEY = \"{key}\"\n")
+}
+
+fn staged(repo: &TestRepo) -> Run {
+    repo.keygate(&["check", "--staged", "--format", "json"])
+}
+
+fn one(rule: &str, file: &str, line: u64) -> Vec<(String, String, Option<u64>)> {
+    vec![(rule.into(), file.into(), Some(line))]
+}
+
+#[test]
+fn only_added_lines_are_reported_with_staged_line_numbers() {
+    let repo = TestRepo::new();
+    let old = migosmtp_key();
+    repo.write("app.py", format!("import os\n{}x = 1\n", key_line(&old)))
+        .stage("app.py")
+        .commit("an old secret, already in history");
+    let new = migosmtp_key();
+    repo.write(
+        "app.py",
+        format!(
+            "# header\nimport os\n{}x = 2\ny = 3\n{}",
+            key_line(&old),
+            key_line(&new)
+        ),
+    )
+    .stage("app.py");
+    let run = staged(&repo);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert_eq!(run.findings(), one("migosmtp-api-key", "app.py", 6));
+    let json = run.json();
+    assert_eq!(json["mode"], "staged");
+    assert_eq!(json["findings"][0]["column"], 21);
+    assert_eq!(json["summary"]["files_scanned"], 1);
+    assert!(!run.stdout().contains(&new), "the secret is printed whole");
+}
+
+#[test]
+fn nothing_staged_is_clean() {
+    let repo = TestRepo::new();
+    repo.write("a.txt", "a\n").stage("a.txt").commit("init");
+    let run = staged(&repo);
+    assert_eq!(run.code(), 0, "{}{}", run.stdout(), run.stderr());
+    assert_eq!(run.json()["summary"]["files_scanned"], 0);
+}
+
+#[test]
+fn the_index_is_read_not_the_working_tree() {
+    let repo = TestRepo::new();
+    repo.write("clean.py", "x = 1\n")
+        .stage("clean.py")
+        .commit("init");
+    // Staged clean, working tree dirty: passes.
+    repo.write("clean.py", "x = 2\n")
+        .stage("clean.py")
+        .write("clean.py", format!("x = 2\n{}", key_line(&migosmtp_key())));
+    assert_eq!(staged(&repo).findings(), vec![]);
+    // Staged secret, working tree cleaned: still blocks, at the staged line.
+    repo.write("leak.py", format!("\n\n{}", key_line(&migosmtp_key())))
+        .stage("leak.py")
+        .write("leak.py", "nothing here\n");
+    let run = staged(&repo);
+    assert_eq!(run.code(), 1);
+    assert_eq!(run.findings(), one("migosmtp-api-key", "leak.py", 3));
+}
+
+#[test]
+fn the_first_commit_is_diffed_against_the_empty_tree() {
+    let repo = TestRepo::new();
+    repo.write(
+        "src/config.py",
+        format!("a = 1\n{}", key_line(&migosmtp_key())),
+    )
+    .stage("src/config.py");
+    let run = staged(&repo);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert_eq!(run.findings(), one("migosmtp-api-key", "src/config.py", 2));
+}
+
+#[test]
+fn deletions_never_block() {
+    let repo = TestRepo::new();
+    repo.write("a.py", format!("x = 1\n{}", key_line(&migosmtp_key())))
+        .write("b.py", key_line(&migosmtp_key()))
+        .stage("a.py")
+        .stage("b.py")
+        .commit("secrets");
+    repo.write("a.py", "x = 1\n").stage("a.py");
+    repo.git(&["rm", "-q", "b.py"]);
+    let run = staged(&repo);
+    assert_eq!(run.code(), 0, "{}", run.stdout());
+    assert_eq!(run.findings(), vec![]);
+}
+
+#[test]
+fn renames_add_only_their_changed_lines() {
+    let repo = TestRepo::new();
+    let mut body = String::new();
+    for i in 0..30 {
+        body += &format!("line_{i} = {i}\n");
+    }
+    let old = key_line(&migosmtp_key());
+    repo.write("old.py", format!("{old}{body}"))
+        .stage("old.py")
+        .commit("a secret");
+    repo.git(&["mv", "old.py", "new.py"]);
+    assert_eq!(
+        staged(&repo).findings(),
+        vec![],
+        "a pure rename adds nothing"
+    );
+    // A rename with an edit adds only the edited line.
+    repo.write(
+        "new.py",
+        format!("{old}{body}{}", key_line(&migosmtp_key())),
+    )
+    .stage("new.py");
+    let run = staged(&repo);
+    assert_eq!(run.findings(), one("migosmtp-api-key", "new.py", 32));
+}
+
+#[test]
+fn a_mode_change_adds_nothing() {
+    let repo = TestRepo::new();
+    repo.write("run.sh", key_line(&migosmtp_key()))
+        .stage("run.sh")
+        .commit("a secret");
+    repo.git(&["update-index", "--chmod=+x", "run.sh"]);
+    assert_eq!(staged(&repo).code(), 0);
+}
+
+#[test]
+fn binary_blobs_symlinks_and_submodules_are_skipped() {
+    let repo = TestRepo::new();
+    let key = migosmtp_key();
+    repo.write("blob.bin", format!("\0\0{}", key_line(&key)))
+        .stage("blob.bin");
+    // A symbolic link is stored as its target path; it is never followed.
+    repo.write("outside/secret.py", key_line(&key));
+    std::os::unix::fs::symlink("outside/secret.py", repo.path().join("link.py")).unwrap();
+    repo.stage("link.py");
+    // A submodule entry (gitlink) names a commit, not content.
+    let commit = "0123456789abcdef0123456789abcdef01234567";
+    repo.git(&[
+        "update-index",
+        "--add",
+        "--cacheinfo",
+        &format!("160000,{commit},vendor/lib"),
+    ]);
+    let run = staged(&repo);
+    assert_eq!(run.code(), 0, "{}{}", run.stdout(), run.stderr());
+    assert_eq!(run.json()["summary"]["files_scanned"], 0);
+}
+
+#[test]
+fn large_blobs_are_streamed_and_report_only_new_secrets() {
+    let repo = TestRepo::new();
+    let filler: String = "let filler = 0; // ".repeat(5) + "\n";
+    let lines = 9 * (1 << 20) / filler.len() + 1; // over 8 MiB
+    let old = migosmtp_key();
+    let mut text = key_line(&old);
+    text += &filler.repeat(lines);
+    repo.write("big.js", &text).stage("big.js").commit("big");
+    let new = migosmtp_key();
+    text += &key_line(&new);
+    repo.write("big.js", &text).stage("big.js");
+    let run = staged(&repo);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert_eq!(
+        run.findings(),
+        one("migosmtp-api-key", "big.js", lines as u64 + 2)
+    );
+}
+
+#[test]
+fn allow_markers_and_config_excludes_apply() {
+    let repo = TestRepo::new();
+    repo.write(".keygate.toml", "exclude = [\"fixtures/**\"]\n")
+        .write(
+            "a.py",
+            format!(
+                "MIGOSMTP_API_KEY = \"{}\"  # keygate:allow\n",
+                migosmtp_key()
+            ),
+        )
+        .write("fixtures/b.py", key_line(&migosmtp_key()))
+        .stage(".keygate.toml")
+        .stage("a.py")
+        .stage("fixtures/b.py");
+    let run = staged(&repo);
+    assert_eq!(run.code(), 0, "{}", run.stdout());
+}
+
+#[test]
+fn odd_file_names_are_reported_exactly() {
+    let repo = TestRepo::new();
+    let name = "dir with space/naïve café.py";
+    repo.write(name, key_line(&migosmtp_key())).stage(name);
+    let run = staged(&repo);
+    assert_eq!(run.findings(), one("migosmtp-api-key", name, 1));
+    let human = repo.keygate(&["check", "--staged"]);
+    assert!(
+        human.stdout().contains(&format!("{name}:1:21")),
+        "{}",
+        human.stdout()
+    );
+}
+
+#[test]
+fn git_index_file_and_git_dir_are_honoured() {
+    let repo = TestRepo::new();
+    repo.write("a.py", "x = 1\n").stage("a.py").commit("init");
+    // The regular index is clean; a temporary index holds a secret (as `git commit PATH` does).
+    repo.write("a.py", format!("x = 1\n{}", key_line(&migosmtp_key())));
+    let tmp_index = repo.path().join(".git/tmp-index");
+    std::fs::copy(repo.path().join(".git/index"), &tmp_index).unwrap();
+    let add = Command::new("git")
+        .args(["add", "a.py"])
+        .current_dir(repo.path())
+        .env("GIT_INDEX_FILE", &tmp_index)
+        .status()
+        .unwrap();
+    assert!(add.success());
+    assert_eq!(staged(&repo).code(), 0, "the regular index is clean");
+    let sub = repo.path().join("sub");
+    std::fs::create_dir_all(&sub).unwrap();
+    let out = Command::new(keygate_bin())
+        .args(["check", "--staged", "--format", "json"])
+        .current_dir(&sub)
+        .env("GIT_DIR", repo.path().join(".git"))
+        .env("GIT_WORK_TREE", repo.path())
+        .env("GIT_INDEX_FILE", &tmp_index)
+        .output()
+        .unwrap();
+    let run = Run { output: out };
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert_eq!(run.findings(), one("migosmtp-api-key", "a.py", 2));
+}
+
+#[test]
+fn staged_outside_a_repository_is_an_error() {
+    let dir = TestRepo::plain();
+    let run = dir.keygate(&["check", "--staged"]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("not inside a Git repository"),
+        "{}",
+        run.stderr()
+    );
+}

@@ -1,0 +1,634 @@
+//! The pre-commit hook under a real `git commit`: blocked and allowed commits, partial staging,
+//! `commit -a` and `commit PATH`, chaining, `core.hooksPath`, linked worktrees, hook managers,
+//! reinstall, byte-exact uninstall, the missing-binary message, and `install.sh`.
+
+use crate::common::*;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn key_line(key: &str) -> String {
+    format!("MIGOSMTP_API_KEY = \"{key}\"\n")
+}
+
+/// What a `git commit` printed, and whether it went through.
+struct Commit {
+    ok: bool,
+    text: String,
+}
+
+fn outcome(out: Output) -> Commit {
+    Commit {
+        ok: out.status.success(),
+        text: format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    }
+}
+
+/// `git commit -m msg ARGS...` with the hook running (keygate on PATH).
+fn commit(repo: &TestRepo, args: &[&str]) -> Commit {
+    let mut all = vec!["commit", "-m", "change"];
+    all.extend_from_slice(args);
+    outcome(repo.git_output(&all))
+}
+
+fn commits(repo: &TestRepo) -> usize {
+    let out = repo.git_output(&["rev-list", "--count", "HEAD"]);
+    if !out.status.success() {
+        return 0; // no commit yet
+    }
+    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+}
+
+fn install(repo: &TestRepo) -> Run {
+    let run = repo.keygate(&["install"]);
+    assert_eq!(run.code(), 0, "{}{}", run.stdout(), run.stderr());
+    run
+}
+
+fn hooks(repo: &TestRepo) -> PathBuf {
+    repo.path().join(".git/hooks")
+}
+
+/// Every file in `dir`: name, bytes (a symbolic link's target) and mode.
+fn listing(dir: &Path) -> Vec<(String, Vec<u8>, u32)> {
+    let mut out: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let meta = e.path().symlink_metadata().unwrap();
+            let bytes = if meta.file_type().is_symlink() {
+                std::fs::read_link(e.path())
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+                    .into_bytes()
+            } else {
+                std::fs::read(e.path()).unwrap()
+            };
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                bytes,
+                meta.permissions().mode(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn write_hook(path: &Path, body: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, body).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn a_secret_blocks_the_commit_and_the_output_says_what_to_do() {
+    let repo = TestRepo::new();
+    let run = install(&repo);
+    assert!(
+        run.stdout().contains(".git/hooks/pre-commit"),
+        "{}",
+        run.stdout()
+    );
+    let key = migosmtp_key();
+    repo.write("src/app.py", format!("import os\n{}", key_line(&key)))
+        .stage("src/app.py");
+    let c = commit(&repo, &[]);
+    assert!(!c.ok, "{}", c.text);
+    assert_eq!(commits(&repo), 0);
+    for needle in [
+        "src/app.py:2:21",
+        "migosmtp-api-key",
+        "keygate:allow",
+        "keygate baseline",
+        ".keygate.toml",
+        "git commit --no-verify",
+    ] {
+        assert!(c.text.contains(needle), "no {needle:?} in:\n{}", c.text);
+    }
+    assert!(!c.text.contains(&key), "the secret is printed whole");
+    // Fixed: the commit goes through.
+    repo.write(
+        "src/app.py",
+        "import os\nMIGOSMTP_API_KEY = os.environ[\"MIGOSMTP_API_KEY\"]\n",
+    )
+    .stage("src/app.py");
+    let c = commit(&repo, &[]);
+    assert!(c.ok, "{}", c.text);
+    assert_eq!(commits(&repo), 1);
+}
+
+#[test]
+fn partial_staging_checks_what_is_committed() {
+    let repo = TestRepo::new();
+    repo.write("a.py", "x = 1\n").stage("a.py").commit("init");
+    install(&repo);
+    // Staged clean, working tree dirty: passes.
+    repo.write("a.py", "x = 2\n")
+        .stage("a.py")
+        .write("a.py", format!("x = 2\n{}", key_line(&migosmtp_key())));
+    let c = commit(&repo, &[]);
+    assert!(c.ok, "{}", c.text);
+    // Staged secret, working tree cleaned: still blocks.
+    repo.write("a.py", format!("x = 3\n{}", key_line(&migosmtp_key())))
+        .stage("a.py")
+        .write("a.py", "x = 3\n");
+    let c = commit(&repo, &[]);
+    assert!(!c.ok, "{}", c.text);
+    assert!(c.text.contains("a.py:2:21"), "{}", c.text);
+    assert_eq!(commits(&repo), 2);
+}
+
+#[test]
+fn commit_all_and_commit_path_check_git_s_temporary_index() {
+    let repo = TestRepo::new();
+    repo.write("a.py", "a = 1\n")
+        .write("b.py", "b = 1\n")
+        .stage("a.py")
+        .stage("b.py")
+        .commit("init");
+    install(&repo);
+    // `commit -a` picks up an unstaged secret: blocked.
+    repo.write("a.py", format!("a = 1\n{}", key_line(&migosmtp_key())));
+    let c = commit(&repo, &["-a"]);
+    assert!(!c.ok, "{}", c.text);
+    assert!(c.text.contains("a.py:2:21"), "{}", c.text);
+    // `commit PATH` commits only PATH's working-tree version: a secret staged elsewhere is not
+    // part of it...
+    repo.stage("a.py").write("b.py", "b = 2\n");
+    let c = commit(&repo, &["b.py"]);
+    assert!(c.ok, "{}", c.text);
+    // ...and an unstaged secret in PATH is.
+    repo.write("b.py", format!("b = 2\n{}", key_line(&migosmtp_key())));
+    let c = commit(&repo, &["b.py"]);
+    assert!(!c.ok, "{}", c.text);
+    assert!(c.text.contains("b.py:2:21"), "{}", c.text);
+    assert_eq!(commits(&repo), 2);
+}
+
+#[test]
+fn deleting_a_secret_is_never_blocked() {
+    let repo = TestRepo::new();
+    repo.write("a.py", format!("x = 1\n{}", key_line(&migosmtp_key())))
+        .write("b.py", key_line(&migosmtp_key()))
+        .stage("a.py")
+        .stage("b.py")
+        .commit("leaked");
+    install(&repo);
+    repo.write("a.py", "x = 1\n").stage("a.py");
+    repo.git(&["rm", "-q", "b.py"]);
+    let c = commit(&repo, &[]);
+    assert!(c.ok, "{}", c.text);
+}
+
+#[test]
+fn odd_file_names_are_reported_exactly() {
+    let repo = TestRepo::new();
+    install(&repo);
+    let name = "my docs/ünïcode file.py";
+    repo.write(name, key_line(&migosmtp_key())).stage(name);
+    let c = commit(&repo, &[]);
+    assert!(!c.ok);
+    assert!(c.text.contains(&format!("{name}:1:21")), "{}", c.text);
+}
+
+#[test]
+fn an_existing_hook_is_chained_and_restored_byte_for_byte() {
+    let repo = TestRepo::new();
+    repo.write("a.txt", "a\n").stage("a.txt").commit("init");
+    // No trailing newline, odd mode: restored exactly.
+    let original =
+        "#!/bin/sh\necho original-hook-ran >> \"$(git rev-parse --git-dir)/ran\"\nexit 0";
+    let hook = hooks(&repo).join("pre-commit");
+    write_hook(&hook, original);
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o750)).unwrap();
+    let before = listing(&hooks(&repo));
+
+    let run = install(&repo);
+    assert!(
+        run.stdout().contains("pre-commit.keygate-chained"),
+        "{}",
+        run.stdout()
+    );
+    // Passes: both ran.
+    repo.write("a.txt", "b\n").stage("a.txt");
+    let c = commit(&repo, &[]);
+    assert!(c.ok, "{}", c.text);
+    assert_eq!(
+        std::fs::read_to_string(repo.path().join(".git/ran")).unwrap(),
+        "original-hook-ran\n"
+    );
+    // keygate still blocks when the chained hook passes.
+    repo.write("a.txt", key_line(&migosmtp_key()))
+        .stage("a.txt");
+    assert!(!commit(&repo, &[]).ok);
+
+    // Reinstalling leaves one hook and one chained original.
+    let again = install(&repo);
+    assert!(
+        again.stdout().contains("already installed"),
+        "{}",
+        again.stdout()
+    );
+    let names: Vec<String> = listing(&hooks(&repo)).into_iter().map(|f| f.0).collect();
+    let mut want: Vec<String> = before.iter().map(|f| f.0.clone()).collect();
+    want.push("pre-commit.keygate-chained".into());
+    want.sort();
+    assert_eq!(names, want);
+    let text = std::fs::read_to_string(&hook).unwrap();
+    assert_eq!(text.matches("# keygate-managed-hook").count(), 1);
+
+    let run = repo.keygate(&["uninstall"]);
+    assert_eq!(run.code(), 0);
+    assert!(run.stdout().contains("restored"), "{}", run.stdout());
+    assert_eq!(listing(&hooks(&repo)), before);
+}
+
+#[test]
+fn a_failing_chained_hook_still_blocks() {
+    let repo = TestRepo::new();
+    write_hook(
+        &hooks(&repo).join("pre-commit"),
+        "#!/bin/sh\necho 'lint failed' >&2\nexit 3\n",
+    );
+    install(&repo);
+    repo.write("a.txt", "fine\n").stage("a.txt");
+    let c = commit(&repo, &[]);
+    assert!(!c.ok);
+    assert!(c.text.contains("lint failed"), "{}", c.text);
+    assert_eq!(commits(&repo), 0);
+}
+
+#[test]
+fn uninstall_without_keygate_s_hook_changes_nothing() {
+    let repo = TestRepo::new();
+    write_hook(&hooks(&repo).join("pre-commit"), "#!/bin/sh\nexit 0\n");
+    let before = listing(&hooks(&repo));
+    let run = repo.keygate(&["uninstall"]);
+    assert_eq!(run.code(), 0);
+    assert!(run.stdout().contains("not installed"), "{}", run.stdout());
+    assert_eq!(listing(&hooks(&repo)), before);
+    // Install then uninstall on a repository without a hook leaves no hook.
+    let repo = TestRepo::new();
+    let before = listing(&hooks(&repo));
+    install(&repo);
+    assert_eq!(repo.keygate(&["uninstall"]).code(), 0);
+    assert_eq!(listing(&hooks(&repo)), before);
+}
+
+#[test]
+fn core_hooks_path_is_where_the_hook_goes() {
+    let repo = TestRepo::new();
+    repo.git(&["config", "core.hooksPath", ".githooks"]);
+    let run = install(&repo);
+    assert!(
+        run.stdout().contains(".githooks/pre-commit"),
+        "{}",
+        run.stdout()
+    );
+    assert!(repo.path().join(".githooks/pre-commit").is_file());
+    assert!(!hooks(&repo).join("pre-commit").exists());
+    repo.write("a.py", key_line(&migosmtp_key())).stage("a.py");
+    assert!(!commit(&repo, &[]).ok);
+    repo.keygate(&["uninstall"]);
+    assert!(!repo.path().join(".githooks/pre-commit").exists());
+}
+
+#[test]
+fn a_linked_worktree_shares_the_common_hook() {
+    let repo = TestRepo::new();
+    repo.write("a.txt", "a\n").stage("a.txt").commit("init");
+    let wt = TestRepo::plain();
+    let wt_path = wt.path().join("wt");
+    repo.git(&["worktree", "add", "-q", wt_path.to_str().unwrap()]);
+    let run = Command::new(keygate_bin())
+        .arg("install")
+        .current_dir(&wt_path)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(hooks(&repo).join("pre-commit").is_file());
+    std::fs::write(wt_path.join("b.py"), key_line(&migosmtp_key())).unwrap();
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .current_dir(&wt_path)
+            .env("PATH", path_with_keygate())
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_INDEX_FILE")
+            .env_remove("GIT_WORK_TREE")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    assert!(git(&["add", "b.py"]).status.success());
+    let c = outcome(git(&["commit", "-m", "leak"]));
+    assert!(!c.ok, "{}", c.text);
+    assert!(c.text.contains("b.py:1:21"), "{}", c.text);
+    std::fs::write(wt_path.join("b.py"), "fine\n").unwrap();
+    assert!(git(&["add", "b.py"]).status.success());
+    let c = outcome(git(&["commit", "-m", "fine"]));
+    assert!(c.ok, "{}", c.text);
+}
+
+#[test]
+fn a_missing_binary_blocks_with_install_advice() {
+    let repo = TestRepo::new();
+    // Install from a copy of the binary, so that the recorded path can disappear.
+    let bin_dir = TestRepo::plain();
+    let copy = bin_dir.path().join("keygate");
+    std::fs::copy(keygate_bin(), &copy).unwrap();
+    let run = Command::new(&copy)
+        .arg("install")
+        .current_dir(repo.path())
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let path = system_path();
+    let commit_without_keygate = |repo: &TestRepo| {
+        outcome(
+            Command::new("git")
+                .args(["commit", "-m", "x"])
+                .current_dir(repo.path())
+                .env("PATH", &path)
+                .env_remove("GIT_DIR")
+                .env_remove("GIT_INDEX_FILE")
+                .stdin(Stdio::null())
+                .output()
+                .unwrap(),
+        )
+    };
+    // The recorded path is used when keygate is not on PATH.
+    repo.write("a.py", key_line(&migosmtp_key())).stage("a.py");
+    let c = commit_without_keygate(&repo);
+    assert!(!c.ok);
+    assert!(c.text.contains("a.py:1:21"), "{}", c.text);
+    // Neither on PATH nor at the recorded path: blocked, with advice.
+    std::fs::remove_file(&copy).unwrap();
+    repo.write("a.py", "fine\n").stage("a.py");
+    let c = commit_without_keygate(&repo);
+    assert!(!c.ok, "{}", c.text);
+    for needle in [
+        "keygate binary was not found",
+        "./install.sh",
+        "cargo install",
+        "git commit --no-verify",
+    ] {
+        assert!(c.text.contains(needle), "no {needle:?} in:\n{}", c.text);
+    }
+    assert_eq!(commits(&repo), 0);
+}
+
+/// A PATH with git and the system tools, but neither keygate nor cargo.
+fn system_path() -> std::ffi::OsString {
+    let git = which("git");
+    let dirs = [
+        git.parent().unwrap(),
+        Path::new("/usr/bin"),
+        Path::new("/bin"),
+    ];
+    for dir in dirs {
+        for tool in ["keygate", "cargo"] {
+            assert!(!dir.join(tool).exists(), "{tool} in {}", dir.display());
+        }
+    }
+    std::env::join_paths(dirs).unwrap()
+}
+
+fn which(name: &str) -> PathBuf {
+    std::env::split_paths(&std::env::var_os("PATH").unwrap())
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+        .expect("on PATH")
+}
+
+#[test]
+fn an_invalid_config_fails_closed() {
+    let repo = TestRepo::new();
+    install(&repo);
+    repo.write(".keygate.toml", "exclude = 3\n")
+        .write("a.txt", "fine\n")
+        .stage("a.txt");
+    let c = commit(&repo, &[]);
+    assert!(!c.ok);
+    assert!(c.text.contains("could not check this commit"), "{}", c.text);
+    assert!(c.text.contains(".keygate.toml:1"), "{}", c.text);
+}
+
+#[test]
+fn husky_gets_a_line_in_its_script_and_uninstall_restores_it() {
+    let repo = TestRepo::new();
+    // husky 9: core.hooksPath is .husky/_, whose generated hooks run .husky/pre-commit.
+    repo.git(&["config", "core.hooksPath", ".husky/_"]);
+    write_hook(
+        &repo.path().join(".husky/_/pre-commit"),
+        "#!/bin/sh\nexec sh -e \"$(dirname \"$0\")/../pre-commit\" \"$@\"\n",
+    );
+    let script = repo.path().join(".husky/pre-commit");
+    std::fs::write(&script, "npm test").unwrap();
+    let generated = listing(&repo.path().join(".husky/_"));
+
+    let run = install(&repo);
+    assert!(run.stdout().contains("husky"), "{}", run.stdout());
+    assert!(
+        run.stdout().contains(".husky/pre-commit"),
+        "{}",
+        run.stdout()
+    );
+    let text = std::fs::read_to_string(&script).unwrap();
+    assert!(text.starts_with("npm test\n"), "{text}");
+    assert!(text.contains("keygate check --staged"), "{text}");
+    assert_eq!(listing(&repo.path().join(".husky/_")), generated);
+    let again = install(&repo);
+    assert!(
+        again.stdout().contains("nothing changed"),
+        "{}",
+        again.stdout()
+    );
+    assert_eq!(std::fs::read_to_string(&script).unwrap(), text);
+
+    // The generated hook runs the script: `npm test` is not there, so stub it.
+    let stub = TestRepo::plain();
+    write_hook(&stub.path().join("npm"), "#!/bin/sh\nexit 0\n");
+    let mut path = std::ffi::OsString::from(stub.path());
+    path.push(":");
+    path.push(path_with_keygate());
+    repo.write("a.py", key_line(&migosmtp_key())).stage("a.py");
+    let out = Command::new("git")
+        .args(["commit", "-m", "leak"])
+        .current_dir(repo.path())
+        .env("PATH", &path)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let c = outcome(out);
+    assert!(!c.ok, "{}", c.text);
+    assert!(c.text.contains("a.py:1:21"), "{}", c.text);
+    assert!(c.text.contains("--no-verify"), "{}", c.text);
+
+    let run = repo.keygate(&["uninstall"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert_eq!(std::fs::read(&script).unwrap(), b"npm test");
+}
+
+#[test]
+fn husky_script_created_by_install_is_deleted_by_uninstall() {
+    let repo = TestRepo::new();
+    repo.git(&["config", "core.hooksPath", ".husky"]); // husky 4 to 8
+    std::fs::create_dir_all(repo.path().join(".husky")).unwrap();
+    install(&repo);
+    assert!(repo.path().join(".husky/pre-commit").is_file());
+    repo.keygate(&["uninstall"]);
+    assert!(!repo.path().join(".husky/pre-commit").exists());
+}
+
+#[test]
+fn lefthook_and_pre_commit_get_a_snippet_and_nothing_changes() {
+    for (file, config, needles) in [
+        (
+            "lefthook.yml",
+            "pre-commit:\n  commands:\n    lint:\n      run: make lint\n",
+            &["lefthook", "commands:", "run: keygate check --staged"][..],
+        ),
+        (
+            ".pre-commit-config.yaml",
+            "repos: []\n",
+            &[
+                "pre-commit",
+                "id: keygate",
+                "entry: keygate check --staged",
+                "pass_filenames: false",
+            ][..],
+        ),
+    ] {
+        let repo = TestRepo::new();
+        repo.write(file, config);
+        let before = listing(&hooks(&repo));
+        let run = install(&repo);
+        for needle in needles {
+            assert!(
+                run.stdout().contains(needle),
+                "{file}: no {needle:?} in:\n{}",
+                run.stdout()
+            );
+        }
+        assert!(run.stdout().contains("changed nothing"), "{}", run.stdout());
+        assert_eq!(repo.read(file), config.as_bytes());
+        assert_eq!(listing(&hooks(&repo)), before);
+        // Once the snippet is in, install says so.
+        let snippet = run.stdout();
+        let snippet = &snippet[snippet.find(":\n\n").unwrap() + 3..];
+        repo.write(file, snippet);
+        let run = install(&repo);
+        assert!(run.stdout().contains("already runs"), "{}", run.stdout());
+    }
+}
+
+#[test]
+fn pre_commit_hooks_yaml_declares_keygate() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
+    )
+    .unwrap();
+    for needle in [
+        "- id: keygate",
+        "entry: keygate check --staged",
+        "pass_filenames: false",
+        "language: rust",
+    ] {
+        assert!(
+            text.contains(needle),
+            "no {needle:?} in .pre-commit-hooks.yaml"
+        );
+    }
+}
+
+/// `install.sh` with a stub `cargo` that "installs" the test binary into CARGO_HOME.
+fn install_sh(cwd: &Path, args: &[&str], with_cargo: bool) -> (Output, TestRepo) {
+    let home = TestRepo::plain();
+    let stubs = home.path().join("stubs");
+    if with_cargo {
+        write_hook(
+            &stubs.join("cargo"),
+            &format!(
+                "#!/bin/sh\necho \"$@\" > \"$CARGO_HOME/cargo-args\"\nmkdir -p \"$CARGO_HOME/bin\"\n\
+                 ln -sf '{}' \"$CARGO_HOME/bin/keygate\"\n",
+                keygate_bin().display()
+            ),
+        );
+    }
+    std::fs::create_dir_all(&stubs).unwrap();
+    let mut path = stubs.into_os_string();
+    path.push(":");
+    path.push(system_path());
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh");
+    let out = Command::new("sh")
+        .arg(script)
+        .args(args)
+        .current_dir(cwd)
+        .env("PATH", path)
+        .env("CARGO_HOME", home.path())
+        .env_remove("CARGO_INSTALL_ROOT")
+        .env_remove("GIT_DIR")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    (out, home)
+}
+
+#[test]
+fn install_sh_builds_then_installs_the_hook() {
+    let repo = TestRepo::new();
+    // Inside a repository: installs there.
+    let (out, home) = install_sh(repo.path(), &[], true);
+    let text = outcome(out);
+    assert!(text.ok, "{}", text.text);
+    let args = std::fs::read_to_string(home.path().join("cargo-args")).unwrap();
+    assert!(args.starts_with("install --path "), "{args}");
+    assert!(args.contains("--locked"), "{args}");
+    assert!(hooks(&repo).join("pre-commit").is_file(), "{}", text.text);
+    // Safe to re-run.
+    let (out, _home) = install_sh(repo.path(), &[], true);
+    let again = outcome(out);
+    assert!(again.ok, "{}", again.text);
+    assert!(again.text.contains("already installed"), "{}", again.text);
+    // Another repository, named on the command line.
+    let other = TestRepo::new();
+    let outside = TestRepo::plain();
+    let (out, _home) = install_sh(outside.path(), &[other.path().to_str().unwrap()], true);
+    let c = outcome(out);
+    assert!(c.ok, "{}", c.text);
+    assert!(hooks(&other).join("pre-commit").is_file());
+    // Outside a repository, with no argument: the binary only.
+    let (out, _home) = install_sh(outside.path(), &[], true);
+    let c = outcome(out);
+    assert!(c.ok, "{}", c.text);
+    assert!(c.text.contains("keygate install"), "{}", c.text);
+}
+
+#[test]
+fn install_sh_explains_missing_cargo_and_bad_repositories() {
+    let dir = TestRepo::plain();
+    let (out, _home) = install_sh(dir.path(), &[], false);
+    let c = outcome(out);
+    assert!(!c.ok);
+    assert!(c.text.contains("cargo"), "{}", c.text);
+    assert!(c.text.contains("rustup"), "{}", c.text);
+    let (out, home) = install_sh(dir.path(), &[dir.path().to_str().unwrap()], true);
+    let c = outcome(out);
+    assert!(!c.ok);
+    assert!(c.text.contains("not a Git repository"), "{}", c.text);
+    assert!(
+        !home.path().join("cargo-args").exists(),
+        "checks the repository before building"
+    );
+}
