@@ -17,144 +17,156 @@ pub fn install(cwd: &Path, out: &mut dyn Write) -> Result<Outcome> {
         .and_then(|p| p.canonicalize())
         .map_err(|e| Error::io("the keygate binary", e))?;
     let done = hook::install(&repo, &binary)?;
-    let show = |p: &Path| shown(&repo, p);
-    let text =
-        match done {
-            Installed::Hook {
-                path,
-                chained,
-                binary,
-                updated,
-            } => {
-                let mut text = format!(
-                    "keygate: {} the pre-commit hook at {}\n",
-                    if updated { "updated" } else { "installed" },
-                    show(&path)
-                );
-                if let Some(chained) = chained {
-                    text += &format!(
-                    "keygate: your existing pre-commit hook is kept as {} and still runs on every \
-                     commit (before keygate); its failure still blocks the commit\n",
-                    show(&chained)
-                );
-                }
-                text += &format!(
-                "keygate: every `git commit` now runs `keygate check --staged` (keygate from PATH, \
-                 else {}); `keygate uninstall` removes the hook\n",
-                binary.display()
-            );
-                text
-            }
-            Installed::Unchanged { path, .. } => format!(
-                "keygate: the pre-commit hook at {} is already installed and up to date; nothing \
-             changed\n",
-                show(&path)
-            ),
-            Installed::Husky { script, created } => {
-                format!(
-            "keygate: husky manages this repository's hooks (core.hooksPath); {} {} to run \
-             `keygate check --staged`. Commit that file so everyone gets the check.\n",
-            if created { "created" } else { "added a block to" },
-            show(&script)
-        )
-            }
-            Installed::HuskyUnchanged { script } => format!(
-                "keygate: {} already runs keygate; nothing changed\n",
-                show(&script)
-            ),
-            Installed::Snippet {
-                manager,
-                snippet,
-                present,
-            } => {
-                let config = config_of(&manager);
-                if present {
-                    format!(
-                        "keygate: {} manages this repository's hooks, and {} already runs \
-                     `keygate check --staged`; nothing changed\n",
-                        manager.name(),
-                        show(config)
-                    )
-                } else {
-                    let (verb, then) = match manager {
-                        Manager::Lefthook { .. } => ("Add this to", "`lefthook install`"),
-                        _ => (
-                            "Add this to (merge into its `repos:` list)",
-                            "`pre-commit install`",
-                        ),
-                    };
-                    format!(
-                    "keygate: {} manages this repository's hooks, so keygate changed nothing.\n\
-                     {verb} {}, then run {then}:\n\n{snippet}",
-                    manager.name(),
-                    show(config),
-                )
-                }
-            }
-        };
-    out.write_all(text.as_bytes())
-        .map_err(|e| Error::io("<stdout>", e))?;
-    Ok(Outcome::Clean)
+    say(out, &installed(&repo, done))
 }
 
 /// Removes what `install` added to the repository around `cwd`.
 pub fn uninstall(cwd: &Path, out: &mut dyn Write) -> Result<Outcome> {
     let repo = Repo::require(cwd, NOT_A_REPO)?;
-    let show = |p: &Path| shown(&repo, p);
-    let text = match hook::uninstall(&repo)? {
-        Uninstalled::Hook { path, restored } => match restored {
-            Some(_) => format!(
-                "keygate: removed keygate's pre-commit hook and restored your original hook at {}\n",
+    let done = hook::uninstall(&repo)?;
+    say(out, &uninstalled(&repo, done))
+}
+
+fn say(out: &mut dyn Write, lines: &[String]) -> Result<Outcome> {
+    for line in lines {
+        writeln!(out, "{line}").map_err(|e| Error::io("<stdout>", e))?;
+    }
+    Ok(Outcome::Clean)
+}
+
+fn installed(repo: &Repo, done: Installed) -> Vec<String> {
+    let show = |p: &Path| shown(repo, p);
+    match done {
+        Installed::Hook {
+            path,
+            chained,
+            binary,
+            updated,
+        } => {
+            let verb = if updated { "updated" } else { "installed" };
+            let mut lines = vec![format!(
+                "keygate: {verb} the pre-commit hook at {}",
                 show(&path)
-            ),
-            None => format!(
-                "keygate: removed the pre-commit hook at {}\n",
-                show(&path)
-            ),
-        },
+            )];
+            if let Some(chained) = chained {
+                lines.push(format!(
+                    "keygate: your existing pre-commit hook is kept as {}; it still runs on \
+                     every commit (before keygate) and its failure still blocks the commit",
+                    show(&chained)
+                ));
+            }
+            lines.push(format!(
+                "keygate: every `git commit` now runs `keygate check --staged` (keygate from \
+                 PATH, else {}); `keygate uninstall` removes the hook",
+                binary.display()
+            ));
+            lines
+        }
+        Installed::Unchanged { path, .. } => vec![format!(
+            "keygate: the pre-commit hook at {} is already installed and up to date; \
+             nothing changed",
+            show(&path)
+        )],
+        Installed::Husky { script, created } => {
+            let verb = if created {
+                "created"
+            } else {
+                "added a block to"
+            };
+            vec![
+                format!(
+                    "keygate: husky manages this repository's hooks (core.hooksPath); {verb} {} \
+                     to run `keygate check --staged`",
+                    show(&script)
+                ),
+                "keygate: commit that file so that everyone gets the check".into(),
+            ]
+        }
+        Installed::HuskyUnchanged { script } => vec![format!(
+            "keygate: {} already runs keygate; nothing changed",
+            show(&script)
+        )],
+        Installed::Snippet {
+            manager,
+            snippet,
+            present,
+        } => {
+            let config = show(config_of(&manager));
+            let name = manager.name();
+            if present {
+                return vec![format!(
+                    "keygate: {name} manages this repository's hooks, and {config} already runs \
+                     `keygate check --staged`; nothing changed"
+                )];
+            }
+            let (how, then) = match manager {
+                Manager::Lefthook { .. } => ("", "lefthook install"),
+                _ => (" (merged into its `repos:` list)", "pre-commit install"),
+            };
+            vec![
+                format!(
+                    "keygate: {name} manages this repository's hooks, so keygate changed nothing."
+                ),
+                format!("Add this to {config}{how}, then run `{then}`:"),
+                String::new(),
+                snippet.trim_end().to_string(),
+            ]
+        }
+    }
+}
+
+fn uninstalled(repo: &Repo, done: Uninstalled) -> Vec<String> {
+    let show = |p: &Path| shown(repo, p);
+    let line = match done {
+        Uninstalled::Hook {
+            path,
+            restored: Some(_),
+        } => format!(
+            "keygate: removed keygate's pre-commit hook and restored your original hook at {}",
+            show(&path)
+        ),
+        Uninstalled::Hook {
+            path,
+            restored: None,
+        } => format!("keygate: removed the pre-commit hook at {}", show(&path)),
         Uninstalled::Husky {
             script,
             deleted,
             edited,
         } => {
-            let what = if deleted {
-                format!("deleted {} (keygate install had created it)", show(&script))
+            let script = show(&script);
+            if deleted {
+                format!("keygate: deleted {script} (keygate install had created it)")
             } else if edited {
                 format!(
-                    "removed keygate's lines from {} (it was edited since install; the rest is \
-                     kept as it is)",
-                    show(&script)
+                    "keygate: removed keygate's lines from {script} (it was edited since \
+                     install; the rest is kept as it is)"
                 )
             } else {
-                format!("restored {} as it was before install", show(&script))
-            };
-            format!("keygate: {what}\n")
+                format!("keygate: restored {script} as it was before install")
+            }
         }
         Uninstalled::Snippet { manager, present } => {
-            let config = config_of(&manager);
+            let config = show(config_of(&manager));
             if present {
                 format!(
-                    "keygate: {} runs keygate through {}, which keygate never changes: remove the \
-                     `keygate` hook from it yourself\n",
-                    manager.name(),
-                    show(config)
+                    "keygate: {} runs keygate through {config}, which keygate never changes: \
+                     remove the `keygate` hook from it yourself",
+                    manager.name()
                 )
             } else {
                 format!(
-                    "keygate: keygate's hook is not installed here ({} does not run it); nothing \
-                     changed\n",
-                    show(config)
+                    "keygate: keygate's hook is not installed here ({config} does not run it); \
+                     nothing changed"
                 )
             }
         }
         Uninstalled::NotInstalled { hooks_dir } => format!(
-            "keygate: keygate's pre-commit hook is not installed in {}; nothing changed\n",
+            "keygate: keygate's pre-commit hook is not installed in {}; nothing changed",
             show(&hooks_dir)
         ),
     };
-    out.write_all(text.as_bytes())
-        .map_err(|e| Error::io("<stdout>", e))?;
-    Ok(Outcome::Clean)
+    vec![line]
 }
 
 fn config_of(manager: &Manager) -> &Path {
