@@ -133,6 +133,15 @@ impl Repo {
         abs.strip_prefix(&self.root).ok().map(Path::to_path_buf)
     }
 
+    /// Where this repository is, to open another handle on another thread (git2 handles cannot
+    /// be shared between threads).
+    pub fn location(&self) -> RepoLocation {
+        RepoLocation {
+            git_dir: self.repo.path().to_path_buf(),
+            root: self.root.clone(),
+        }
+    }
+
     /// The repository's own folder (`.git`, or `.git/worktrees/NAME` in a linked worktree).
     pub fn git_dir(&self) -> &Path {
         self.repo.path()
@@ -271,6 +280,25 @@ impl Repo {
             Err(_) => self.with_blob(id, |bytes| f(&mut { bytes })),
         };
         streamed
+    }
+}
+
+/// Where a [`Repo`] is; see [`Repo::location`].
+#[derive(Debug, Clone)]
+pub struct RepoLocation {
+    git_dir: PathBuf,
+    root: PathBuf,
+}
+
+impl RepoLocation {
+    /// Another handle on the repository, for reading objects. Its index is the default one,
+    /// whatever `GIT_INDEX_FILE` says.
+    pub fn open(&self) -> Result<Repo> {
+        let repo = Repository::open(&self.git_dir).map_err(Error::git("open repository"))?;
+        Ok(Repo {
+            repo,
+            root: self.root.clone(),
+        })
     }
 }
 

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::finding::Fingerprinter;
 use crate::git::{display_path, BlobId, IndexChange, Repo};
 use globset::GlobSet;
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::PathBuf;
@@ -113,10 +114,8 @@ impl StagedChange {
     /// Reads the staged change of `repo` (opened with [`Repo::discover`], which honours
     /// `GIT_DIR`, `GIT_WORK_TREE` and `GIT_INDEX_FILE` as a hook must).
     pub fn read(repo: &Repo) -> Result<StagedChange> {
-        let files = repo
-            .staged_changes()?
+        let files = each(repo, repo.staged_changes()?, StagedFile::read)?
             .into_iter()
-            .map(|change| StagedFile::read(repo, change))
             .collect::<Result<_>>()?;
         Ok(StagedChange { files })
     }
@@ -213,35 +212,78 @@ pub fn scan(
     scanner: &Scanner,
     fingerprints: &Fingerprinter,
 ) -> Scanned {
+    let files: Vec<&StagedFile> = change
+        .files
+        .iter()
+        .filter(|f| !f.added_lines.is_empty() && f.content != Content::Binary)
+        .collect();
+    match each(repo, files, |repo, file| {
+        scan_file(repo, file, scanner, fingerprints)
+    }) {
+        Ok(parts) => parts.into_iter().fold(Scanned::default(), Scanned::merge),
+        Err(e) => Scanned {
+            errors: vec![format!("staged files: {e}")],
+            ..Scanned::default()
+        },
+    }
+}
+
+/// Files from which [`each`] uses every core.
+const PARALLEL_FROM: usize = 16;
+
+/// `f` over `items`, in order, each call with a repository handle: on every core when there are
+/// many items (each worker opening its own handle), else on this thread.
+fn each<I: Send, T: Send>(
+    repo: &Repo,
+    items: Vec<I>,
+    f: impl Fn(&Repo, I) -> T + Sync + Send,
+) -> Result<Vec<T>> {
+    if items.len() < PARALLEL_FROM {
+        return Ok(items.into_iter().map(|item| f(repo, item)).collect());
+    }
+    let location = repo.location();
+    // A few large chunks, so that each worker opens the repository once.
+    let chunk = items.len().div_ceil(rayon::current_num_threads() * 2);
+    let parts: Vec<Vec<T>> = items
+        .into_par_iter()
+        .chunks(chunk)
+        .map(|chunk| {
+            let local = location.open()?;
+            Ok(chunk.into_iter().map(|item| f(&local, item)).collect())
+        })
+        .collect::<Result<_>>()?;
+    Ok(parts.into_iter().flatten().collect())
+}
+
+fn scan_file(
+    repo: &Repo,
+    file: &StagedFile,
+    scanner: &Scanner,
+    fingerprints: &Fingerprinter,
+) -> Scanned {
+    let result = match file.content {
+        Content::Large => scan_large(repo, file, scanner),
+        _ => repo.with_blob(file.blob, |bytes| {
+            let matches = scanner
+                .scan(bytes)
+                .into_iter()
+                .filter(|m| file.added_lines.overlaps(m.line, last_line(m)))
+                .collect();
+            Some((matches, bytes.len() as u64))
+        }),
+    };
     let mut out = Scanned::default();
-    for file in &change.files {
-        if file.added_lines.is_empty() || file.content == Content::Binary {
-            continue;
+    match result {
+        Ok(Some((matches, bytes))) => {
+            out.files_scanned = 1;
+            out.bytes_scanned = bytes;
+            out.findings = matches
+                .iter()
+                .map(|m| scanner.finding(m, &file.display, fingerprints))
+                .collect();
         }
-        let result = match file.content {
-            Content::Large => scan_large(repo, file, scanner),
-            _ => repo.with_blob(file.blob, |bytes| {
-                let matches = scanner
-                    .scan(bytes)
-                    .into_iter()
-                    .filter(|m| file.added_lines.overlaps(m.line, last_line(m)))
-                    .collect();
-                Some((matches, bytes.len() as u64))
-            }),
-        };
-        match result {
-            Ok(Some((matches, bytes))) => {
-                out.files_scanned += 1;
-                out.bytes_scanned += bytes;
-                out.findings.extend(
-                    matches
-                        .iter()
-                        .map(|m: &Match| scanner.finding(m, &file.display, fingerprints)),
-                );
-            }
-            Ok(None) => {} // binary after all
-            Err(e) => out.errors.push(format!("{} (staged): {e}", file.display)),
-        }
+        Ok(None) => {} // binary after all
+        Err(e) => out.errors.push(format!("{} (staged): {e}", file.display)),
     }
     out
 }
