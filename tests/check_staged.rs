@@ -256,3 +256,33 @@ fn staged_outside_a_repository_is_an_error() {
         run.stderr()
     );
 }
+
+#[test]
+fn many_staged_files_are_all_checked() {
+    // Enough files for the scan to run on every core.
+    let repo = TestRepo::new();
+    for i in 0..40 {
+        repo.write(&format!("m/f{i:02}.py"), format!("x = {i}\n"));
+    }
+    repo.git(&["add", "-A"]);
+    repo.commit("init");
+    let mut want = Vec::new();
+    for i in 0..40 {
+        let mut text = format!("x = {i}\n");
+        if i % 7 == 3 {
+            text += &key_line(&migosmtp_key());
+            want.push((
+                "migosmtp-api-key".to_string(),
+                format!("m/f{i:02}.py"),
+                Some(2),
+            ));
+        } else {
+            text += "y = 1\n";
+        }
+        repo.write(&format!("m/f{i:02}.py"), text);
+    }
+    repo.git(&["add", "-A"]);
+    let run = staged(&repo);
+    assert_eq!(run.findings(), want);
+    assert_eq!(run.json()["summary"]["files_scanned"], 40);
+}

@@ -9,7 +9,7 @@
 use super::{scan_reader, ReadOutcome, Scanned, BINARY_SNIFF, CHUNK};
 use crate::engine::{Match, Scanner};
 use crate::error::{Error, Result};
-use crate::finding::Fingerprinter;
+use crate::finding::{Finding, Fingerprinter};
 use crate::git::{display_path, BlobId, IndexChange, Repo};
 use globset::GlobSet;
 use rayon::prelude::*;
@@ -212,13 +212,29 @@ pub fn scan(
     scanner: &Scanner,
     fingerprints: &Fingerprinter,
 ) -> Scanned {
+    scan_with(repo, change, scanner, fingerprints, &|_, _| Vec::new())
+}
+
+/// Extra findings for one staged text file, given its whole staged content; see [`scan_with`].
+pub type AlsoCheck<'a> = dyn Fn(&StagedFile, &[u8]) -> Vec<Finding> + Sync + 'a;
+
+/// [`scan`], plus `also` called with each scanned text file and its staged content while it is in
+/// memory (e.g. the known local `.env` values; filter on [`StagedFile::added_lines`]). Files over
+/// [`LARGE_BLOB`] are streamed and not passed to `also`.
+pub fn scan_with(
+    repo: &Repo,
+    change: &StagedChange,
+    scanner: &Scanner,
+    fingerprints: &Fingerprinter,
+    also: &AlsoCheck<'_>,
+) -> Scanned {
     let files: Vec<&StagedFile> = change
         .files
         .iter()
         .filter(|f| !f.added_lines.is_empty() && f.content != Content::Binary)
         .collect();
     match each(repo, files, |repo, file| {
-        scan_file(repo, file, scanner, fingerprints)
+        scan_file(repo, file, scanner, fingerprints, also)
     }) {
         Ok(parts) => parts.into_iter().fold(Scanned::default(), Scanned::merge),
         Err(e) => Scanned {
@@ -260,7 +276,9 @@ fn scan_file(
     file: &StagedFile,
     scanner: &Scanner,
     fingerprints: &Fingerprinter,
+    also: &AlsoCheck<'_>,
 ) -> Scanned {
+    let mut extra = Vec::new();
     let result = match file.content {
         Content::Large => scan_large(repo, file, scanner),
         _ => repo.with_blob(file.blob, |bytes| {
@@ -269,6 +287,7 @@ fn scan_file(
                 .into_iter()
                 .filter(|m| file.added_lines.overlaps(m.line, last_line(m)))
                 .collect();
+            extra = also(file, bytes);
             Some((matches, bytes.len() as u64))
         }),
     };
@@ -280,6 +299,7 @@ fn scan_file(
             out.findings = matches
                 .iter()
                 .map(|m| scanner.finding(m, &file.display, fingerprints))
+                .chain(extra)
                 .collect();
         }
         Ok(None) => {} // binary after all
