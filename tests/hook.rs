@@ -632,3 +632,27 @@ fn install_sh_explains_missing_cargo_and_bad_repositories() {
         "checks the repository before building"
     );
 }
+
+#[test]
+fn install_sh_explains_missing_git() {
+    let home = TestRepo::plain();
+    let stubs = home.path().join("stubs");
+    std::fs::create_dir_all(&stubs).unwrap();
+    write_hook(&stubs.join("cargo"), "#!/bin/sh\nexit 0\n");
+    for tool in ["dirname", "mkdir", "ln"] {
+        std::os::unix::fs::symlink(which(tool), stubs.join(tool)).unwrap();
+    }
+    let repo = TestRepo::new();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh");
+    let out = Command::new("/bin/sh")
+        .arg(script)
+        .arg(repo.path())
+        .env("PATH", &stubs)
+        .env("CARGO_HOME", home.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let c = outcome(out);
+    assert!(!c.ok);
+    assert!(c.text.contains("git is not installed"), "{}", c.text);
+}
