@@ -656,3 +656,39 @@ fn install_sh_explains_missing_git() {
     assert!(!c.ok);
     assert!(c.text.contains("git is not installed"), "{}", c.text);
 }
+
+#[test]
+fn install_works_from_a_subfolder_and_needs_a_repository() {
+    let repo = TestRepo::new();
+    std::fs::create_dir_all(repo.path().join("a/b")).unwrap();
+    let run = repo.keygate_in("a/b", &["install"], None);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert!(
+        run.stdout().contains(".git/hooks/pre-commit"),
+        "{}",
+        run.stdout()
+    );
+    assert!(!run.stdout().contains("outside"), "{}", run.stdout());
+    // A shared hooks folder outside the repository is named as such.
+    let shared = TestRepo::plain();
+    let other = TestRepo::new();
+    other.git(&["config", "core.hooksPath", shared.path().to_str().unwrap()]);
+    let run = install(&other);
+    assert!(
+        run.stdout().contains("outside this repository"),
+        "{}",
+        run.stdout()
+    );
+    assert!(shared.path().join("pre-commit").is_file());
+    // Outside a repository: exit 2 with a clear message.
+    let dir = TestRepo::plain();
+    let run = dir.keygate(&["install"]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("not inside a Git repository"),
+        "{}",
+        run.stderr()
+    );
+    let run = dir.keygate(&["uninstall"]);
+    assert_eq!(run.code(), 2);
+}

@@ -48,6 +48,13 @@ fn installed(repo: &Repo, done: Installed) -> Vec<String> {
                 "keygate: {verb} the pre-commit hook at {}",
                 show(&path)
             )];
+            if !inside(repo, &path) {
+                lines.push(
+                    "keygate: note: core.hooksPath points outside this repository, so every \
+                     repository that uses that folder runs this hook"
+                        .into(),
+                );
+            }
             if let Some(chained) = chained {
                 lines.push(format!(
                     "keygate: your existing pre-commit hook is kept as {}; it still runs on \
@@ -167,6 +174,16 @@ fn uninstalled(repo: &Repo, done: Uninstalled) -> Vec<String> {
         ),
     };
     vec![line]
+}
+
+/// Whether `path` is inside the repository's working tree or its Git folders.
+fn inside(repo: &Repo, path: &Path) -> bool {
+    let dir = path.parent().and_then(|d| d.canonicalize().ok());
+    let within = |base: &Path| {
+        base.canonicalize()
+            .is_ok_and(|base| dir.as_ref().is_some_and(|d| d.starts_with(base)))
+    };
+    within(repo.root()) || within(repo.git_dir()) || within(repo.common_dir())
 }
 
 fn config_of(manager: &Manager) -> &Path {
