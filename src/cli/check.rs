@@ -1,6 +1,7 @@
 //! `keygate check` in every mode: gathers the inputs, runs the scanner, writes the report.
 
 use super::{Outcome, ScanConfig, Target};
+use crate::baseline::Baseline;
 use crate::config::Config;
 use crate::engine::filters::Allowlist;
 use crate::engine::Scanner;
@@ -17,6 +18,8 @@ pub struct Context {
     pub config: Config,
     pub scanner: Scanner,
     pub fingerprints: Fingerprinter,
+    /// Accepted findings; its salt keys the fingerprints.
+    pub baseline: Baseline,
 }
 
 impl Context {
@@ -34,11 +37,16 @@ impl Context {
         let rules = crate::rules::from_config(&config)?;
         let allow = Allowlist::new(&config.allow.regexes, &config.allow.stopwords)
             .map_err(|e| config.error(format!("allow regex: {e}")))?;
+        let baseline = match &repo {
+            Some(repo) => Baseline::load(repo.root())?,
+            None => Baseline::default(),
+        };
         Ok(Context {
             scanner: Scanner::new(rules, allow),
             repo,
             config,
-            fingerprints: Fingerprinter::default(),
+            fingerprints: baseline.fingerprinter(),
+            baseline,
         })
     }
 }
@@ -46,7 +54,10 @@ impl Context {
 /// Runs a check and writes its report.
 pub fn run(cfg: &ScanConfig) -> Result<Outcome> {
     let ctx = Context::new(cfg)?;
-    let (report, errors) = scan(cfg, &ctx)?;
+    let (mut report, errors) = scan(cfg, &ctx)?;
+    // Where every mode's findings meet: config notes and allowed paths, then the baseline.
+    ctx.config.apply(&mut report);
+    ctx.baseline.apply(&mut report);
     emit(cfg, &report)?;
     if let Some(first) = errors.first() {
         return Err(Error::Unreadable {

@@ -1,7 +1,9 @@
 //! The command line: clap structs, and the one conversion from them to the engine-facing
 //! [`ScanConfig`], so that nothing past this module knows about argument parsing.
 
+pub mod baseline;
 pub mod check;
+pub mod config;
 pub mod rules;
 
 use crate::error::{Error, Result};
@@ -26,6 +28,10 @@ pub enum Command {
     Check(CheckArgs),
     /// List every rule: id, description, keywords and whether it is enabled.
     Rules(rules::RulesArgs),
+    /// Record the current findings in `.keygate-baseline` so that they stop blocking.
+    Baseline(baseline::BaselineArgs),
+    /// Work with keygate's config (`import-gitleaks`).
+    Config(config::ConfigArgs),
 }
 
 #[derive(Debug, Args)]
@@ -139,5 +145,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Check(args) => check::run(&ScanConfig::from_args(args, cwd)?),
         Command::Rules(args) => rules::run(args, &cwd),
+        Command::Baseline(args) => baseline::run(args, &cwd),
+        Command::Config(args) => config::run(args, &cwd),
     }
 }
