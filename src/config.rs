@@ -146,23 +146,16 @@ struct SpanRule {
 }
 
 impl Config {
-    /// Reads, parses and validates a config file: every glob and regex compiles, every rule id
-    /// exists, and every custom rule compiles and passes its own examples.
+    /// Reads, parses and validates a config file: every key is known, every glob and regex
+    /// compiles, every rule id exists. The custom rules are compiled and their examples run
+    /// through the real engine right after, by [`crate::rules::from_config`] (once per check);
+    /// its errors are placed at the value at fault by [`Config::error`].
     pub fn load(path: &Path) -> Result<Config> {
-        let config = Config::parse(path)?;
-        config.validate()?;
-        config.check_rules()?;
-        Ok(config)
-    }
-
-    /// Reads and parses a config file and compiles its globs and regexes, without running the
-    /// custom rules' examples (`keygate rules --check` reports those one by one).
-    pub fn parse(path: &Path) -> Result<Config> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         Config::parse_str(path, &text)
     }
 
-    /// [`Config::parse`] on text already read; `path` names it in errors.
+    /// [`Config::load`] on text already read; `path` names it in errors.
     pub fn parse_str(path: &Path, text: &str) -> Result<Config> {
         let mut config: Config = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
         for rule in &mut config.rules {
@@ -186,7 +179,6 @@ impl Config {
             (None, Some(root)) if root.join(crate::gitleaks::FILE_NAME).is_file() => {
                 let config = crate::gitleaks::read(root)?;
                 config.validate()?;
-                config.check_rules()?;
                 config
             }
             _ => Config::default(),
@@ -206,9 +198,10 @@ impl Config {
         Ok(config)
     }
 
-    /// A config error about the file as a whole (no position in it).
+    /// A config error; a problem with a custom rule (`rule ID: ...`) is placed at the value at
+    /// fault, anything else at the start of the file.
     pub fn error(&self, message: String) -> Error {
-        self.error_at(None, message)
+        self.error_at(self.position_of(&message), message)
     }
 
     /// A config error at `pos` (the start of the file when unknown).
@@ -320,7 +313,8 @@ impl Config {
     }
 
     /// Compiles the custom rules and runs their examples through the real engine; the first
-    /// problem is the error, at the position of the value at fault.
+    /// problem is the error, at the position of the value at fault. (A check does the same work
+    /// in [`crate::rules::from_config`], whose errors [`Config::error`] positions alike.)
     pub fn check_rules(&self) -> Result<()> {
         match self.rule_problems().into_iter().next() {
             Some((pos, message)) => Err(self.error_at(pos, message)),
@@ -333,42 +327,28 @@ impl Config {
     /// says (or near misses that it does).
     pub fn rule_problems(&self) -> Vec<(Option<Pos>, String)> {
         let mut problems = Vec::new();
-        let mut compiled = Vec::new();
         let mut ids: Vec<&str> = crate::rules::builtin_specs()
             .iter()
             .map(|s| s.id.as_str())
             .collect();
-        for (i, spec) in self.rules.iter().enumerate() {
-            let pos = self.positions.rules.get(i).cloned().unwrap_or_default();
-            if ids.contains(&spec.id.as_str())
+        let mut compiled = Vec::new();
+        for spec in &self.rules {
+            let result = if ids.contains(&spec.id.as_str())
                 || crate::hygiene::RULE_IDS.contains(&spec.id.as_str())
             {
-                problems.push((
-                    pos.id,
-                    format!(
-                        "rule {}: duplicate rule id (a built-in or earlier rule has it)",
-                        spec.id
-                    ),
-                ));
-                continue;
-            }
-            ids.push(&spec.id);
-            match crate::rules::Rule::compile(spec.clone()) {
-                Ok(rule) => compiled.push((i, rule)),
+                Err(crate::Error::Rule {
+                    id: spec.id.clone(),
+                    message: "duplicate rule id (a built-in or earlier rule has it)".into(),
+                })
+            } else {
+                ids.push(&spec.id);
+                crate::rules::Rule::compile(spec.clone())
+            };
+            match result {
+                Ok(rule) => compiled.push(rule),
                 Err(e) => {
                     let message = e.to_string();
-                    let at = if message.contains("pattern") || message.contains("capture") {
-                        pos.pattern
-                    } else if message.contains("keyword") {
-                        pos.keywords
-                    } else if message.contains("validator") {
-                        pos.validator
-                    } else if message.contains("example") {
-                        pos.examples.first().copied().or(pos.id)
-                    } else {
-                        pos.id
-                    };
-                    problems.push((at.or(pos.id), message));
+                    problems.push((self.position_of(&message), message));
                 }
             }
         }
@@ -381,37 +361,40 @@ impl Config {
             Err(e) => return vec![(None, e.to_string())],
         };
         let first = rules.len();
-        let origin: Vec<usize> = compiled.iter().map(|(i, _)| *i).collect();
-        rules.extend(compiled.into_iter().map(|(_, r)| r));
+        rules.extend(compiled);
         for problem in crate::rules::check_examples(&rules, first..rules.len()) {
-            let id = problem
-                .strip_prefix("rule ")
-                .and_then(|r| r.split(':').next())
-                .unwrap_or_default();
-            let Some(slot) = origin.iter().position(|&i| self.rules[i].id == id) else {
-                problems.push((None, problem));
-                continue;
-            };
-            let pos = self
-                .positions
-                .rules
-                .get(origin[slot])
-                .cloned()
-                .unwrap_or_default();
-            let at = example_index(&problem, "negative example ")
-                .and_then(|n| pos.negative_examples.get(n).copied())
-                .or_else(|| {
-                    if problem.contains("negative example") {
-                        None
-                    } else {
-                        example_index(&problem, "example ")
-                            .and_then(|n| pos.examples.get(n).copied())
-                    }
-                })
-                .or(pos.id);
-            problems.push((at, problem));
+            problems.push((self.position_of(&problem), problem));
         }
         problems
+    }
+
+    /// Where the value at fault in a rule problem (`rule ID: detail`, as [`crate::Error::Rule`]
+    /// and [`crate::rules::check_examples`] word them) sits in the file.
+    fn position_of(&self, message: &str) -> Option<Pos> {
+        let (id, detail) = message.strip_prefix("rule ")?.split_once(": ")?;
+        let index = if detail.starts_with("duplicate") {
+            // The later definition is the duplicate.
+            self.rules.iter().rposition(|r| r.id == id)
+        } else {
+            self.rules.iter().position(|r| r.id == id)
+        }?;
+        let pos = self.positions.rules.get(index)?;
+        let at = if let Some(n) = number_after(detail, "negative example ") {
+            pos.negative_examples.get(n).copied()
+        } else if let Some(n) = number_after(detail, "example ") {
+            pos.examples.get(n).copied()
+        } else if detail.contains("pattern") || detail.contains("capture group") {
+            pos.pattern
+        } else if detail.contains("keyword") {
+            pos.keywords
+        } else if detail.contains("validator") {
+            pos.validator
+        } else if detail.contains("example") {
+            pos.examples.first().copied()
+        } else {
+            None
+        };
+        at.or(pos.id)
     }
 
     /// What applies to a finished report in every mode alike: the notes about how the config was
@@ -427,7 +410,7 @@ impl Config {
     }
 }
 
-fn example_index(problem: &str, marker: &str) -> Option<usize> {
+fn number_after(problem: &str, marker: &str) -> Option<usize> {
     let at = problem.find(marker)? + marker.len();
     problem[at..]
         .split(|c: char| !c.is_ascii_digit())

@@ -724,3 +724,25 @@ fn a_bad_gitleaks_regex_names_its_position() {
         run.stderr()
     );
 }
+
+// ---- the shipped examples ----
+
+fn example(name: &str) -> String {
+    format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn the_annotated_example_config_loads() {
+    let repo = TestRepo::new();
+    repo.write("a.py", "x = 1\n");
+    let run = repo.keygate(&["check", "--config", &example("keygate.toml")]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+}
+
+#[test]
+fn the_custom_rule_example_passes_its_own_check() {
+    let repo = TestRepo::new();
+    let run = repo.keygate(&["rules", "--check", &example("custom-rules.toml")]);
+    assert_eq!(run.code(), 0, "{}{}", run.stdout(), run.stderr());
+    assert!(run.stdout().contains("ok: 1 custom"), "{}", run.stdout());
+}

@@ -92,9 +92,9 @@ pub fn run(args: RulesArgs, cwd: &Path) -> Result<Outcome> {
 /// `keygate rules --check`: every problem, each as `file:line:column: message`.
 fn check(file: Option<&Path>, root: Option<&Path>) -> Result<Outcome> {
     let config = match (file, root) {
-        (Some(path), _) => Config::parse(path)?,
+        (Some(path), _) => Config::load(path)?,
         (None, Some(root)) if root.join(crate::config::FILE_NAME).is_file() => {
-            Config::parse(&root.join(crate::config::FILE_NAME))?
+            Config::load(&root.join(crate::config::FILE_NAME))?
         }
         (None, Some(root)) if root.join(crate::gitleaks::FILE_NAME).is_file() => {
             crate::gitleaks::read(root)?
