@@ -173,6 +173,9 @@ fn sarif_is_valid_against_the_sarif_2_1_0_schema() {
     broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
         0.into();
     assert!(!validator.is_valid(&broken));
+    let mut broken = sarif.clone();
+    broken["runs"][0]["tool"]["driver"]["rules"][0]["helpUri"] = "not a URI".into();
+    assert!(!validator.is_valid(&broken), "`uri` formats are checked");
     // And an empty run is valid too.
     let clean = TestRepo::new();
     clean.write("a.py", "x = 1\n");
