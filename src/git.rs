@@ -118,9 +118,16 @@ impl Repo {
             .map_err(Error::git("check ignore rules"))
     }
 
+    /// The index, re-read when the file changed on disk since it was opened.
+    fn fresh_index(&self) -> Result<git2::Index> {
+        let mut index = self.repo.index().map_err(Error::git("read index"))?;
+        index.read(false).map_err(Error::git("read index"))?;
+        Ok(index)
+    }
+
     /// Every path in the index (each once, whatever its merge stage), with its file mode.
     pub fn index_entries(&self) -> Result<Vec<(PathBuf, u32)>> {
-        let index = self.repo.index().map_err(Error::git("read index"))?;
+        let index = self.fresh_index()?;
         let mut out: Vec<(PathBuf, u32)> = index
             .iter()
             .map(|entry| (path_from_git(&entry.path), entry.mode))
@@ -165,7 +172,7 @@ impl Repo {
 
     /// The staged content of `rel` (stage 0 of the index), or `None` when it is not in the index.
     pub fn index_blob(&self, rel: &Path) -> Result<Option<Vec<u8>>> {
-        let index = self.repo.index().map_err(Error::git("read index"))?;
+        let index = self.fresh_index()?;
         let Some(entry) = index.get_path(rel, 0) else {
             return Ok(None);
         };
@@ -189,7 +196,7 @@ impl Repo {
             }
             Err(e) => return Err(Error::git("read HEAD")(e)),
         };
-        let index = self.repo.index().map_err(Error::git("read index"))?;
+        let index = self.fresh_index()?;
         let diff = self
             .repo
             .diff_tree_to_index(head_tree.as_ref(), Some(&index), None)
@@ -214,7 +221,7 @@ impl Repo {
     /// Removes `paths` from the index (every merge stage), like `git rm --cached`: the files on
     /// disk are not touched.
     pub fn untrack(&self, paths: &[PathBuf]) -> Result<()> {
-        let mut index = self.repo.index().map_err(Error::git("read index"))?;
+        let mut index = self.fresh_index()?;
         for path in paths {
             index
                 .remove_path(path)

@@ -75,7 +75,10 @@ impl EnvFix for Gitignore {
                     example.rsplit('/').next().unwrap_or(&example).to_string()
                 };
                 let line = format!("!{template}");
-                if matcher.is_match(&subject) && !negations.contains(&line) {
+                if matcher.is_match(&subject)
+                    && !negations.contains(&line)
+                    && (!template.contains('*') || template_in_use(ctx, template))
+                {
                     negations.push(line);
                 }
             }
@@ -93,7 +96,8 @@ impl EnvFix for Gitignore {
                 appended.push_str(eol);
             }
         }
-        appended.push_str("# .env files hold real keys: keep them out of Git (added by keygate fix)");
+        appended
+            .push_str("# .env files hold real keys: keep them out of Git (added by keygate fix)");
         appended.push_str(eol);
         for line in add.iter().chain(&negations) {
             appended.push_str(line);
@@ -108,6 +112,25 @@ impl EnvFix for Gitignore {
         }
         Ok(out)
     }
+}
+
+/// Whether a template file of the repository matches `glob` (wildcard template globs get a `!`
+/// line only when in use; literal ones always do, as documentation of what may be committed).
+fn template_in_use(ctx: &RepoContext, glob: &str) -> bool {
+    let Ok(matcher) = GlobBuilder::new(glob.trim_start_matches('/'))
+        .literal_separator(true)
+        .build()
+        .map(|g| g.compile_matcher())
+    else {
+        return false;
+    };
+    ctx.files
+        .iter()
+        .filter(|f| f.kind == Kind::Template)
+        .any(|f| {
+            let name = f.display.rsplit('/').next().unwrap_or(&f.display);
+            matcher.is_match(if glob.contains('/') { &f.display } else { name })
+        })
 }
 
 /// Removes tracked `.env` files from the index, leaving them on disk.
@@ -131,7 +154,11 @@ impl EnvFix for Untrack {
         Ok(files
             .iter()
             .map(|f| {
-                let verb = if dry_run { "would untrack" } else { "untracked" };
+                let verb = if dry_run {
+                    "would untrack"
+                } else {
+                    "untracked"
+                };
                 format!(
                     "{verb} {} (`git rm --cached`: removed from the index only, the file on disk \
                      is unchanged)",

@@ -76,7 +76,11 @@ impl LocalValues {
                 .build(vars.iter().map(|v| v.value.expose()))
                 .expect("literal patterns build")
         });
-        let longest = vars.iter().map(|v| v.value.expose().len()).max().unwrap_or(0);
+        let longest = vars
+            .iter()
+            .map(|v| v.value.expose().len())
+            .max()
+            .unwrap_or(0);
         LocalValues {
             vars,
             matcher,
@@ -144,7 +148,8 @@ impl LocalValues {
             let marked = match allowed {
                 Some((start, marked)) if start == line_start => marked,
                 _ => {
-                    let end = memchr(b'\n', &text[line_start..]).map_or(text.len(), |i| line_start + i);
+                    let end =
+                        memchr(b'\n', &text[line_start..]).map_or(text.len(), |i| line_start + i);
                     let marked = has_allow_marker(&text[line_start..end]);
                     allowed = Some((line_start, marked));
                     marked
@@ -192,7 +197,11 @@ impl LocalValues {
 
     /// Scans a stream in bounded chunks, with lines and columns counted from its start. Binary
     /// streams (a NUL byte near the start) are skipped and yield `Ok(false)`.
-    pub fn scan_reader(&self, mut reader: impl Read, mut on_leak: impl FnMut(Leak)) -> io::Result<bool> {
+    pub fn scan_reader(
+        &self,
+        mut reader: impl Read,
+        mut on_leak: impl FnMut(Leak),
+    ) -> io::Result<bool> {
         let overlap = self.longest.saturating_sub(1);
         let mut buf: Vec<u8> = Vec::new();
         let (mut line_base, mut col_base, mut base_offset) = (0u64, 0u64, 0usize);
@@ -207,7 +216,11 @@ impl LocalValues {
                 }
             }
             // Leaks starting at or after `keep_from` are found again, whole, in the next round.
-            let keep_from = if eof { buf.len() } else { buf.len() - overlap.min(buf.len()) };
+            let keep_from = if eof {
+                buf.len()
+            } else {
+                buf.len() - overlap.min(buf.len())
+            };
             for mut leak in self.scan(&buf) {
                 if leak.offset >= keep_from {
                     continue;
@@ -275,10 +288,22 @@ mod tests {
 
     fn values() -> LocalValues {
         LocalValues::new([
-            ("TELNXO_API_KEY".into(), ".env".into(), Secret::new(KEY.as_bytes())),
-            ("NODE_ENV".into(), ".env".into(), Secret::new(b"development")),
+            (
+                "TELNXO_API_KEY".into(),
+                ".env".into(),
+                Secret::new(KEY.as_bytes()),
+            ),
+            (
+                "NODE_ENV".into(),
+                ".env".into(),
+                Secret::new(b"development"),
+            ),
             ("PORT".into(), ".env".into(), Secret::new(b"3000")),
-            ("API_KEY".into(), ".env".into(), Secret::new(b"your_api_key_here")),
+            (
+                "API_KEY".into(),
+                ".env".into(),
+                Secret::new(b"your_api_key_here"),
+            ),
         ])
     }
 
@@ -294,7 +319,8 @@ mod tests {
     #[test]
     fn finds_values_anywhere_with_line_and_column() {
         let v = values();
-        let text = format!("a\n// é old key: {KEY}\n{{\"k\":\"x{KEY}y\"}}\nkeep {KEY} # keygate:allow\n");
+        let text =
+            format!("a\n// é old key: {KEY}\n{{\"k\":\"x{KEY}y\"}}\nkeep {KEY} # keygate:allow\n");
         let leaks = v.scan(text.as_bytes());
         let at: Vec<(u64, u64)> = leaks.iter().map(|l| (l.line, l.column)).collect();
         assert_eq!(at, vec![(2, 15), (3, 8)]);
@@ -313,8 +339,13 @@ mod tests {
         text.extend_from_slice(b"\n");
         text.extend_from_slice(KEY.as_bytes());
         let mut found = Vec::new();
-        assert!(v.scan_reader(&text[..], |l| found.push((l.line, l.column, l.offset))).unwrap());
-        assert_eq!(found, vec![(2, 3, CHUNK - 2), (3, 1, CHUNK - 1 + KEY.len())]);
+        assert!(v
+            .scan_reader(&text[..], |l| found.push((l.line, l.column, l.offset)))
+            .unwrap());
+        assert_eq!(
+            found,
+            vec![(2, 3, CHUNK - 2), (3, 1, CHUNK - 1 + KEY.len())]
+        );
         assert!(!v.scan_reader(&b"\0bin"[..], |_| panic!()).unwrap());
     }
 }

@@ -548,7 +548,10 @@ mod tests {
     fn severities_default_and_follow_the_config() {
         let mut config = Config::default();
         assert_eq!(severity(&config, "env-tracked"), Some(Severity::Block));
-        assert_eq!(severity(&config, "env-client-exposed"), Some(Severity::Warn));
+        assert_eq!(
+            severity(&config, "env-client-exposed"),
+            Some(Severity::Warn)
+        );
         config.disable.push("env-tracked".into());
         config
             .severity

@@ -60,7 +60,8 @@ pub fn parse(text: &[u8]) -> Parsed {
                 let logical = &text[lines[index]..lines.get(next).copied().unwrap_or(text.len())];
                 cursor = index + 1;
                 let name_at = keys[index].map_or(0, |(_, at)| at);
-                let verbatim = !value.is_empty() && memmem::find(logical, value.as_bytes()).is_some();
+                let verbatim =
+                    !value.is_empty() && memmem::find(logical, value.as_bytes()).is_some();
                 let value_column = if value.is_empty() {
                     None
                 } else {
@@ -104,13 +105,15 @@ fn line_at<'t>(text: &'t [u8], starts: &[usize], i: usize) -> &'t [u8] {
 /// The name a line assigns (`NAME=`, `export NAME=`), with its byte offset in the line.
 fn key_of(line: &[u8]) -> Option<(&[u8], usize)> {
     let mut at = line.iter().position(|b| !b.is_ascii_whitespace())?;
-    if line[at..].starts_with(b"export") && line.get(at + 6).is_some_and(u8::is_ascii_whitespace)
-    {
+    if line[at..].starts_with(b"export") && line.get(at + 6).is_some_and(u8::is_ascii_whitespace) {
         at += 6;
         at += line[at..].iter().position(|b| !b.is_ascii_whitespace())?;
     }
     let rest = &line[at..];
-    if !rest.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_') {
+    if !rest
+        .first()
+        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+    {
         return None;
     }
     let len = rest
@@ -323,7 +326,11 @@ mod tests {
             ("CONFIG_PATH", "/etc/app/config-2024.yaml.d", false),
         ];
         for (name, value, want) in cases {
-            assert_eq!(looks_like_key(name, value.as_bytes()), *want, "{name}={value}");
+            assert_eq!(
+                looks_like_key(name, value.as_bytes()),
+                *want,
+                "{name}={value}"
+            );
         }
     }
 }

@@ -43,7 +43,10 @@ fn check_template(ctx: &RepoContext, file: &EnvFile, out: &mut Vec<Finding>) {
     for m in &matches {
         lines_with_match.push(m.line);
         let var = parsed.vars.iter().rev().find(|v| v.line <= m.line);
-        let what = var.map_or_else(|| "a value".to_string(), |v| format!("the value of {}", v.name));
+        let what = var.map_or_else(
+            || "a value".to_string(),
+            |v| format!("the value of {}", v.name),
+        );
         let rule = ctx.scanner.rule(m.rule);
         out.push(finding(
             ctx,
