@@ -224,9 +224,8 @@ pub fn looks_like_key(name: &str, value: &[u8]) -> bool {
     {
         return false;
     }
-    if !secret_name
-        && !(value.iter().any(u8::is_ascii_alphabetic) && value.iter().any(u8::is_ascii_digit))
-    {
+    let mixed = value.iter().any(u8::is_ascii_alphabetic) && value.iter().any(u8::is_ascii_digit);
+    if !(secret_name || mixed) {
         return false;
     }
     entropy::shannon(value) >= min_entropy
@@ -311,7 +310,7 @@ mod tests {
     #[test]
     fn looks_like_key_table() {
         let cases: &[(&str, &str, bool)] = &[
-            ("MIGOSMTP_API_KEY", "mk_live_q8Ff3kZp0LmXw2RtY7uVbN4c", true),
+            ("SERVICE_API_KEY", "live_q8Ff3kZp0LmXw2RtY7uVbN4c", true), // keygate:allow (test data)
             ("API_KEY", "your_api_key_here", false),
             ("API_KEY", "<your key>", false),
             ("API_KEY", "changeme", false),
