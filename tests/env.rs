@@ -631,3 +631,55 @@ fn fix_creates_a_gitignore_and_keeps_crlf_style() {
     assert!(!text.replace("\r\n", "").contains('\n'), "{text:?}");
     assert_eq!(check(&repo), (0, vec![]));
 }
+
+#[test]
+fn check_staged_gives_the_checks_and_a_matcher_for_added_lines() {
+    use keygate::config::Config;
+    use keygate::finding::Fingerprinter;
+    use keygate::git::Repo;
+    let repo = TestRepo::new();
+    let key = local_key();
+    repo.write(".gitignore", ".env\n")
+        .write(".env", format!("TELNXO_API_KEY={key}\n"))
+        .write("prod.env", "A=1\n")
+        .stage("prod.env")
+        .stage(".gitignore");
+    let git = Repo::discover(repo.path()).unwrap().unwrap();
+    let config = Config::default();
+    let scanner = keygate::Scanner::new(
+        keygate::rules::from_config(&config).unwrap(),
+        Default::default(),
+    );
+    let fingerprints = Fingerprinter::default();
+    let (hygiene, values) =
+        keygate::hygiene::check_staged(&git, &config, &scanner, &fingerprints).unwrap();
+    let found: Vec<String> = hygiene
+        .findings
+        .iter()
+        .map(|f| format!("{}@{}", f.rule_id, f.file))
+        .collect();
+    assert_eq!(
+        found,
+        vec!["env-staged@prod.env", "env-not-ignored@prod.env"]
+    );
+    let added = format!("const k = '{key}';\n");
+    let leaks = values.scan(added.as_bytes());
+    assert_eq!(leaks.len(), 1);
+    assert_eq!((leaks[0].line, leaks[0].column), (1, 12));
+    let finding = values.finding(&leaks[0], "src/a.js", &fingerprints);
+    assert!(finding.message.contains("TELNXO_API_KEY from .env"));
+    assert!(!serde_json::to_string(&finding).unwrap().contains(&key));
+}
+
+#[test]
+fn env_value_leak_severity_follows_the_config() {
+    let repo = TestRepo::new();
+    let key = local_key();
+    repo.write(".gitignore", ".env\n")
+        .write(".env", format!("TELNXO_API_KEY={key}\n"))
+        .write("a.txt", format!("{key}\n"))
+        .write(".keygate.toml", "[severity]\nenv-value-leak = \"warn\"\n");
+    let run = repo.keygate(&["check", "--format", "json"]);
+    assert_eq!(run.code(), 0);
+    assert_eq!(run.json()["findings"][0]["severity"], "warn");
+}

@@ -38,6 +38,7 @@ pub struct LocalValues {
     vars: Vec<LocalVar>,
     matcher: Option<AhoCorasick>,
     longest: usize,
+    severity: Severity,
 }
 
 impl std::fmt::Debug for LocalValues {
@@ -85,12 +86,17 @@ impl LocalValues {
             vars,
             matcher,
             longest,
+            severity: Severity::Block,
         }
     }
 
     /// The values of the repository's `.env` files that are on disk and not tracked (templates
-    /// are not local values).
+    /// are not local values), with the config's severity for `env-value-leak`; empty when the
+    /// config disables the rule.
     pub fn from_context(ctx: &RepoContext) -> LocalValues {
+        let Some(severity) = super::severity(ctx.config, ID) else {
+            return LocalValues::new([]);
+        };
         let mut candidates = Vec::new();
         for file in &ctx.files {
             if file.kind != Kind::Env || file.tracked || !file.on_disk {
@@ -107,7 +113,10 @@ impl LocalValues {
                 }
             }
         }
-        LocalValues::new(candidates)
+        LocalValues {
+            severity,
+            ..LocalValues::new(candidates)
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -168,13 +177,13 @@ impl LocalValues {
         out
     }
 
-    /// The finding for `leak` in `file` (blocking; the caller applies the config's severity).
+    /// The finding for `leak` in `file`, with the config's severity.
     pub fn finding(&self, leak: &Leak, file: &str, fingerprints: &Fingerprinter) -> Finding {
         let var = &self.vars[leak.var];
         Finding {
             rule_id: ID.to_string(),
             category: Category::Secret,
-            severity: Severity::Block,
+            severity: self.severity,
             file: file.to_string(),
             line: Some(leak.line),
             column: Some(leak.column),

@@ -342,6 +342,12 @@ impl<'a> RepoContext<'a> {
         })
     }
 
+    /// Whether `file` (`/`-separated, from the root) is a `.env` file (not a template): such
+    /// files are reported by the hygiene checks, not scanned for known local secrets.
+    pub fn is_env_file(&self, file: &str) -> bool {
+        self.patterns.classify(file) == Some(Kind::Env)
+    }
+
     /// The `.gitignore` line that would ignore `file`.
     pub fn ignore_line(&self, file: &str) -> String {
         self.patterns
@@ -431,28 +437,46 @@ pub struct Hygiene {
 /// severity; nothing when `env-value-leak` is disabled or there is no local value.
 pub fn leaks(ctx: &RepoContext, sources: &[Source]) -> Hygiene {
     let mut out = Hygiene::default();
-    let Some(severity) = severity(ctx.config, local_values::ID) else {
-        return out;
-    };
     let values = local_values::LocalValues::from_context(ctx);
     if values.is_empty() {
         return out;
     }
     let sources: Vec<Source> = sources
         .iter()
-        .filter(|s| ctx.patterns.classify(&s.display) != Some(Kind::Env))
+        .filter(|s| !ctx.is_env_file(&s.display))
         .cloned()
         .collect();
-    let (findings, errors) = values.scan_sources(&sources, ctx.fingerprints);
-    out.findings = findings
-        .into_iter()
-        .map(|mut f| {
-            f.severity = severity;
-            f
-        })
-        .collect();
-    out.errors = errors;
+    (out.findings, out.errors) = values.scan_sources(&sources, ctx.fingerprints);
     out
+}
+
+/// For `keygate check --staged`: the checks against the staged change (`env-staged` included),
+/// and the known local secrets as a matcher for the lines the change adds. The caller runs
+/// [`LocalValues::scan`](local_values::LocalValues::scan) on each added line (or block of
+/// lines) of every staged file except `.env` files themselves ([`RepoContext::is_env_file`]),
+/// shifts each leak's line to the staged file's numbering, and turns it into a finding with
+/// [`LocalValues::finding`](local_values::LocalValues::finding). The matcher is empty when the
+/// config disables `env-value-leak`.
+pub fn check_staged(
+    repo: &Repo,
+    config: &Config,
+    scanner: &Scanner,
+    fingerprints: &Fingerprinter,
+) -> Result<(Hygiene, local_values::LocalValues)> {
+    let ctx = RepoContext::new(
+        repo,
+        config,
+        scanner,
+        fingerprints,
+        Some(repo.staged_paths()?),
+    )?;
+    let values = local_values::LocalValues::from_context(&ctx);
+    let hygiene = Hygiene {
+        findings: run(&ctx),
+        notes: ctx.notes,
+        errors: Vec::new(),
+    };
+    Ok((hygiene, values))
 }
 
 /// Everything hygiene reports for `keygate check` on a working tree: the checks, and known
