@@ -683,3 +683,27 @@ fn env_value_leak_severity_follows_the_config() {
     assert_eq!(run.code(), 0);
     assert_eq!(run.json()["findings"][0]["severity"], "warn");
 }
+
+#[test]
+fn fix_only_untracks_when_the_ignore_rule_exists_and_needs_a_repository() {
+    let repo = TestRepo::new();
+    repo.write(".env", "A=1\n")
+        .stage(".env")
+        .commit("oops")
+        .write(".gitignore", ".env\n");
+    let run = repo.keygate(&["fix"]);
+    assert_eq!(run.code(), 0);
+    assert!(!run.stdout().contains(".gitignore"), "{}", run.stdout());
+    assert_eq!(repo.read(".gitignore"), b".env\n");
+    assert_eq!(ls_files(&repo), "");
+    assert_eq!(check(&repo), (0, vec![]));
+
+    let dir = TestRepo::plain();
+    let run = dir.keygate(&["fix"]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("not inside a Git repository"),
+        "{}",
+        run.stderr()
+    );
+}

@@ -19,6 +19,11 @@ pub struct FixArgs {
 }
 
 pub fn run(args: FixArgs, cwd: &Path) -> Result<Outcome> {
+    // Outside a repository, say so without `check`'s advice about `keygate check .`.
+    crate::git::Repo::require(
+        cwd,
+        "; `keygate fix` repairs a Git repository's .env hygiene",
+    )?;
     let scan = ScanConfig {
         target: Target::Worktree,
         format: Format::Human,
