@@ -707,3 +707,23 @@ fn fix_only_untracks_when_the_ignore_rule_exists_and_needs_a_repository() {
         run.stderr()
     );
 }
+
+#[test]
+fn a_value_shared_with_a_template_is_a_default_not_a_local_secret() {
+    let repo = TestRepo::new();
+    let shared = local_key();
+    let own = local_key();
+    repo.write(".gitignore", ".env\n")
+        .write(
+            ".env",
+            format!("FEATURE_SEED={shared}\nSESSION_SECRET={own}\n"),
+        )
+        .write(
+            ".env.example",
+            format!("# keygate:allow\nFEATURE_SEED={shared} # keygate:allow\nSESSION_SECRET=\n"),
+        )
+        .write("app.txt", format!("{shared}\n"));
+    assert_eq!(check(&repo), (0, vec![]));
+    repo.write("app.txt", format!("{own}\n"));
+    assert_eq!(check(&repo), (1, vec!["env-value-leak@app.txt".into()]));
+}

@@ -97,6 +97,16 @@ impl LocalValues {
         let Some(severity) = super::severity(ctx.config, ID) else {
             return LocalValues::new([]);
         };
+        // A value a template holds too is a shared default, not a local secret (and when it is a
+        // real key, `env-template-secret` reports the template).
+        let shared: Vec<&[u8]> = ctx
+            .files
+            .iter()
+            .filter(|f| f.kind == Kind::Template)
+            .filter_map(|f| f.parsed.as_ref())
+            .flat_map(|p| p.vars.iter().filter_map(|v| v.value.as_ref()))
+            .map(Secret::expose)
+            .collect();
         let mut candidates = Vec::new();
         for file in &ctx.files {
             if file.kind != Kind::Env || file.tracked || !file.on_disk {
@@ -104,7 +114,7 @@ impl LocalValues {
             }
             let Some(parsed) = &file.parsed else { continue };
             for var in &parsed.vars {
-                if let Some(value) = &var.value {
+                if let Some(value) = var.value.as_ref().filter(|v| !shared.contains(&v.expose())) {
                     candidates.push((
                         var.name.clone(),
                         file.display.clone(),

@@ -145,10 +145,8 @@ fn error_line(text: &[u8], starts: &[usize], err: &dotenvy::Error, cursor: usize
     cursor as u64 + 1
 }
 
-/// Words that make a variable name secret-looking, as `_`-separated parts of the name.
+/// Name parts that always make a variable secret-looking.
 const SECRET_WORDS: &[&str] = &[
-    "KEY",
-    "APIKEY",
     "SECRET",
     "SECRETS",
     "TOKEN",
@@ -159,21 +157,24 @@ const SECRET_WORDS: &[&str] = &[
     "PRIVATE",
     "CREDENTIAL",
     "CREDENTIALS",
-    "AUTH",
     "SIGNATURE",
     "SALT",
 ];
 
-/// Name parts that mark a value as public by design (Stripe publishable keys, Supabase anon
-/// keys, reCAPTCHA site keys, public halves of key pairs).
+/// Name parts that make a variable secret-looking unless a public word goes with them.
+const KEY_WORDS: &[&str] = &["KEY", "APIKEY", "KEYS"];
+
+/// Name parts that mark a key as public by design (Stripe publishable keys, Supabase anon keys,
+/// reCAPTCHA site keys, the public half of a key pair).
 const PUBLIC_WORDS: &[&str] = &["PUBLISHABLE", "ANON", "PUBLIC", "SITE", "PUB"];
 
 /// Whether a variable name says it holds a secret (`MIGOSMTP_API_KEY`, `DB_PASSWORD`,
-/// `stripeSecret` too: camel case is split). Names of public-by-design values are not.
+/// `stripeSecretKey` too: camel case is split). `SUPABASE_ANON_KEY` and
+/// `STRIPE_PUBLISHABLE_KEY` are not; `RECAPTCHA_SITE_SECRET` is.
 pub fn is_secret_name(name: &str) -> bool {
     let parts = name_parts(name);
-    parts.iter().any(|p| SECRET_WORDS.contains(&p.as_str()))
-        && !parts.iter().any(|p| PUBLIC_WORDS.contains(&p.as_str()))
+    let has = |words: &[&str]| parts.iter().any(|p| words.contains(&p.as_str()));
+    has(SECRET_WORDS) || (has(KEY_WORDS) && !has(PUBLIC_WORDS))
 }
 
 fn name_parts(name: &str) -> Vec<String> {
@@ -298,6 +299,9 @@ mod tests {
             ("STRIPE_PUBLISHABLE_KEY", false),
             ("SUPABASE_ANON_KEY", false),
             ("RECAPTCHA_SITE_KEY", false),
+            ("RECAPTCHA_SITE_SECRET", true),
+            ("AUTH_DOMAIN", false),
+            ("PASSPORT_NUMBER_FORMAT", false),
             ("DATABASE_HOST", false),
             ("KEYBOARD_LAYOUT", false),
             ("MONKEY", false),
