@@ -727,3 +727,20 @@ fn a_value_shared_with_a_template_is_a_default_not_a_local_secret() {
     repo.write("app.txt", format!("{own}\n"));
     assert_eq!(check(&repo), (1, vec!["env-value-leak@app.txt".into()]));
 }
+
+#[test]
+fn keygate_rules_lists_the_env_rules_with_their_state() {
+    let repo = TestRepo::new();
+    repo.write(".keygate.toml", "disable = [\"env-staged\"]\n");
+    let out = repo.keygate(&["rules"]).stdout();
+    let line = |id: &str| {
+        out.lines()
+            .find(|l| l.starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("{id} missing:\n{out}"))
+            .to_string()
+    };
+    assert!(line("env-client-exposed").contains(" warn "));
+    assert!(line("env-tracked").contains(" block "));
+    assert!(line("env-value-leak").contains(" block "));
+    assert!(line("env-staged").contains(" off "));
+}

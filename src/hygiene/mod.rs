@@ -49,6 +49,21 @@ pub const RULE_IDS: &[&str] = &[
     "env-value-leak",
 ];
 
+/// What each hygiene rule reports, for `keygate rules`.
+pub fn description(id: &str) -> &'static str {
+    match id {
+        staged::ID => "The staged change adds or modifies a .env file",
+        tracked::ID => "A .env file is tracked in the index",
+        not_ignored::ID => "A .env file exists in the working tree and Git does not ignore it",
+        template_secret::ID => "A tracked .env template holds a value that looks like a real key",
+        client_exposed::ID => {
+            "A secret-looking .env variable has a prefix that bundlers inline into client code"
+        }
+        local_values::ID => "A value of a local, untracked .env file is copied into another file",
+        _ => "",
+    }
+}
+
 /// Globs naming `.env` files by default.
 pub const DEFAULT_FILES: &[&str] = &[".env", ".env.*", "*.env"];
 
@@ -566,6 +581,13 @@ mod tests {
             ..EnvConfig::default()
         })
         .is_err());
+    }
+
+    #[test]
+    fn every_rule_id_has_a_description() {
+        for id in RULE_IDS {
+            assert!(!description(id).is_empty(), "{id}");
+        }
     }
 
     #[test]
