@@ -318,6 +318,8 @@ impl<'a> RepoContext<'a> {
             let from_index = tracked && (staged.is_some() || !on_disk);
             let content = if from_index {
                 repo.index_blob(&path)?
+            } else if !std::fs::metadata(&abs).is_ok_and(|m| m.is_file()) {
+                None // a symbolic link to a folder, a device or nothing: no values
             } else {
                 match read_limited(&abs) {
                     Ok(content) => Some(content),
