@@ -651,9 +651,8 @@ fn check_staged_gives_the_checks_and_a_matcher_for_added_lines() {
         Default::default(),
     );
     let fingerprints = Fingerprinter::default();
-    let (hygiene, values) =
-        keygate::hygiene::check_staged(&git, &config, &scanner, &fingerprints).unwrap();
-    let found: Vec<String> = hygiene
+    let staged = keygate::hygiene::check_staged(&git, &config, &scanner, &fingerprints).unwrap();
+    let found: Vec<String> = staged
         .findings
         .iter()
         .map(|f| format!("{}@{}", f.rule_id, f.file))
@@ -662,13 +661,15 @@ fn check_staged_gives_the_checks_and_a_matcher_for_added_lines() {
         found,
         vec!["env-staged@prod.env", "env-not-ignored@prod.env"]
     );
-    let added = format!("const k = '{key}';\n");
-    let leaks = values.scan(added.as_bytes());
-    assert_eq!(leaks.len(), 1);
-    assert_eq!((leaks[0].line, leaks[0].column), (1, 12));
-    let finding = values.finding(&leaks[0], "src/a.js", &fingerprints);
-    assert!(finding.message.contains("TELNXO_API_KEY from .env"));
-    assert!(!serde_json::to_string(&finding).unwrap().contains(&key));
+    let text = format!("const a = 1;\nconst k = '{key}';\n// {key}\n");
+    let leaks = staged.leaks_in("src/a.js", text.as_bytes(), |line| line == 2, &fingerprints);
+    assert_eq!(leaks.len(), 1, "only the added line counts");
+    assert_eq!((leaks[0].line, leaks[0].column), (Some(2), Some(12)));
+    assert!(leaks[0].message.contains("TELNXO_API_KEY from .env"));
+    assert!(!serde_json::to_string(&leaks).unwrap().contains(&key));
+    assert!(staged
+        .leaks_in("b.env", text.as_bytes(), |_| true, &fingerprints)
+        .is_empty());
 }
 
 #[test]

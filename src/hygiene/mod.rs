@@ -467,19 +467,48 @@ pub fn leaks(ctx: &RepoContext, sources: &[Source]) -> Hygiene {
     out
 }
 
-/// For `keygate check --staged`: the checks against the staged change (`env-staged` included),
-/// and the known local secrets as a matcher for the lines the change adds. The caller runs
-/// [`LocalValues::scan`](local_values::LocalValues::scan) on each added line (or block of
-/// lines) of every staged file except `.env` files themselves ([`RepoContext::is_env_file`]),
-/// shifts each leak's line to the staged file's numbering, and turns it into a finding with
-/// [`LocalValues::finding`](local_values::LocalValues::finding). The matcher is empty when the
-/// config disables `env-value-leak`.
+/// What hygiene gives `keygate check --staged`: the checks' findings and notes, and the known
+/// local secrets to look for in the lines the staged change adds.
+pub struct StagedHygiene {
+    pub findings: Vec<Finding>,
+    pub notes: Vec<String>,
+    pub values: local_values::LocalValues,
+    patterns: EnvPatterns,
+}
+
+impl StagedHygiene {
+    /// Known local secrets in one staged file: `text` is its staged content (from the index),
+    /// `is_added(line)` says whether the staged change adds that 1-based line. `.env` files
+    /// themselves are skipped (`env-staged` reports them). Lines and columns are the staged
+    /// file's.
+    pub fn leaks_in(
+        &self,
+        file: &str,
+        text: &[u8],
+        is_added: impl Fn(u64) -> bool,
+        fingerprints: &Fingerprinter,
+    ) -> Vec<Finding> {
+        if self.values.is_empty() || self.patterns.classify(file) == Some(Kind::Env) {
+            return Vec::new();
+        }
+        self.values
+            .scan(text)
+            .iter()
+            .filter(|leak| is_added(leak.line))
+            .map(|leak| self.values.finding(leak, file, fingerprints))
+            .collect()
+    }
+}
+
+/// For `keygate check --staged`: the checks against the staged change (`env-staged` included,
+/// tracked files read from the index), and the known local secrets for the added lines (see
+/// [`StagedHygiene::leaks_in`]; none when the config disables `env-value-leak`).
 pub fn check_staged(
     repo: &Repo,
     config: &Config,
     scanner: &Scanner,
     fingerprints: &Fingerprinter,
-) -> Result<(Hygiene, local_values::LocalValues)> {
+) -> Result<StagedHygiene> {
     let ctx = RepoContext::new(
         repo,
         config,
@@ -488,12 +517,13 @@ pub fn check_staged(
         Some(repo.staged_paths()?),
     )?;
     let values = local_values::LocalValues::from_context(&ctx);
-    let hygiene = Hygiene {
-        findings: run(&ctx),
+    let findings = run(&ctx);
+    Ok(StagedHygiene {
+        findings,
+        values,
         notes: ctx.notes,
-        errors: Vec::new(),
-    };
-    Ok((hygiene, values))
+        patterns: ctx.patterns,
+    })
 }
 
 /// Everything hygiene reports for `keygate check` on a working tree: the checks, and known
