@@ -332,8 +332,8 @@ impl<'a> RepoContext<'a> {
             let parsed = content.as_deref().map(parse::parse);
             if let Some(line) = parsed.as_ref().and_then(|p| p.error_line) {
                 notes.push(format!(
-                    "{display}:{line}: not valid .env syntax; the variables that parse are \
-                     still checked, the rest of that line is not"
+                    "{display}:{line}: not valid .env syntax; keygate checks the variables \
+                     that parse and skips the rest"
                 ));
             }
             files.push(EnvFile {
