@@ -4,4 +4,5 @@ mod common;
 
 mod catalog;
 mod check_worktree;
+mod env;
 mod output;

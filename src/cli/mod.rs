@@ -2,6 +2,7 @@
 //! [`ScanConfig`], so that nothing past this module knows about argument parsing.
 
 pub mod check;
+pub mod fix;
 pub mod rules;
 
 use crate::error::{Error, Result};
@@ -26,6 +27,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List every rule: id, description, keywords and whether it is enabled.
     Rules(rules::RulesArgs),
+    /// Repair .env hygiene: add the missing .gitignore patterns, untrack tracked .env files.
+    Fix(fix::FixArgs),
 }
 
 #[derive(Debug, Args)]
@@ -139,5 +142,6 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Check(args) => check::run(&ScanConfig::from_args(args, cwd)?),
         Command::Rules(args) => rules::run(args, &cwd),
+        Command::Fix(args) => fix::run(args, &cwd),
     }
 }
