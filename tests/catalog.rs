@@ -15,6 +15,15 @@ fn every_builtin_rule_passes_its_examples_through_the_engine() {
 }
 
 #[test]
+fn every_builtin_rule_compiles_with_one_secret_group() {
+    for spec in builtin_specs() {
+        if let Err(e) = keygate::rules::Rule::compile(spec.clone()) {
+            panic!("{e}");
+        }
+    }
+}
+
+#[test]
 fn every_builtin_rule_has_complete_metadata() {
     let mut ids = std::collections::HashSet::new();
     for spec in builtin_specs() {

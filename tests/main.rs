@@ -5,4 +5,5 @@ mod common;
 mod adoption;
 mod catalog;
 mod check_worktree;
+mod env;
 mod output;

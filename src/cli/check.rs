@@ -8,6 +8,7 @@ use crate::engine::Scanner;
 use crate::error::{Error, Result};
 use crate::finding::Fingerprinter;
 use crate::git::Repo;
+use crate::hygiene;
 use crate::input::{self, worktree, Scanned};
 use crate::report::{self, Mode, Report};
 use std::io::{IsTerminal, Write};
@@ -75,21 +76,34 @@ pub fn run(cfg: &ScanConfig) -> Result<Outcome> {
 /// Scans what `cfg` targets; the second value lists inputs that could not be read.
 pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
     let excludes = ctx.config.excludes()?;
-    let (mode, scanned) = match &cfg.target {
+    let mut env = hygiene::Hygiene::default();
+    let (mode, mut scanned) = match &cfg.target {
         Target::Worktree => {
             let repo = ctx.repo.as_ref().expect("worktree mode opens a repository");
             let sources = worktree::worktree_sources(repo, &excludes)?;
-            (
-                Mode::Worktree,
-                input::scan_files(&ctx.scanner, &ctx.fingerprints, &sources),
-            )
+            let scanned = input::scan_files(&ctx.scanner, &ctx.fingerprints, &sources);
+            env = hygiene::check_worktree(
+                repo,
+                &ctx.config,
+                &ctx.scanner,
+                &ctx.fingerprints,
+                &sources,
+            )?;
+            (Mode::Worktree, scanned)
         }
         Target::Paths(paths) => {
             let sources = worktree::path_sources(paths, &cfg.cwd, ctx.repo.as_ref(), &excludes)?;
-            (
-                Mode::Paths,
-                input::scan_files(&ctx.scanner, &ctx.fingerprints, &sources),
-            )
+            let scanned = input::scan_files(&ctx.scanner, &ctx.fingerprints, &sources);
+            if let Some(repo) = &ctx.repo {
+                env = hygiene::check_paths(
+                    repo,
+                    &ctx.config,
+                    &ctx.scanner,
+                    &ctx.fingerprints,
+                    &sources,
+                )?;
+            }
+            (Mode::Paths, scanned)
         }
         Target::Stdin => (Mode::Stdin, scan_stdin(ctx)?),
         Target::Staged | Target::History { .. } => {
@@ -98,6 +112,8 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
             ))
         }
     };
+    scanned.findings.extend(env.findings);
+    scanned.errors.extend(env.errors);
     let Scanned {
         findings,
         files_scanned,
@@ -108,6 +124,7 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
     report
         .notes
         .extend(errors.iter().map(|e| format!("could not read {e}")));
+    report.notes.extend(env.notes);
     Ok((report, errors))
 }
 

@@ -4,6 +4,7 @@
 pub mod baseline;
 pub mod check;
 pub mod config;
+pub mod fix;
 pub mod rules;
 
 use crate::error::{Error, Result};
@@ -32,6 +33,8 @@ pub enum Command {
     Baseline(baseline::BaselineArgs),
     /// Work with keygate's config (`import-gitleaks`).
     Config(config::ConfigArgs),
+    /// Repair .env hygiene: add the missing .gitignore patterns, untrack tracked .env files.
+    Fix(fix::FixArgs),
 }
 
 #[derive(Debug, Args)]
@@ -147,5 +150,6 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Rules(args) => rules::run(args, &cwd),
         Command::Baseline(args) => baseline::run(args, &cwd),
         Command::Config(args) => config::run(args, &cwd),
+        Command::Fix(args) => fix::run(args, &cwd),
     }
 }

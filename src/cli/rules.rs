@@ -49,7 +49,7 @@ pub fn run(args: RulesArgs, cwd: &Path) -> Result<Outcome> {
     }
     let config = Config::discover(args.config.as_deref(), repo.as_ref().map(Repo::root))?;
     let rules = crate::rules::from_config(&config)?;
-    let rows: Vec<RuleRow> = rules
+    let mut rows: Vec<RuleRow> = rules
         .iter()
         .map(|r| RuleRow {
             id: &r.spec.id,
@@ -60,6 +60,17 @@ pub fn run(args: RulesArgs, cwd: &Path) -> Result<Outcome> {
             severity: r.severity,
         })
         .collect();
+    rows.extend(crate::hygiene::RULE_IDS.iter().map(|&id| {
+        let severity = crate::hygiene::severity(&config, id);
+        RuleRow {
+            id,
+            description: crate::hygiene::description(id),
+            family: "env",
+            keywords: &[],
+            enabled: severity.is_some(),
+            severity: severity.unwrap_or_else(|| crate::hygiene::default_severity(id)),
+        }
+    }));
     let text = match args.format {
         RulesFormat::Json => serde_json::to_string_pretty(&rows).expect("rules serialize") + "\n",
         RulesFormat::Human => {

@@ -91,8 +91,9 @@ impl Scanner {
         let mut found = Vec::new();
         for (index, start, end) in merged {
             let rule = &self.rules[index];
-            for caps in rule.regex.captures_iter(&text[start..end]) {
-                let Some(group) = caps.get(rule.secret_group) else {
+            let group_index = rule.secret_group();
+            for caps in rule.regex().captures_iter(&text[start..end]) {
+                let Some(group) = caps.get(group_index) else {
                     continue;
                 };
                 if self.accepts(rule, group.as_bytes()) {

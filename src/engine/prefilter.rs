@@ -1,6 +1,11 @@
 //! Aho-Corasick over every rule's keywords: one pass over the input decides which rules run where.
+//!
+//! Keywords that contain a shorter keyword are dropped, their rules moved to the shorter one (a
+//! hit on `api_key` is always a hit on `key`). With no keyword inside another, at most one keyword
+//! starts at any position, so a fast leftmost search restarted one byte after each hit finds every
+//! occurrence, without the slower overlapping search.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
 /// Keyword automaton plus, for each keyword, the rules it triggers.
 pub struct Prefilter {
@@ -8,7 +13,7 @@ pub struct Prefilter {
     rules_of: Vec<Vec<usize>>,
 }
 
-/// One keyword occurrence: byte span in the input and the rules that it wakes up.
+/// One keyword occurrence: byte span in the input and the keyword that matched.
 #[derive(Debug, Clone, Copy)]
 pub struct Hit {
     pub start: usize,
@@ -19,28 +24,40 @@ pub struct Hit {
 impl Prefilter {
     /// `keywords[i]` lists the keywords of rule `i`. Matching is ASCII case-insensitive.
     pub fn new(keywords: &[&[String]]) -> Prefilter {
-        let mut words: Vec<String> = Vec::new();
-        let mut rules_of: Vec<Vec<usize>> = Vec::new();
-        for (rule, kws) in keywords.iter().enumerate() {
-            for kw in kws.iter() {
-                let kw = kw.to_ascii_lowercase();
-                let idx = match words.iter().position(|w| *w == kw) {
-                    Some(i) => i,
-                    None => {
-                        words.push(kw);
-                        rules_of.push(Vec::new());
-                        words.len() - 1
-                    }
-                };
-                if !rules_of[idx].contains(&rule) {
-                    rules_of[idx].push(rule);
+        let mut pairs: Vec<(String, usize)> = keywords
+            .iter()
+            .enumerate()
+            .flat_map(|(rule, kws)| kws.iter().map(move |k| (k.to_ascii_lowercase(), rule)))
+            .collect();
+        pairs.sort();
+        pairs.dedup();
+        let mut words: Vec<String> = pairs.iter().map(|(w, _)| w.clone()).collect();
+        words.dedup();
+        // Keep only keywords that contain no other keyword.
+        let minimal: Vec<String> = words
+            .iter()
+            .filter(|w| !words.iter().any(|o| o != *w && w.contains(o.as_str())))
+            .cloned()
+            .collect();
+        let mut rules_of = vec![Vec::new(); minimal.len()];
+        for (word, rule) in &pairs {
+            for (i, m) in minimal.iter().enumerate() {
+                if word.contains(m.as_str()) && !rules_of[i].contains(rule) {
+                    rules_of[i].push(*rule);
                 }
             }
         }
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&words)
+            .match_kind(MatchKind::LeftmostFirst)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&minimal)
+            .or_else(|_| {
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .build(&minimal)
+            })
             .expect("keyword automaton builds");
         Prefilter {
             automaton,
@@ -48,12 +65,20 @@ impl Prefilter {
         }
     }
 
-    /// Every keyword occurrence in `text`, overlapping ones included.
+    /// Every keyword occurrence in `text`, by start position.
     pub fn hits<'a>(&'a self, text: &'a [u8]) -> impl Iterator<Item = Hit> + 'a {
-        self.automaton.find_overlapping_iter(text).map(|m| Hit {
-            start: m.start(),
-            end: m.end(),
-            keyword: m.pattern().as_usize(),
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            if at >= text.len() {
+                return None;
+            }
+            let m = self.automaton.find(Input::new(text).range(at..))?;
+            at = m.start() + 1;
+            Some(Hit {
+                start: m.start(),
+                end: m.end(),
+                keyword: m.pattern().as_usize(),
+            })
         })
     }
 
@@ -70,13 +95,18 @@ mod tests {
     fn hits_map_to_rules_case_insensitively_and_overlapping() {
         let k0 = vec!["api_key".to_string()];
         let k1 = vec!["key".to_string(), "token".to_string()];
-        let pf = Prefilter::new(&[&k0, &k1]);
+        let k2 = vec!["pi_k".to_string()];
+        let pf = Prefilter::new(&[&k0, &k1, &k2]);
         let text = b"API_KEY = 1; Token";
-        let mut got: Vec<(usize, Vec<usize>)> = pf
+        let got: Vec<(usize, Vec<usize>)> = pf
             .hits(text)
-            .map(|h| (h.start, pf.rules_of(&h).to_vec()))
+            .map(|h| {
+                let mut rules = pf.rules_of(&h).to_vec();
+                rules.sort();
+                (h.start, rules)
+            })
             .collect();
-        got.sort();
-        assert_eq!(got, vec![(0, vec![0]), (4, vec![1]), (13, vec![1])]);
+        // `api_key` contains both `key` and `pi_k`: its rule fires on either.
+        assert_eq!(got, vec![(1, vec![0, 2]), (4, vec![0, 1]), (13, vec![1])]);
     }
 }
