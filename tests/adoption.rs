@@ -139,15 +139,33 @@ fn allow_paths_drop_findings_in_matching_files() {
 }
 
 #[test]
-fn env_keys_are_accepted_and_validated() {
-    // The `.env` checks that use these keys live in the hygiene module; here: they load.
+fn env_templates_and_client_prefixes_take_effect() {
+    // (`env.files` is covered in tests/env.rs.)
     let repo = TestRepo::new();
+    repo.write(".env.shared", "SITE_TITLE=Shop\n")
+        .stage(".env.shared")
+        .commit("shared settings");
+    let (code, ids) = check_ids(&repo, &[]);
+    assert_eq!(code, 1);
+    assert!(ids.contains(&pair("env-tracked", ".env.shared")), "{ids:?}");
+    repo.write(".keygate.toml", "[env]\ntemplates = [\".env.shared\"]\n");
+    assert_eq!(check_ids(&repo, &[]), (0, vec![]));
+
+    repo.write(".gitignore", ".env\n")
+        .write(".env", "MYAPP_PUBLIC_MIGOSMTP_API_KEY=abc\n")
+        .write(
+            ".keygate.toml",
+            "[severity]\nenv-client-exposed = \"block\"\n[env]\ntemplates = [\".env.shared\"]\n",
+        );
+    assert_eq!(check_ids(&repo, &[]), (0, vec![]), "not a default prefix");
     repo.write(
         ".keygate.toml",
-        "[env]\nfiles = [\".env\", \"*.secrets\"]\ntemplates = [\".env.example\"]\nclient_prefixes = [\"NEXT_PUBLIC_\", \"MYAPP_PUBLIC_\"]\n",
+        "[severity]\nenv-client-exposed = \"block\"\n[env]\ntemplates = [\".env.shared\"]\nclient_prefixes = [\"MYAPP_PUBLIC_\"]\n",
     );
-    let run = repo.keygate(&["check"]);
-    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert_eq!(
+        check_ids(&repo, &[]),
+        (1, vec![pair("env-client-exposed", ".env")])
+    );
 }
 
 #[test]

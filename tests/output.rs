@@ -138,7 +138,8 @@ fn sarif_and_json() -> (serde_json::Value, serde_json::Value, Vec<String>) {
     let repo = TestRepo::new();
     let secrets = vec![migosmtp_key(), aws_key_id()];
     repo.write("app.py", format!("\nMIGOSMTP_API_KEY = '{}'\n", secrets[0]))
-        .write("conf/my settings.ini", format!("key = {}\n", secrets[1]));
+        .write("conf/my settings.ini", format!("key = {}\n", secrets[1]))
+        .write("deploy/.env", "DEBUG=1\n");
     let sarif = repo.keygate(&["check", "--format", "sarif"]);
     assert_eq!(sarif.code(), 1, "{}", sarif.stderr());
     let json = repo.keygate(&["check", "--format", "json"]);
@@ -213,7 +214,7 @@ fn sarif_has_rules_results_locations_and_fingerprints() {
     let results = run["results"].as_array().unwrap();
     let findings = json["findings"].as_array().unwrap();
     assert_eq!(results.len(), findings.len());
-    assert_eq!(results.len(), 2);
+    assert_eq!(results.len(), 3);
     for (r, f) in results.iter().zip(findings) {
         assert_eq!(r["ruleId"], f["rule_id"]);
         let index = r["ruleIndex"].as_u64().unwrap() as usize;
@@ -223,10 +224,16 @@ fn sarif_has_rules_results_locations_and_fingerprints() {
         );
         assert_eq!(r["level"], "error");
         let loc = &r["locations"][0]["physicalLocation"];
-        assert_eq!(loc["region"]["startLine"], f["line"]);
-        assert_eq!(loc["region"]["startColumn"], f["column"]);
+        if f["line"].is_null() {
+            assert!(loc.get("region").is_none(), "a finding about a whole file");
+        } else {
+            assert_eq!(loc["region"]["startLine"], f["line"]);
+            assert_eq!(loc["region"]["startColumn"], f["column"]);
+        }
         assert_eq!(r["partialFingerprints"]["keygate/v1"], f["fingerprint"]);
-        assert_eq!(r["properties"]["redacted"], f["redacted"]);
+        if !f["redacted"].is_null() {
+            assert_eq!(r["properties"]["redacted"], f["redacted"]);
+        }
     }
     let uris: Vec<&str> = results
         .iter()
@@ -236,7 +243,11 @@ fn sarif_has_rules_results_locations_and_fingerprints() {
                 .unwrap()
         })
         .collect();
-    assert_eq!(uris, ["app.py", "conf/my%20settings.ini"]);
+    assert_eq!(uris, ["app.py", "conf/my%20settings.ini", "deploy/.env"]);
+    assert!(
+        ids.contains(&"env-not-ignored"),
+        "hygiene rules are described too"
+    );
     let text = sarif.to_string();
     for s in &secrets {
         assert!(!text.contains(s.as_str()), "SARIF holds a whole secret");

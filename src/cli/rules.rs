@@ -82,12 +82,14 @@ pub fn run(args: RulesArgs, cwd: &Path) -> Result<Outcome> {
                 } else {
                     "off".into()
                 };
+                let keywords = if r.keywords.is_empty() {
+                    String::new()
+                } else {
+                    format!("  [{}]", r.keywords.join(", "))
+                };
                 text += &format!(
-                    "{:width$}  {:5}  {}  [{}]\n",
-                    r.id,
-                    state,
-                    r.description,
-                    r.keywords.join(", ")
+                    "{:width$}  {:5}  {}{keywords}\n",
+                    r.id, state, r.description
                 );
             }
             text + &format!("{} rules\n", rows.len())

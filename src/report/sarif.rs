@@ -19,8 +19,8 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 
 /// The SARIF log for `report`.
 pub fn document(report: &Report) -> Value {
-    // Every built-in rule, then any rule a result names that the catalog does not hold (custom
-    // rules and `.env` hygiene), described from its first finding.
+    // Every built-in rule, the `.env` hygiene rules, then any rule a result names that neither
+    // holds (custom rules), described from its first finding.
     let mut rules: Vec<Value> = crate::rules::builtin_specs()
         .iter()
         .map(builtin_descriptor)
@@ -29,6 +29,10 @@ pub fn document(report: &Report) -> Value {
         .iter()
         .map(|s| s.id.clone())
         .collect();
+    for &id in crate::hygiene::RULE_IDS {
+        rules.push(hygiene_descriptor(id));
+        ids.push(id.to_string());
+    }
     for f in &report.findings {
         if !ids.contains(&f.rule_id) {
             ids.push(f.rule_id.clone());
@@ -100,6 +104,23 @@ fn builtin_descriptor(spec: &RuleSpec) -> Value {
         rule["helpUri"] = json!(uri);
     }
     rule
+}
+
+fn hygiene_descriptor(id: &str) -> Value {
+    let severity = crate::hygiene::default_severity(id);
+    let description = crate::hygiene::description(id);
+    json!({
+        "id": id,
+        "name": pascal_case(id),
+        "shortDescription": { "text": description },
+        "help": { "text": "Keep .env files out of Git: list them in .gitignore, untrack them \
+                           (`keygate fix`), and keep only placeholders in templates." },
+        "defaultConfiguration": { "level": level(severity) },
+        "properties": {
+            "tags": ["security", "env"],
+            "security-severity": if severity == Severity::Block { "8.5" } else { "5.0" },
+        },
+    })
 }
 
 fn finding_descriptor(f: &Finding) -> Value {
