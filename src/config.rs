@@ -104,6 +104,8 @@ pub(crate) struct RulePositions {
     pub validator: Option<Pos>,
     pub examples: Vec<Pos>,
     pub negative_examples: Vec<Pos>,
+    /// The `examples` array itself (for a rule whose list is empty).
+    pub examples_list: Option<Pos>,
 }
 
 /// The same document again, keeping only where each validated value is.
@@ -141,7 +143,7 @@ struct SpanRule {
     pattern: Option<Spanned<String>>,
     keywords: Option<Spanned<toml::Value>>,
     validator: Option<Spanned<String>>,
-    examples: Vec<Spanned<String>>,
+    examples: Option<Spanned<Vec<Spanned<String>>>>,
     negative_examples: Vec<Spanned<String>>,
 }
 
@@ -390,7 +392,7 @@ impl Config {
         } else if detail.contains("validator") {
             pos.validator
         } else if detail.contains("example") {
-            pos.examples.first().copied()
+            pos.examples.first().copied().or(pos.examples_list)
         } else {
             None
         };
@@ -459,7 +461,11 @@ fn positions(text: &str, spans: SpanDoc) -> Positions {
                 pattern: r.pattern.as_ref().map(|s| at(s.span())),
                 keywords: r.keywords.as_ref().map(|s| at(s.span())),
                 validator: r.validator.as_ref().map(|s| at(s.span())),
-                examples: list(&r.examples),
+                examples: r
+                    .examples
+                    .as_ref()
+                    .map_or(Vec::new(), |e| list(e.get_ref())),
+                examples_list: r.examples.as_ref().map(|e| at(e.span())),
                 negative_examples: list(&r.negative_examples),
             })
             .collect(),
