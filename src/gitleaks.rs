@@ -99,7 +99,7 @@ pub fn read(root: &Path) -> Result<Config> {
         import
             .not_imported
             .iter()
-            .map(|n| format!("{FILE_NAME}: {n}")),
+            .map(|n| format!("{FILE_NAME}: not imported: {n}")),
     );
     if !import.ignore_entries.is_empty() {
         config.notes.push(format!(
