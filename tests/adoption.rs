@@ -764,3 +764,32 @@ fn the_custom_rule_example_passes_its_own_check() {
     assert_eq!(run.code(), 0, "{}{}", run.stdout(), run.stderr());
     assert!(run.stdout().contains("ok: 1 custom"), "{}", run.stdout());
 }
+
+#[test]
+fn the_example_env_lists_start_from_the_current_defaults() {
+    // The example tells users to copy the defaults before adding to them; keep it true.
+    let config = keygate::config::Config::load(std::path::Path::new(&example("keygate.toml")))
+        .expect("example loads");
+    let env = &config.env;
+    for (key, list, defaults) in [
+        ("files", &env.files, keygate::hygiene::DEFAULT_FILES),
+        (
+            "templates",
+            &env.templates,
+            keygate::hygiene::DEFAULT_TEMPLATES,
+        ),
+        (
+            "client_prefixes",
+            &env.client_prefixes,
+            keygate::hygiene::DEFAULT_CLIENT_PREFIXES,
+        ),
+    ] {
+        let list = list.as_ref().unwrap();
+        for d in defaults {
+            assert!(
+                list.iter().any(|x| x == d),
+                "examples/keygate.toml env.{key} lacks {d}"
+            );
+        }
+    }
+}
