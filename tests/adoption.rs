@@ -259,6 +259,11 @@ fn each_kind_of_config_error_names_line_and_column() {
             "keyword",
         ),
         (
+            acme_rule(&token, "acme_short").replace("\nmin_entropy", "\nmin_entrop"),
+            ":7:1:",
+            "min_entrop",
+        ),
+        (
             format!("{0}{0}", acme_rule(&token, "acme_short")),
             ":13:6:",
             "duplicate rule id",
