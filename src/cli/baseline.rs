@@ -3,12 +3,11 @@
 //! and reports the entries that no longer match anything (stale).
 
 use super::check::{self, Context};
-use super::{Outcome, ScanConfig, Target};
+use super::{Outcome, ScanConfig};
 use crate::baseline::{Baseline, Entry, FILE_NAME};
 use crate::error::{Error, Result};
 use crate::git::Repo;
-use crate::report::{Color, Format};
-use clap::Args;
+use clap::{Args, Parser};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -38,21 +37,21 @@ pub fn run(args: BaselineArgs, cwd: &Path) -> Result<Outcome> {
              to it (and `--prune` removes stale entries)"
         )));
     }
-    let cfg = ScanConfig {
-        target: if args.history {
-            Target::History {
-                all: false,
-                since: None,
-            }
-        } else {
-            Target::Worktree
-        },
-        format: Format::Human,
-        output: None,
-        color: Color::Never,
-        config: args.config,
-        cwd: cwd.to_path_buf(),
+    // The same scan as `keygate check [--history]`, built through the one conversion from
+    // `check`'s arguments so that it stays the same scan as `check` gains options.
+    let argv: &[&str] = if args.history {
+        &["keygate", "check", "--history", "--no-color"]
+    } else {
+        &["keygate", "check", "--no-color"]
     };
+    let check_args = match super::Cli::try_parse_from(argv) {
+        Ok(super::Cli {
+            command: super::Command::Check(check_args),
+        }) => check_args,
+        _ => return Err(Error::Usage("internal: could not build the check".into())),
+    };
+    let mut cfg = ScanConfig::from_args(check_args, cwd.to_path_buf())?;
+    cfg.config = args.config;
     let mut ctx = Context::new(&cfg)?;
     // The salt is generated once, when the file is first written, and kept by every update.
     let salt = match &existing.salt {
