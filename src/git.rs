@@ -127,6 +127,118 @@ impl Repo {
             .map_err(Error::git("check ignore rules"))
     }
 
+    /// The index, re-read when the file changed on disk since it was opened.
+    fn fresh_index(&self) -> Result<git2::Index> {
+        let mut index = self.repo.index().map_err(Error::git("read index"))?;
+        index.read(false).map_err(Error::git("read index"))?;
+        Ok(index)
+    }
+
+    /// Every path in the index (each once, whatever its merge stage), with its file mode.
+    pub fn index_entries(&self) -> Result<Vec<(PathBuf, u32)>> {
+        let index = self.fresh_index()?;
+        let mut out: Vec<(PathBuf, u32)> = index
+            .iter()
+            .map(|entry| (path_from_git(&entry.path), entry.mode))
+            .collect();
+        out.sort();
+        out.dedup_by(|a, b| a.0 == b.0);
+        Ok(out)
+    }
+
+    /// The files Git does not track, each with whether Git ignores it. Untracked folders are
+    /// entered; ignored folders are not (Git reports them whole, and they are left out), so a
+    /// `node_modules/` costs nothing. Paths are relative to the root.
+    pub fn untracked_files(&self) -> Result<Vec<(PathBuf, bool)>> {
+        let mut opts = StatusOptions::new();
+        opts.include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .include_ignored(true)
+            .recurse_ignored_dirs(false)
+            .exclude_submodules(true)
+            .include_unmodified(false);
+        let statuses = self
+            .repo
+            .statuses(Some(&mut opts))
+            .map_err(Error::git("list untracked and ignored files"))?;
+        let mut out = Vec::new();
+        for status in statuses.iter() {
+            let flags = status.status();
+            let ignored = flags.contains(git2::Status::IGNORED);
+            if !(ignored || flags.contains(git2::Status::WT_NEW)) {
+                continue;
+            }
+            let bytes = status.path_bytes();
+            if bytes.ends_with(b"/") {
+                continue; // a whole folder
+            }
+            out.push((path_from_git(bytes), ignored));
+        }
+        out.sort();
+        out.dedup_by(|a, b| a.0 == b.0);
+        Ok(out)
+    }
+
+    /// The staged content of `rel` (stage 0 of the index), or `None` when it is not in the index.
+    pub fn index_blob(&self, rel: &Path) -> Result<Option<Vec<u8>>> {
+        let index = self.fresh_index()?;
+        let Some(entry) = index.get_path(rel, 0) else {
+            return Ok(None);
+        };
+        let blob = self
+            .repo
+            .find_blob(entry.id)
+            .map_err(Error::git("read a staged file"))?;
+        Ok(Some(blob.content().to_vec()))
+    }
+
+    /// The paths the staged change adds or modifies (index against `HEAD`, or against the empty
+    /// tree before the first commit): added, modified, renamed, copied or retyped, not deleted.
+    pub fn staged_paths(&self) -> Result<Vec<PathBuf>> {
+        let head_tree = match self.repo.head() {
+            Ok(head) => Some(head.peel_to_tree().map_err(Error::git("read HEAD"))?),
+            Err(e)
+                if e.code() == git2::ErrorCode::UnbornBranch
+                    || e.code() == git2::ErrorCode::NotFound =>
+            {
+                None
+            }
+            Err(e) => return Err(Error::git("read HEAD")(e)),
+        };
+        let index = self.fresh_index()?;
+        let diff = self
+            .repo
+            .diff_tree_to_index(head_tree.as_ref(), Some(&index), None)
+            .map_err(Error::git("diff the index against HEAD"))?;
+        let mut out = Vec::new();
+        for delta in diff.deltas() {
+            use git2::Delta;
+            if matches!(
+                delta.status(),
+                Delta::Added | Delta::Modified | Delta::Renamed | Delta::Copied | Delta::Typechange
+            ) {
+                if let Some(path) = delta.new_file().path_bytes() {
+                    out.push(path_from_git(path));
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// Removes `paths` from the index (every merge stage), like `git rm --cached`: the files on
+    /// disk are not touched.
+    pub fn untrack(&self, paths: &[PathBuf]) -> Result<()> {
+        let mut index = self.fresh_index()?;
+        for path in paths {
+            index
+                .remove_path(path)
+                .map_err(Error::git("remove a file from the index"))?;
+        }
+        index.write().map_err(Error::git("write the index"))
+    }
+
     /// `path` (absolute or relative to the current directory) relative to the root.
     pub fn relative(&self, path: &Path) -> Option<PathBuf> {
         let abs = path.canonicalize().ok()?;

@@ -286,3 +286,29 @@ fn many_staged_files_are_all_checked() {
     assert_eq!(run.findings(), want);
     assert_eq!(run.json()["summary"]["files_scanned"], 40);
 }
+
+#[test]
+fn env_hygiene_runs_on_the_staged_change() {
+    let repo = TestRepo::new();
+    let value = fake("", 32, ALNUM);
+    repo.write(".gitignore", ".env\n")
+        .write(".env", format!("PAYMENTS_TOKEN={value}\n"))
+        .stage(".gitignore")
+        .commit("ignore .env");
+    // A known local value pasted into a staged line, whatever its shape.
+    repo.write("src/pay.py", format!("import os\nprint('{value}')\n"))
+        .stage("src/pay.py");
+    let run = staged(&repo);
+    assert_eq!(run.code(), 1, "{}{}", run.stdout(), run.stderr());
+    assert_eq!(run.findings(), one("env-value-leak", "src/pay.py", 2));
+    assert!(!run.stdout().contains(&value), "the value is printed whole");
+    // A .env file forced into the index.
+    repo.git(&["reset", "-q"]);
+    repo.git(&["add", "-f", ".env"]);
+    let found: Vec<String> = staged(&repo)
+        .findings()
+        .into_iter()
+        .map(|(rule, file, _)| format!("{rule}@{file}"))
+        .collect();
+    assert!(found.contains(&"env-staged@.env".to_string()), "{found:?}");
+}

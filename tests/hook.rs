@@ -347,11 +347,23 @@ fn a_missing_binary_blocks_with_install_advice() {
     let bin_dir = TestRepo::plain();
     let copy = bin_dir.path().join("keygate");
     std::fs::copy(keygate_bin(), &copy).unwrap();
-    let run = Command::new(&copy)
-        .arg("install")
-        .current_dir(repo.path())
-        .output()
-        .unwrap();
+    // A test on another thread may fork while the copy is still open for writing: retry while
+    // the file is "busy" (ETXTBSY).
+    let run = (0..100)
+        .find_map(|_| {
+            match Command::new(&copy)
+                .arg("install")
+                .current_dir(repo.path())
+                .output()
+            {
+                Err(e) if e.raw_os_error() == Some(26) => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    None
+                }
+                other => Some(other.unwrap()),
+            }
+        })
+        .expect("the copied binary runs");
     assert!(run.status.success());
     let path = system_path();
     let commit_without_keygate = |repo: &TestRepo| {

@@ -2,8 +2,10 @@
 
 mod common;
 
+mod adoption;
 mod catalog;
 mod check_staged;
 mod check_worktree;
+mod env;
 mod hook;
 mod output;

@@ -114,7 +114,7 @@ fn no_format_prints_a_whole_secret() {
             secrets[0], secrets[1], secrets[2]
         ),
     );
-    for format in ["human", "json"] {
+    for format in ["human", "json", "sarif"] {
         let run = dir.keygate(&["check", ".", "--format", format]);
         assert_eq!(run.code(), 1, "{format}");
         let all = format!("{}{}", run.stdout(), run.stderr());
@@ -129,5 +129,127 @@ fn no_format_prints_a_whole_secret() {
                 "{format} output holds most of a secret"
             );
         }
+    }
+}
+
+/// A SARIF report from a repository with a few findings (one in a file whose name needs
+/// percent-encoding), with the JSON report of the same check for comparison.
+fn sarif_and_json() -> (serde_json::Value, serde_json::Value, Vec<String>) {
+    let repo = TestRepo::new();
+    let secrets = vec![migosmtp_key(), aws_key_id()];
+    repo.write("app.py", format!("\nMIGOSMTP_API_KEY = '{}'\n", secrets[0]))
+        .write("conf/my settings.ini", format!("key = {}\n", secrets[1]))
+        .write("deploy/.env", "DEBUG=1\n");
+    let sarif = repo.keygate(&["check", "--format", "sarif"]);
+    assert_eq!(sarif.code(), 1, "{}", sarif.stderr());
+    let json = repo.keygate(&["check", "--format", "json"]);
+    (sarif.json(), json.json(), secrets)
+}
+
+/// The SARIF 2.1.0 schema (OASIS errata 01, `tests/fixtures/sarif-schema-2.1.0.json`), validated
+/// with the `jsonschema` crate, formats (URIs) included.
+#[test]
+fn sarif_is_valid_against_the_sarif_2_1_0_schema() {
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/sarif-schema-2.1.0.json")).unwrap();
+    let validator = jsonschema::draft4::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the SARIF schema compiles");
+    let (sarif, _, _) = sarif_and_json();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF schema errors:\n{}",
+        errors.join("\n")
+    );
+    // The validator does reject what the schema forbids.
+    let mut broken = sarif.clone();
+    broken["runs"][0]["results"][0]["level"] = "fatal".into();
+    assert!(!validator.is_valid(&broken));
+    let mut broken = sarif.clone();
+    broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
+        0.into();
+    assert!(!validator.is_valid(&broken));
+    let mut broken = sarif.clone();
+    broken["runs"][0]["tool"]["driver"]["rules"][0]["helpUri"] = "not a URI".into();
+    assert!(!validator.is_valid(&broken), "`uri` formats are checked");
+    // And an empty run is valid too.
+    let clean = TestRepo::new();
+    clean.write("a.py", "x = 1\n");
+    let run = clean.keygate(&["check", "--format", "sarif"]);
+    assert_eq!(run.code(), 0);
+    assert!(validator.is_valid(&run.json()));
+}
+
+#[test]
+fn sarif_has_rules_results_locations_and_fingerprints() {
+    let (sarif, json, secrets) = sarif_and_json();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "keygate");
+    let rules = driver["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    for spec in keygate::rules::builtin_specs() {
+        assert!(
+            ids.contains(&spec.id.as_str()),
+            "driver lacks rule {}",
+            spec.id
+        );
+    }
+    let migo = rules
+        .iter()
+        .find(|r| r["id"] == "migosmtp-api-key")
+        .unwrap();
+    assert!(migo["help"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("os.environ['MIGOSMTP_API_KEY']"));
+    assert_eq!(migo["defaultConfiguration"]["level"], "error");
+
+    let results = run["results"].as_array().unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(results.len(), findings.len());
+    assert_eq!(results.len(), 3);
+    for (r, f) in results.iter().zip(findings) {
+        assert_eq!(r["ruleId"], f["rule_id"]);
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(
+            rules[index]["id"], f["rule_id"],
+            "ruleIndex points at the rule"
+        );
+        assert_eq!(r["level"], "error");
+        let loc = &r["locations"][0]["physicalLocation"];
+        if f["line"].is_null() {
+            assert!(loc.get("region").is_none(), "a finding about a whole file");
+        } else {
+            assert_eq!(loc["region"]["startLine"], f["line"]);
+            assert_eq!(loc["region"]["startColumn"], f["column"]);
+        }
+        assert_eq!(r["partialFingerprints"]["keygate/v1"], f["fingerprint"]);
+        if !f["redacted"].is_null() {
+            assert_eq!(r["properties"]["redacted"], f["redacted"]);
+        }
+    }
+    let uris: Vec<&str> = results
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(uris, ["app.py", "conf/my%20settings.ini", "deploy/.env"]);
+    assert!(
+        ids.contains(&"env-not-ignored"),
+        "hygiene rules are described too"
+    );
+    let text = sarif.to_string();
+    for s in &secrets {
+        assert!(!text.contains(s.as_str()), "SARIF holds a whole secret");
     }
 }

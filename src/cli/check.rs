@@ -1,12 +1,14 @@
 //! `keygate check` in every mode: gathers the inputs, runs the scanner, writes the report.
 
 use super::{Outcome, ScanConfig, Target};
+use crate::baseline::Baseline;
 use crate::config::Config;
 use crate::engine::filters::Allowlist;
 use crate::engine::Scanner;
 use crate::error::{Error, Result};
 use crate::finding::Fingerprinter;
 use crate::git::Repo;
+use crate::hygiene;
 use crate::input::{self, staged, worktree, Scanned};
 use crate::report::{self, Mode, Report};
 use std::io::{IsTerminal, Write};
@@ -17,6 +19,8 @@ pub struct Context {
     pub config: Config,
     pub scanner: Scanner,
     pub fingerprints: Fingerprinter,
+    /// Accepted findings; its salt keys the fingerprints.
+    pub baseline: Baseline,
 }
 
 impl Context {
@@ -34,11 +38,16 @@ impl Context {
         let rules = crate::rules::from_config(&config)?;
         let allow = Allowlist::new(&config.allow.regexes, &config.allow.stopwords)
             .map_err(|e| config.error(format!("allow regex: {e}")))?;
+        let baseline = match &repo {
+            Some(repo) => Baseline::load(repo.root())?,
+            None => Baseline::default(),
+        };
         Ok(Context {
             scanner: Scanner::new(rules, allow),
             repo,
             config,
-            fingerprints: Fingerprinter::default(),
+            fingerprints: baseline.fingerprinter(),
+            baseline,
         })
     }
 }
@@ -46,7 +55,10 @@ impl Context {
 /// Runs a check and writes its report.
 pub fn run(cfg: &ScanConfig) -> Result<Outcome> {
     let ctx = Context::new(cfg)?;
-    let (report, errors) = scan(cfg, &ctx)?;
+    let (mut report, errors) = scan(cfg, &ctx)?;
+    // Where every mode's findings meet: config notes and allowed paths, then the baseline.
+    ctx.config.apply(&mut report);
+    ctx.baseline.apply(&mut report);
     emit(cfg, &report)?;
     if let Some(first) = errors.first() {
         return Err(Error::Unreadable {
@@ -64,30 +76,57 @@ pub fn run(cfg: &ScanConfig) -> Result<Outcome> {
 /// Scans what `cfg` targets; the second value lists inputs that could not be read.
 pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
     let excludes = ctx.config.excludes()?;
-    let (mode, scanned) = match &cfg.target {
+    let mut env = hygiene::Hygiene::default();
+    let (mode, mut scanned) = match &cfg.target {
         Target::Worktree => {
             let repo = ctx.repo.as_ref().expect("worktree mode opens a repository");
             let sources = worktree::worktree_sources(repo, &excludes)?;
-            (
-                Mode::Worktree,
-                input::scan_files(&ctx.scanner, &ctx.fingerprints, &sources),
-            )
+            let scanned = input::scan_files(&ctx.scanner, &ctx.fingerprints, &sources);
+            env = hygiene::check_worktree(
+                repo,
+                &ctx.config,
+                &ctx.scanner,
+                &ctx.fingerprints,
+                &sources,
+            )?;
+            (Mode::Worktree, scanned)
         }
         Target::Paths(paths) => {
             let sources = worktree::path_sources(paths, &cfg.cwd, ctx.repo.as_ref(), &excludes)?;
-            (
-                Mode::Paths,
-                input::scan_files(&ctx.scanner, &ctx.fingerprints, &sources),
-            )
+            let scanned = input::scan_files(&ctx.scanner, &ctx.fingerprints, &sources);
+            if let Some(repo) = &ctx.repo {
+                env = hygiene::check_paths(
+                    repo,
+                    &ctx.config,
+                    &ctx.scanner,
+                    &ctx.fingerprints,
+                    &sources,
+                )?;
+            }
+            (Mode::Paths, scanned)
         }
         Target::Stdin => (Mode::Stdin, scan_stdin(ctx)?),
         Target::Staged => {
             let repo = ctx.repo.as_ref().expect("staged mode opens a repository");
-            let change = staged::StagedChange::read(repo)?.without(&excludes);
-            (
-                Mode::Staged,
-                staged::scan(repo, &change, &ctx.scanner, &ctx.fingerprints),
-            )
+            let change = staged::StagedChange::read(repo)?;
+            let paths = change.files.iter().map(|f| f.path.clone()).collect();
+            let fingerprints = &ctx.fingerprints;
+            let hygiene =
+                hygiene::check_staged_paths(repo, &ctx.config, &ctx.scanner, fingerprints, paths)?;
+            // Known local .env values in the added lines, read while each blob is in memory.
+            let leaks = |file: &staged::StagedFile, text: &[u8]| {
+                hygiene.leaks_in(
+                    &file.display,
+                    text,
+                    |line| file.added_lines.contains(line),
+                    fingerprints,
+                )
+            };
+            let change = change.without(&excludes);
+            let scanned = staged::scan_with(repo, &change, &ctx.scanner, fingerprints, &leaks);
+            env.findings = hygiene.findings;
+            env.notes = hygiene.notes;
+            (Mode::Staged, scanned)
         }
         Target::History { .. } => {
             return Err(Error::Usage(
@@ -95,6 +134,8 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
             ))
         }
     };
+    scanned.findings.extend(env.findings);
+    scanned.errors.extend(env.errors);
     let Scanned {
         findings,
         files_scanned,
@@ -105,6 +146,7 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
     report
         .notes
         .extend(errors.iter().map(|e| format!("could not read {e}")));
+    report.notes.extend(env.notes);
     Ok((report, errors))
 }
 

@@ -1,7 +1,10 @@
 //! The command line: clap structs, and the one conversion from them to the engine-facing
 //! [`ScanConfig`], so that nothing past this module knows about argument parsing.
 
+pub mod baseline;
 pub mod check;
+pub mod config;
+pub mod fix;
 pub mod install;
 pub mod rules;
 
@@ -27,6 +30,12 @@ pub enum Command {
     Check(CheckArgs),
     /// List every rule: id, description, keywords and whether it is enabled.
     Rules(rules::RulesArgs),
+    /// Record the current findings in `.keygate-baseline` so that they stop blocking.
+    Baseline(baseline::BaselineArgs),
+    /// Work with keygate's config (`import-gitleaks`).
+    Config(config::ConfigArgs),
+    /// Repair .env hygiene: add the missing .gitignore patterns, untrack tracked .env files.
+    Fix(fix::FixArgs),
     /// Install the pre-commit hook in this repository (keeps and chains an existing hook).
     Install,
     /// Remove keygate's pre-commit hook and restore the hook it chained.
@@ -144,6 +153,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Check(args) => check::run(&ScanConfig::from_args(args, cwd)?),
         Command::Rules(args) => rules::run(args, &cwd),
+        Command::Baseline(args) => baseline::run(args, &cwd),
+        Command::Config(args) => config::run(args, &cwd),
+        Command::Fix(args) => fix::run(args, &cwd),
         Command::Install => install::install(&cwd, &mut std::io::stdout().lock()),
         Command::Uninstall => install::uninstall(&cwd, &mut std::io::stdout().lock()),
     }

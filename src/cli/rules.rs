@@ -1,4 +1,6 @@
-//! `keygate rules`: every rule with its id, description, keywords and whether it is enabled.
+//! `keygate rules`: every rule with its id, description, keywords and whether it is enabled;
+//! `keygate rules --check [FILE]` runs every rule's examples and near misses through the real
+//! engine (the custom rules of FILE or of the repository's config, and the built-in catalog).
 
 use super::Outcome;
 use crate::config::Config;
@@ -16,6 +18,11 @@ pub struct RulesArgs {
     /// Use FILE instead of `.keygate.toml` at the repository root.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Check that every rule finds its examples and none of its near misses, with the config's
+    /// custom rules (FILE, else `--config`, else `.keygate.toml`). Exit 1 when one fails.
+    #[arg(long, value_name = "FILE")]
+    #[allow(clippy::option_option)]
+    pub check: Option<Option<PathBuf>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -36,9 +43,13 @@ struct RuleRow<'a> {
 
 pub fn run(args: RulesArgs, cwd: &Path) -> Result<Outcome> {
     let repo = Repo::discover(cwd)?;
+    if let Some(file) = &args.check {
+        let file = file.as_deref().or(args.config.as_deref());
+        return check(file, repo.as_ref().map(Repo::root));
+    }
     let config = Config::discover(args.config.as_deref(), repo.as_ref().map(Repo::root))?;
     let rules = crate::rules::from_config(&config)?;
-    let rows: Vec<RuleRow> = rules
+    let mut rows: Vec<RuleRow> = rules
         .iter()
         .map(|r| RuleRow {
             id: &r.spec.id,
@@ -49,6 +60,17 @@ pub fn run(args: RulesArgs, cwd: &Path) -> Result<Outcome> {
             severity: r.severity,
         })
         .collect();
+    rows.extend(crate::hygiene::RULE_IDS.iter().map(|&id| {
+        let severity = crate::hygiene::severity(&config, id);
+        RuleRow {
+            id,
+            description: crate::hygiene::description(id),
+            family: "env",
+            keywords: &[],
+            enabled: severity.is_some(),
+            severity: severity.unwrap_or_else(|| crate::hygiene::default_severity(id)),
+        }
+    }));
     let text = match args.format {
         RulesFormat::Json => serde_json::to_string_pretty(&rows).expect("rules serialize") + "\n",
         RulesFormat::Human => {
@@ -60,7 +82,15 @@ pub fn run(args: RulesArgs, cwd: &Path) -> Result<Outcome> {
                 } else {
                     "off".into()
                 };
-                text += &format!("{:width$}  {:5}  {}\n", r.id, state, r.description);
+                let keywords = if r.keywords.is_empty() {
+                    String::new()
+                } else {
+                    format!("  [{}]", r.keywords.join(", "))
+                };
+                text += &format!(
+                    "{:width$}  {:5}  {}{keywords}\n",
+                    r.id, state, r.description
+                );
             }
             text + &format!("{} rules\n", rows.len())
         }
@@ -70,4 +100,52 @@ pub fn run(args: RulesArgs, cwd: &Path) -> Result<Outcome> {
         .write_all(text.as_bytes())
         .map_err(|e| Error::io("<stdout>", e))?;
     Ok(Outcome::Clean)
+}
+
+/// `keygate rules --check`: every problem, each as `file:line:column: message`.
+fn check(file: Option<&Path>, root: Option<&Path>) -> Result<Outcome> {
+    let config = match (file, root) {
+        (Some(path), _) => Config::load(path)?,
+        (None, Some(root)) if root.join(crate::config::FILE_NAME).is_file() => {
+            Config::load(&root.join(crate::config::FILE_NAME))?
+        }
+        (None, Some(root)) if root.join(crate::gitleaks::FILE_NAME).is_file() => {
+            crate::gitleaks::read(root)?
+        }
+        _ => Config::default(),
+    };
+    let mut lines: Vec<String> = config
+        .rule_problems()
+        .into_iter()
+        .map(|(pos, message)| config.error_at(pos, message).to_string())
+        .collect();
+    let builtin = crate::rules::compile_all(&[])?;
+    lines.extend(
+        crate::rules::check_examples(&builtin, 0..builtin.len())
+            .into_iter()
+            .map(|p| format!("built-in catalog: {p}")),
+    );
+    let mut text = String::new();
+    for line in &lines {
+        text += line;
+        text.push('\n');
+    }
+    text += &if lines.is_empty() {
+        format!(
+            "keygate: ok: {} custom and {} built-in rule(s) find their examples and none of their near misses\n",
+            config.rules.len(),
+            builtin.len()
+        )
+    } else {
+        format!("keygate: {} problem(s) with rule examples\n", lines.len())
+    };
+    use std::io::Write;
+    std::io::stdout()
+        .write_all(text.as_bytes())
+        .map_err(|e| Error::io("<stdout>", e))?;
+    Ok(if lines.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Blocked
+    })
 }

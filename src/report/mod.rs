@@ -2,6 +2,7 @@
 
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use crate::finding::Finding;
 use serde::Serialize;
@@ -22,6 +23,8 @@ pub enum Mode {
 pub enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
+    Sarif,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -70,6 +73,13 @@ impl Report {
     pub fn is_blocking(&self) -> bool {
         self.summary.blocking > 0
     }
+
+    /// Keeps only the findings for which `keep` holds, and recounts the summary.
+    pub fn retain(&mut self, keep: impl FnMut(&Finding) -> bool) {
+        self.findings.retain(keep);
+        self.summary.findings = self.findings.len() as u64;
+        self.summary.blocking = self.findings.iter().filter(|f| f.is_blocking()).count() as u64;
+    }
 }
 
 /// Where the human report may use colour.
@@ -91,5 +101,6 @@ pub fn write(
     match format {
         Format::Human => human::write(report, human::use_color(color, to_terminal), out),
         Format::Json => json::write(report, out),
+        Format::Sarif => sarif::write(report, out),
     }
 }

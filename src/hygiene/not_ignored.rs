@@ -1,0 +1,37 @@
+//! `env-not-ignored`: a `.env` file exists in the working tree and Git would not ignore it.
+//! "Ignored" is Git's own verdict (every `.gitignore` level, `.git/info/exclude`,
+//! `core.excludesFile`), never a glob match of keygate's.
+
+use super::{EnvCheck, Kind, RepoContext};
+use crate::finding::Finding;
+
+pub const ID: &str = "env-not-ignored";
+
+pub struct NotIgnored;
+
+impl EnvCheck for NotIgnored {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn run(&self, ctx: &RepoContext) -> Vec<Finding> {
+        ctx.files
+            .iter()
+            .filter(|f| f.on_disk && !f.ignored && f.kind == Kind::Env)
+            .map(|f| {
+                let file = &f.display;
+                let line = ctx.ignore_line(file);
+                ctx.file_finding(
+                    ID,
+                    file,
+                    format!(
+                        "{file} is a .env file that Git does not ignore; run `keygate fix`, or \
+                         add `{line}` to .gitignore"
+                    ),
+                    "A .env file that is not ignored is one `git add .` away from a commit."
+                        .to_string(),
+                )
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,36 @@
+//! `env-tracked`: a `.env` file is in the index, whether or not this commit touches it.
+
+use super::{EnvCheck, Kind, RepoContext};
+use crate::finding::Finding;
+
+pub const ID: &str = "env-tracked";
+
+pub struct Tracked;
+
+impl EnvCheck for Tracked {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn run(&self, ctx: &RepoContext) -> Vec<Finding> {
+        ctx.files
+            .iter()
+            .filter(|f| f.tracked && f.kind == Kind::Env)
+            .map(|f| {
+                let file = &f.display;
+                let line = ctx.ignore_line(file);
+                ctx.file_finding(
+                    ID,
+                    file,
+                    format!(
+                        "{file} is a .env file tracked by Git; run `keygate fix`, or \
+                         `git rm --cached {file}` and add `{line}` to .gitignore"
+                    ),
+                    "Untracking does not erase history: revoke and rotate every key this file \
+                     ever held in a commit."
+                        .to_string(),
+                )
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,747 @@
+//! `.env` hygiene, one group per rule id, both directions, plus known local secrets and
+//! `keygate fix`. Every test runs the real binary in a real temporary repository.
+
+use crate::common::*;
+
+/// `rule@file` of every finding of a JSON worktree check, in report order, and the exit code.
+fn check(repo: &TestRepo) -> (i32, Vec<String>) {
+    check_with(repo, &["check", "--format", "json"])
+}
+
+fn check_with(repo: &TestRepo, args: &[&str]) -> (i32, Vec<String>) {
+    let run = repo.keygate(args);
+    assert_ne!(run.code(), 2, "{}{}", run.stdout(), run.stderr());
+    let found = run
+        .findings()
+        .into_iter()
+        .map(|(rule, file, _)| format!("{rule}@{file}"))
+        .collect();
+    (run.code(), found)
+}
+
+/// Only the `env-*` findings.
+fn env_only(found: &[String]) -> Vec<String> {
+    found
+        .iter()
+        .filter(|f| f.starts_with("env-"))
+        .cloned()
+        .collect()
+}
+
+fn ls_files(repo: &TestRepo) -> String {
+    repo.git(&["ls-files"])
+}
+
+/// A real-looking value for a `.env` file, not matched by any provider rule.
+fn local_key() -> String {
+    fake("lk_", 28, ALNUM)
+}
+
+// --- env-tracked ---------------------------------------------------------------------------
+
+#[test]
+fn env_tracked_blocks_a_committed_env_file_and_says_the_fix() {
+    let repo = TestRepo::new();
+    repo.write(".env", "PORT=3000\n")
+        .stage(".env")
+        .commit("oops");
+    let run = repo.keygate(&["check", "--format", "json"]);
+    assert_eq!(run.code(), 1);
+    let json = run.json();
+    let tracked: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "env-tracked")
+        .collect();
+    assert_eq!(tracked.len(), 1, "{json}");
+    let f = tracked[0];
+    assert_eq!(f["file"], ".env");
+    assert_eq!(f["category"], "env");
+    assert_eq!(f["severity"], "block");
+    assert!(f["line"].is_null() && f["column"].is_null() && f["redacted"].is_null());
+    let message = f["message"].as_str().unwrap();
+    assert!(message.contains("keygate fix"), "{message}");
+    assert!(message.contains("git rm --cached .env"), "{message}");
+    assert!(message.contains("add `.env` to .gitignore"), "{message}");
+}
+
+#[test]
+fn env_tracked_passes_when_the_env_file_is_ignored_and_untracked() {
+    let repo = TestRepo::new();
+    repo.write(".gitignore", ".env\n")
+        .write(".env", "PORT=3000\n")
+        .write("app.js", "const port = process.env.PORT;\n")
+        .stage(".gitignore")
+        .stage("app.js")
+        .commit("init");
+    assert_eq!(check(&repo), (0, vec![]));
+}
+
+#[test]
+fn env_tracked_reports_an_ignored_but_still_tracked_env_file() {
+    let repo = TestRepo::new();
+    repo.write(".env", "PORT=3000\n")
+        .stage(".env")
+        .commit("oops")
+        .write(".gitignore", ".env\n");
+    let (code, found) = check(&repo);
+    assert_eq!(
+        (code, env_only(&found)),
+        (1, vec!["env-tracked@.env".into()])
+    );
+}
+
+// --- env-not-ignored -------------------------------------------------------------------------
+
+#[test]
+fn env_not_ignored_blocks_env_files_in_every_folder() {
+    let repo = TestRepo::new();
+    repo.write(".env", "PORT=1\n")
+        .write(".env.local", "PORT=2\n")
+        .write("config/prod.env", "PORT=3\n")
+        .write("apps/web/.env", "PORT=4\n")
+        .write("apps/web/.env.production.local", "PORT=5\n")
+        .write(".envrc", "use nix\n")
+        .write(".env.example", "PORT=\n")
+        .write("tools/.env/settings", "PORT=6\n");
+    let (code, found) = check(&repo);
+    assert_eq!(code, 1);
+    assert_eq!(
+        env_only(&found),
+        vec![
+            "env-not-ignored@.env",
+            "env-not-ignored@.env.local",
+            "env-not-ignored@apps/web/.env",
+            "env-not-ignored@apps/web/.env.production.local",
+            "env-not-ignored@config/prod.env",
+        ]
+    );
+    let run = repo.keygate(&["check"]);
+    assert!(
+        run.stdout()
+            .contains("config/prod.env is a .env file that Git does not ignore; run `keygate fix`, or add `*.env` to .gitignore"),
+        "{}",
+        run.stdout()
+    );
+}
+
+#[test]
+fn env_not_ignored_follows_gits_own_ignore_rules() {
+    let repo = TestRepo::new();
+    // A parent folder's .gitignore, .git/info/exclude, and core.excludesFile.
+    repo.write("apps/.gitignore", ".env\n")
+        .write("apps/web/.env", "PORT=1\n")
+        .write("config/prod.env", "PORT=2\n")
+        .write(".env.local", "PORT=3\n")
+        .write(".git/info/exclude", "*.env\n")
+        .write("global-ignore", ".env.local\n")
+        .write(".gitignore", "global-ignore\n");
+    repo.git(&["config", "core.excludesFile", "global-ignore"]);
+    assert_eq!(check(&repo), (0, vec![]));
+    // A negation un-ignores: Git's verdict, not a glob match of keygate's. (libgit2 misses a
+    // negation that lives in a deeper .gitignore than the rule it negates, libgit2#6461, so the
+    // negation here is in the same file.)
+    repo.write("apps/.gitignore", ".env\n!web/.env\n");
+    let (code, found) = check(&repo);
+    assert_eq!(
+        (code, env_only(&found)),
+        (1, vec!["env-not-ignored@apps/web/.env".into()])
+    );
+}
+
+#[test]
+fn an_ignored_folder_hides_its_env_files_and_a_folder_named_env_is_not_one() {
+    let repo = TestRepo::new();
+    repo.write(".gitignore", "node_modules/\n")
+        .write("node_modules/pkg/.env", "TOKEN=abc\n")
+        .write(".env/readme.txt", "not a dotenv file\n");
+    assert_eq!(check(&repo), (0, vec![]));
+}
+
+// --- env-staged (library level: `check --staged` is on another branch) -----------------------
+
+#[test]
+fn env_staged_reports_a_staged_env_file_once_and_not_an_older_tracked_one() {
+    use keygate::config::Config;
+    use keygate::finding::Fingerprinter;
+    use keygate::git::Repo;
+    use keygate::hygiene::{self, RepoContext};
+    let repo = TestRepo::new();
+    repo.write("old.env", "A=1\n")
+        .stage("old.env")
+        .commit("old")
+        .write(".env", "PORT=1\n")
+        .write("app.js", "x\n")
+        .stage(".env")
+        .stage("app.js");
+    let git = Repo::discover(repo.path()).unwrap().unwrap();
+    let config = Config::default();
+    let scanner = keygate::Scanner::new(
+        keygate::rules::from_config(&config).unwrap(),
+        Default::default(),
+    );
+    let fingerprints = Fingerprinter::default();
+    let staged = git.staged_paths().unwrap();
+    assert_eq!(
+        staged,
+        vec![std::path::PathBuf::from(".env"), "app.js".into()]
+    );
+    let ctx = RepoContext::new(&git, &config, &scanner, &fingerprints, Some(staged)).unwrap();
+    let found: Vec<String> = hygiene::run(&ctx)
+        .iter()
+        .map(|f| format!("{}@{}", f.rule_id, f.file))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            "env-staged@.env",
+            "env-tracked@old.env",
+            "env-not-ignored@.env",
+            "env-not-ignored@old.env"
+        ]
+    );
+    // Nothing staged: nothing for env-staged; the worktree check reports the index instead.
+    repo.git(&["rm", "-q", "--cached", ".env"]);
+    let ctx = RepoContext::new(
+        &git,
+        &config,
+        &scanner,
+        &fingerprints,
+        Some(git.staged_paths().unwrap()),
+    )
+    .unwrap();
+    assert!(hygiene::run(&ctx).iter().all(|f| f.rule_id != "env-staged"));
+    let (_, found) = check(&repo);
+    assert!(
+        found.contains(&"env-tracked@old.env".to_string()),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn worktree_mode_reports_a_staged_env_file_as_tracked() {
+    let repo = TestRepo::new();
+    repo.write(".env", "PORT=1\n").stage(".env");
+    let (code, found) = check(&repo);
+    assert_eq!(
+        (code, env_only(&found)),
+        (
+            1,
+            vec!["env-not-ignored@.env".into(), "env-tracked@.env".into()]
+        )
+    );
+}
+
+// --- env-template-secret ---------------------------------------------------------------------
+
+#[test]
+fn a_template_with_placeholders_passes() {
+    let repo = TestRepo::new();
+    repo.write(
+        ".env.example",
+        "# copy to .env\nMIGOSMTP_API_KEY=your-migosmtp-key\nTELNXO_API_KEY=\nexport DB_PASSWORD=\"changeme\"\nSECRET_KEY=<secret>\nAPI_TOKEN=xxxxxxxxxxxxxxxxxxxxxxxx\nDATABASE_URL=postgres://localhost:5432/app\nNODE_ENV=development\n",
+    )
+    .write("apps/api/.env.sample", "STRIPE_SECRET_KEY=sk_test_your_key\n")
+    .stage(".env.example")
+    .stage("apps/api/.env.sample")
+    .commit("templates");
+    assert_eq!(check(&repo), (0, vec![]));
+}
+
+#[test]
+fn a_template_with_a_real_looking_key_blocks() {
+    let repo = TestRepo::new();
+    let rule_key = migosmtp_key();
+    let random = fake("", 32, ALNUM);
+    repo.write(
+        ".env.example",
+        format!("PORT=3000\nMIGOSMTP_API_KEY={rule_key}\n"),
+    )
+    .write(
+        "apps/api/.env.sample",
+        format!("# real one\nexport SESSION_SECRET='{random}'\nOK=1\n"),
+    )
+    .stage(".env.example")
+    .stage("apps/api/.env.sample")
+    .commit("templates");
+    let run = repo.keygate(&["check", "--format", "json"]);
+    assert_eq!(run.code(), 1);
+    let json = run.json();
+    let template: Vec<(String, u64, u64)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "env-template-secret")
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        template,
+        vec![
+            (".env.example".into(), 2, 18),
+            ("apps/api/.env.sample".into(), 2, 24)
+        ]
+    );
+    let all = format!("{}{}", run.stdout(), repo.keygate(&["check"]).stdout());
+    assert!(!all.contains(&rule_key) && !all.contains(&random));
+    // An untracked template that Git would add is checked too; an ignored one is not.
+    let repo = TestRepo::new();
+    repo.write(".env.sample", format!("SESSION_SECRET={random}\n"));
+    assert_eq!(
+        env_only(&check(&repo).1),
+        vec!["env-template-secret@.env.sample"]
+    );
+    repo.write(".gitignore", ".env.sample\n");
+    assert_eq!(check(&repo), (0, vec![]));
+}
+
+// --- env-client-exposed ----------------------------------------------------------------------
+
+#[test]
+fn env_client_exposed_warns_by_default_and_blocks_when_raised() {
+    let repo = TestRepo::new();
+    repo.write(".gitignore", ".env\n").write(
+        "web/.env",
+        "NEXT_PUBLIC_MIGOSMTP_API_KEY=abc\nVITE_SITE_TITLE=Shop\nNEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY=pk_test_1\nREACT_APP_API_URL=/api\n",
+    );
+    let run = repo.keygate(&["check", "--format", "json"]);
+    assert_eq!(run.code(), 0, "a warning does not block: {}", run.stdout());
+    let f = &run.json()["findings"][0];
+    assert_eq!(run.json()["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(f["rule_id"], "env-client-exposed");
+    assert_eq!(f["severity"], "warn");
+    assert_eq!(
+        (f["file"].as_str(), f["line"].as_u64()),
+        (Some("web/.env"), Some(1))
+    );
+    assert!(f["message"].as_str().unwrap().contains("NEXT_PUBLIC_"));
+
+    repo.write(
+        ".keygate.toml",
+        "[severity]\nenv-client-exposed = \"block\"\n",
+    );
+    assert_eq!(
+        check(&repo),
+        (1, vec!["env-client-exposed@web/.env".into()])
+    );
+    repo.write(".keygate.toml", "disable = [\"env-client-exposed\"]\n");
+    assert_eq!(check(&repo), (0, vec![]));
+    // Config prefixes replace the default list.
+    repo.write(".keygate.toml", "[env]\nclient_prefixes = [\"VITE_\"]\n");
+    assert_eq!(check(&repo), (0, vec![]));
+}
+
+#[test]
+fn server_only_names_are_not_client_exposed() {
+    let repo = TestRepo::new();
+    repo.write(".gitignore", ".env\n")
+        .write(".env", "MIGOSMTP_API_KEY=abc\nPUBLIC_URL=/\n");
+    assert_eq!(check(&repo), (0, vec![]));
+}
+
+// --- env-value-leak --------------------------------------------------------------------------
+
+#[test]
+fn a_known_local_secret_in_a_comment_blocks_without_ever_being_printed() {
+    let repo = TestRepo::new();
+    let key = local_key();
+    repo.write(".gitignore", ".env\n")
+        .write(
+            ".env",
+            format!("export TELNXO_API_KEY=\"{key}\"\nPORT=3000\n"),
+        )
+        .write(
+            "src/client.py",
+            format!(
+                "import os\n# old key, do not use: {key}\nKEY = os.environ['TELNXO_API_KEY']\n"
+            ),
+        )
+        .write("fixtures/data.json", format!("{{\"blob\": \"x{key}x\"}}\n"))
+        .write("README.md", "PORT 3000 is the default\n");
+    let run = repo.keygate(&["check", "--format", "json"]);
+    assert_eq!(run.code(), 1);
+    let json = run.json();
+    let leaks: Vec<(String, u64, u64, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            assert_eq!(f["rule_id"], "env-value-leak", "{f}");
+            assert_eq!(f["severity"], "block");
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(leaks.len(), 2, "{json}");
+    assert_eq!(
+        (leaks[0].0.as_str(), leaks[0].1, leaks[0].2),
+        ("fixtures/data.json", 1, 12)
+    );
+    assert_eq!(
+        (leaks[1].0.as_str(), leaks[1].1, leaks[1].2),
+        ("src/client.py", 2, 24)
+    );
+    assert!(
+        leaks[1].3.contains("the value of TELNXO_API_KEY from .env"),
+        "{}",
+        leaks[1].3
+    );
+    for args in [
+        &["check"][..],
+        &["check", "--format", "json"],
+        &["check", "src"],
+        &["check", "src/client.py", "--format", "json"],
+    ] {
+        let run = repo.keygate(args);
+        assert_eq!(run.code(), 1, "{args:?}");
+        let all = format!("{}{}", run.stdout(), run.stderr());
+        assert!(!all.contains(&key), "{args:?} printed the value");
+        assert!(
+            !all.contains(&key[2..key.len() - 2]),
+            "{args:?} printed most of it"
+        );
+    }
+    // Nothing keygate wrote holds it either.
+    for entry in walk(&repo.path().join(".git")) {
+        let bytes = std::fs::read(&entry).unwrap();
+        assert!(
+            !bytes.windows(key.len()).any(|w| w == key.as_bytes()),
+            "{} holds the value",
+            entry.display()
+        );
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn local_values_come_from_nested_untracked_env_files_only_and_skip_placeholders() {
+    let repo = TestRepo::new();
+    let nested = local_key();
+    let tracked = local_key();
+    let template = local_key();
+    repo.write(".gitignore", ".env\n.env.local\n")
+        .write(
+            "services/api/.env.local",
+            format!("SERVICE_TOKEN={nested}\nAPI_KEY=your_api_key_here\nNODE_ENV=development\n"),
+        )
+        .write("legacy.env", format!("LEGACY_TOKEN={tracked}\n"))
+        .stage("legacy.env")
+        .commit("legacy")
+        .write(".env.example", format!("EXAMPLE_TOKEN={template}\n"))
+        .write(
+            "notes.txt",
+            format!("{nested}\nyour_api_key_here development\n{tracked}\n"),
+        );
+    let (code, found) = check(&repo);
+    assert_eq!(code, 1);
+    let leaks: Vec<&String> = found.iter().filter(|f| f.contains("value-leak")).collect();
+    assert_eq!(leaks, vec!["env-value-leak@notes.txt"]);
+    // Disabled: no leak finding at all.
+    repo.write(".keygate.toml", "disable = [\"env-value-leak\"]\n");
+    let (_, found) = check(&repo);
+    assert!(found.iter().all(|f| !f.contains("value-leak")), "{found:?}");
+}
+
+#[test]
+fn an_allow_marker_or_a_value_only_in_its_env_file_passes() {
+    let repo = TestRepo::new();
+    let key = local_key();
+    repo.write(".gitignore", ".env\n")
+        .write(".env", format!("TELNXO_API_KEY={key}\n"))
+        .write("doc.md", format!("rotated: {key} <!-- keygate:allow -->\n"))
+        .write("app.js", "process.env.TELNXO_API_KEY\n");
+    assert_eq!(check(&repo), (0, vec![]));
+}
+
+#[test]
+fn an_env_file_that_does_not_parse_is_a_note_and_the_rest_is_still_checked() {
+    let repo = TestRepo::new();
+    let key = local_key();
+    repo.write(".gitignore", ".env\n")
+        .write(
+            ".env",
+            format!("A=1\nthis line is not an assignment {key}\nTELNXO_API_KEY={key}\n"),
+        )
+        .write("leak.txt", format!("{key}\n"));
+    let run = repo.keygate(&["check"]);
+    assert_eq!(run.code(), 1, "{}{}", run.stdout(), run.stderr());
+    let out = run.stdout();
+    assert!(out.contains("note: .env:2: not valid .env syntax"), "{out}");
+    assert!(out.contains("[env-value-leak]"), "{out}");
+    assert!(!out.contains(&key) && !run.stderr().contains(&key));
+    repo.write("leak.txt", "clean\n");
+    assert_eq!(repo.keygate(&["check"]).code(), 0);
+}
+
+// --- config ----------------------------------------------------------------------------------
+
+#[test]
+fn config_env_file_patterns_and_rule_switches_apply() {
+    let repo = TestRepo::new();
+    repo.write("deploy/prod.secrets", "TOKEN=1\n")
+        .write(".env", "A=1\n")
+        .write(
+            ".keygate.toml",
+            "[env]\nfiles = [\"*.secrets\"]\ntemplates = []\n",
+        );
+    assert_eq!(
+        check(&repo),
+        (1, vec!["env-not-ignored@deploy/prod.secrets".into()])
+    );
+    repo.write(
+        ".keygate.toml",
+        "disable = [\"env-not-ignored\"]\n[env]\nfiles = [\"*.secrets\"]\n",
+    );
+    assert_eq!(check(&repo), (0, vec![]));
+    repo.write(".keygate.toml", "[severity]\nenv-not-ignored = \"warn\"\n");
+    assert_eq!(check(&repo), (0, vec!["env-not-ignored@.env".into()]));
+    repo.write(".keygate.toml", "[env]\nfiles = [\"[\"]\n");
+    let run = repo.keygate(&["check"]);
+    assert_eq!(run.code(), 2);
+    assert!(run.stderr().contains(".keygate.toml"), "{}", run.stderr());
+}
+
+// --- keygate fix -----------------------------------------------------------------------------
+
+#[test]
+fn fix_dry_run_changes_nothing_then_fix_repairs_and_the_next_commit_is_clean() {
+    let repo = TestRepo::new();
+    let key = local_key();
+    let env_bytes = format!("# keys\r\nTELNXO_API_KEY='{key}'\r\n");
+    repo.write(".gitignore", "node_modules/\ntarget")
+        .write(".env", &env_bytes)
+        .write("apps/web/.env.local", "PORT=1\n")
+        .write(".env.example", "TELNXO_API_KEY=\n")
+        .write("config/prod.env", "PORT=2\n")
+        .stage(".gitignore")
+        .stage(".env")
+        .stage(".env.example")
+        .stage("config/prod.env")
+        .commit("oops");
+    assert_eq!(
+        env_only(&check(&repo).1),
+        vec![
+            "env-not-ignored@.env",
+            "env-tracked@.env",
+            "env-not-ignored@apps/web/.env.local",
+            "env-not-ignored@config/prod.env",
+            "env-tracked@config/prod.env",
+        ]
+    );
+    let before_index = std::fs::read(repo.path().join(".git/index")).unwrap();
+    let dry = repo.keygate(&["fix", "--dry-run"]);
+    assert_eq!(dry.code(), 0, "{}", dry.stderr());
+    let out = dry.stdout();
+    for line in [
+        "would add `.env` to .gitignore",
+        "would add `.env.*` to .gitignore",
+        "would add `*.env` to .gitignore",
+        "would add `!.env.example` to .gitignore",
+        "would untrack .env",
+        "would untrack config/prod.env",
+        "dry run: nothing was changed",
+        "Revoke and rotate",
+    ] {
+        assert!(out.contains(line), "missing `{line}` in:\n{out}");
+    }
+    assert_eq!(repo.read(".gitignore"), b"node_modules/\ntarget");
+    assert_eq!(
+        std::fs::read(repo.path().join(".git/index")).unwrap(),
+        before_index
+    );
+
+    let run = repo.keygate(&["fix"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let out = run.stdout();
+    assert!(out.contains("untracked .env (`git rm --cached`"), "{out}");
+    assert!(out.contains("Untracking does not erase history"), "{out}");
+    assert!(!out.contains(&key));
+    let gitignore = String::from_utf8(repo.read(".gitignore")).unwrap();
+    assert!(
+        gitignore.starts_with("node_modules/\ntarget\n\n# "),
+        "{gitignore}"
+    );
+    let lines: Vec<&str> = gitignore.lines().collect();
+    for line in [".env", ".env.*", "*.env", "!.env.example"] {
+        assert!(lines.contains(&line), "{line} missing from:\n{gitignore}");
+    }
+    assert_eq!(
+        repo.read(".env"),
+        env_bytes.as_bytes(),
+        "the .env file changed"
+    );
+    assert_eq!(repo.read("config/prod.env"), b"PORT=2\n");
+    assert_eq!(ls_files(&repo), ".env.example\n.gitignore\n");
+
+    assert_eq!(check(&repo), (0, vec![]));
+    repo.stage(".gitignore")
+        .commit("keep .env files out of Git");
+    assert_eq!(check(&repo), (0, vec![]));
+    assert_eq!(ls_files(&repo), ".env.example\n.gitignore\n");
+    // Fixing again finds nothing to do and leaves .gitignore alone.
+    let again = repo.keygate(&["fix"]);
+    assert!(
+        again.stdout().contains("nothing to fix"),
+        "{}",
+        again.stdout()
+    );
+    assert_eq!(repo.read(".gitignore"), gitignore.as_bytes());
+}
+
+#[test]
+fn fix_creates_a_gitignore_and_keeps_crlf_style() {
+    let repo = TestRepo::new();
+    repo.write(".env", "A=1\n");
+    assert_eq!(repo.keygate(&["fix"]).code(), 0);
+    assert!(String::from_utf8(repo.read(".gitignore"))
+        .unwrap()
+        .lines()
+        .any(|l| l == ".env"));
+    assert_eq!(check(&repo), (0, vec![]));
+
+    let repo = TestRepo::new();
+    repo.write(".gitignore", "dist/\r\n")
+        .write("prod.env", "A=1\n");
+    assert_eq!(repo.keygate(&["fix"]).code(), 0);
+    let text = String::from_utf8(repo.read(".gitignore")).unwrap();
+    assert!(text.starts_with("dist/\r\n\r\n# "), "{text:?}");
+    assert!(text.ends_with("*.env\r\n"), "{text:?}");
+    assert!(!text.replace("\r\n", "").contains('\n'), "{text:?}");
+    assert_eq!(check(&repo), (0, vec![]));
+}
+
+#[test]
+fn check_staged_gives_the_checks_and_a_matcher_for_added_lines() {
+    use keygate::config::Config;
+    use keygate::finding::Fingerprinter;
+    use keygate::git::Repo;
+    let repo = TestRepo::new();
+    let key = local_key();
+    repo.write(".gitignore", ".env\n")
+        .write(".env", format!("TELNXO_API_KEY={key}\n"))
+        .write("prod.env", "A=1\n")
+        .stage("prod.env")
+        .stage(".gitignore");
+    let git = Repo::discover(repo.path()).unwrap().unwrap();
+    let config = Config::default();
+    let scanner = keygate::Scanner::new(
+        keygate::rules::from_config(&config).unwrap(),
+        Default::default(),
+    );
+    let fingerprints = Fingerprinter::default();
+    let staged = keygate::hygiene::check_staged(&git, &config, &scanner, &fingerprints).unwrap();
+    let found: Vec<String> = staged
+        .findings
+        .iter()
+        .map(|f| format!("{}@{}", f.rule_id, f.file))
+        .collect();
+    assert_eq!(
+        found,
+        vec!["env-staged@prod.env", "env-not-ignored@prod.env"]
+    );
+    let text = format!("const a = 1;\nconst k = '{key}';\n// {key}\n");
+    let leaks = staged.leaks_in("src/a.js", text.as_bytes(), |line| line == 2, &fingerprints);
+    assert_eq!(leaks.len(), 1, "only the added line counts");
+    assert_eq!((leaks[0].line, leaks[0].column), (Some(2), Some(12)));
+    assert!(leaks[0].message.contains("TELNXO_API_KEY from .env"));
+    assert!(!serde_json::to_string(&leaks).unwrap().contains(&key));
+    assert!(staged
+        .leaks_in("b.env", text.as_bytes(), |_| true, &fingerprints)
+        .is_empty());
+}
+
+#[test]
+fn env_value_leak_severity_follows_the_config() {
+    let repo = TestRepo::new();
+    let key = local_key();
+    repo.write(".gitignore", ".env\n")
+        .write(".env", format!("TELNXO_API_KEY={key}\n"))
+        .write("a.txt", format!("{key}\n"))
+        .write(".keygate.toml", "[severity]\nenv-value-leak = \"warn\"\n");
+    let run = repo.keygate(&["check", "--format", "json"]);
+    assert_eq!(run.code(), 0);
+    assert_eq!(run.json()["findings"][0]["severity"], "warn");
+}
+
+#[test]
+fn fix_only_untracks_when_the_ignore_rule_exists_and_needs_a_repository() {
+    let repo = TestRepo::new();
+    repo.write(".env", "A=1\n")
+        .stage(".env")
+        .commit("oops")
+        .write(".gitignore", ".env\n");
+    let run = repo.keygate(&["fix"]);
+    assert_eq!(run.code(), 0);
+    assert!(!run.stdout().contains(".gitignore"), "{}", run.stdout());
+    assert_eq!(repo.read(".gitignore"), b".env\n");
+    assert_eq!(ls_files(&repo), "");
+    assert_eq!(check(&repo), (0, vec![]));
+
+    let dir = TestRepo::plain();
+    let run = dir.keygate(&["fix"]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("not inside a Git repository"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn a_value_shared_with_a_template_is_a_default_not_a_local_secret() {
+    let repo = TestRepo::new();
+    let shared = local_key();
+    let own = local_key();
+    repo.write(".gitignore", ".env\n")
+        .write(
+            ".env",
+            format!("FEATURE_SEED={shared}\nSESSION_SECRET={own}\n"),
+        )
+        .write(
+            ".env.example",
+            format!("# keygate:allow\nFEATURE_SEED={shared} # keygate:allow\nSESSION_SECRET=\n"),
+        )
+        .write("app.txt", format!("{shared}\n"));
+    assert_eq!(check(&repo), (0, vec![]));
+    repo.write("app.txt", format!("{own}\n"));
+    assert_eq!(check(&repo), (1, vec!["env-value-leak@app.txt".into()]));
+}
+
+#[test]
+fn keygate_rules_lists_the_env_rules_with_their_state() {
+    let repo = TestRepo::new();
+    repo.write(".keygate.toml", "disable = [\"env-staged\"]\n");
+    let out = repo.keygate(&["rules"]).stdout();
+    let line = |id: &str| {
+        out.lines()
+            .find(|l| l.starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("{id} missing:\n{out}"))
+            .to_string()
+    };
+    assert!(line("env-client-exposed").contains(" warn "));
+    assert!(line("env-tracked").contains(" block "));
+    assert!(line("env-value-leak").contains(" block "));
+    assert!(line("env-staged").contains(" off "));
+}
