@@ -130,6 +130,7 @@ const BUILTIN: &[(&str, &str)] = &[
     ("ai.toml", include_str!("builtin/ai.toml")),
     ("cloud.toml", include_str!("builtin/cloud.toml")),
     ("code.toml", include_str!("builtin/code.toml")),
+    ("databases.toml", include_str!("builtin/databases.toml")),
     ("generic.toml", include_str!("builtin/generic.toml")),
     ("keys.toml", include_str!("builtin/keys.toml")),
     ("messaging.toml", include_str!("builtin/messaging.toml")),
