@@ -56,3 +56,4 @@ remedy = "rotate"
         ]
     );
 }
+

@@ -82,7 +82,10 @@ impl Rule {
         {
             return Err(err("id must be non-empty kebab-case".into()));
         }
+        // ASCII semantics for `\w`, `\b`, `\s` and `(?i)`: secrets are ASCII, and Unicode classes
+        // and word boundaries make the automata many times larger and slower.
         let regex = regex::bytes::RegexBuilder::new(&spec.pattern)
+            .unicode(false)
             .size_limit(32 << 20)
             .build()
             .map_err(|e| err(format!("pattern does not compile: {e}")))?;

