@@ -138,7 +138,10 @@ const BUILTIN: &[(&str, &str)] = &[
     ("keys.toml", include_str!("builtin/keys.toml")),
     ("messaging.toml", include_str!("builtin/messaging.toml")),
     ("migosmtp.toml", include_str!("builtin/migosmtp.toml")),
-    ("observability.toml", include_str!("builtin/observability.toml")),
+    (
+        "observability.toml",
+        include_str!("builtin/observability.toml"),
+    ),
     ("payment.toml", include_str!("builtin/payment.toml")),
     ("registries.toml", include_str!("builtin/registries.toml")),
     ("saas.toml", include_str!("builtin/saas.toml")),

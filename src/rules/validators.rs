@@ -83,7 +83,10 @@ fn crc32_base62(secret: &[u8]) -> bool {
 
 /// Decodes standard or URL-safe base64, with or without padding; `None` on any other byte.
 pub fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
-    let text = text.strip_suffix(b"==").or(text.strip_suffix(b"=")).unwrap_or(text);
+    let text = text
+        .strip_suffix(b"==")
+        .or(text.strip_suffix(b"="))
+        .unwrap_or(text);
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
     let (mut acc, mut bits) = (0u32, 0u32);
     for &b in text {
@@ -204,8 +207,8 @@ fn is_uuid(s: &[u8]) -> bool {
 }
 
 const FILE_SUFFIXES: &[&str] = &[
-    ".json", ".pem", ".key", ".txt", ".yaml", ".yml", ".p12", ".pfx", ".crt", ".cer", ".js",
-    ".py", ".html", ".env", ".toml", ".xml", ".der", ".jks", ".png", ".svg",
+    ".json", ".pem", ".key", ".txt", ".yaml", ".yml", ".p12", ".pfx", ".crt", ".cer", ".js", ".py",
+    ".html", ".env", ".toml", ".xml", ".der", ".jks", ".png", ".svg",
 ];
 
 const HASH_PREFIXES: &[&str] = &["sha1-", "sha256-", "sha384-", "sha512-", "md5-", "sha256:"];
@@ -220,15 +223,40 @@ fn generic_secret(s: &[u8]) -> bool {
         && !s.starts_with(b"/")
         && !s.starts_with(b"./")
         && !s.windows(2).any(|w| w == b"//")
-        && !HASH_PREFIXES.iter().any(|p| lower.starts_with(p.as_bytes()))
+        && !HASH_PREFIXES
+            .iter()
+            .any(|p| lower.starts_with(p.as_bytes()))
         && !FILE_SUFFIXES.iter().any(|x| lower.ends_with(x.as_bytes()))
 }
 
 /// Passwords that documentation and local development use; never worth blocking a commit.
 const COMMON_PASSWORDS: &[&str] = &[
-    "admin", "administrator", "changeit", "default", "foobar", "guest", "letmein", "mysql",
-    "none", "null", "postgres", "qwerty", "redis", "root", "rabbitmq", "secret", "test",
-    "testing", "user", "username", "pass", "pwd", "hunter", "welcome", "abc", "letmein",
+    "admin",
+    "administrator",
+    "changeit",
+    "default",
+    "foobar",
+    "guest",
+    "letmein",
+    "mysql",
+    "none",
+    "null",
+    "postgres",
+    "qwerty",
+    "redis",
+    "root",
+    "rabbitmq",
+    "secret",
+    "test",
+    "testing",
+    "user",
+    "username",
+    "pass",
+    "pwd",
+    "hunter",
+    "welcome",
+    "abc",
+    "letmein",
 ];
 
 fn password(s: &[u8]) -> bool {
@@ -258,7 +286,8 @@ fn password(s: &[u8]) -> bool {
             _ => None,
         })
         .collect();
-    !s.iter().any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+    !s.iter()
+        .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
         && classes.iter().filter(|&&c| c).count() >= 2
         && !matches!(s.first(), Some(b'$' | b'%' | b'{' | b':' | b'@' | b'?'))
         && !folded.windows(5).any(|w| w == b"passw")
