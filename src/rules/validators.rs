@@ -289,7 +289,9 @@ fn password(s: &[u8]) -> bool {
     !s.iter()
         .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
         && classes.iter().filter(|&&c| c).count() >= 2
-        && !matches!(s.first(), Some(b'$' | b'%' | b'{' | b':' | b'@' | b'?'))
+        && !matches!(s.first(), Some(b'$' | b'%' | b'{' | b':' | b'@' | b'?' | b'/' | b'~'))
+        && !(s.contains(&b'/') && !s.iter().any(u8::is_ascii_digit))
+        && !encodes_prose(s)
         && !folded.windows(5).any(|w| w == b"passw")
         && !COMMON_PASSWORDS.iter().any(|p| {
             // `secret123`, `admin!`, `pass%5B`: a common word with a few digits or symbols.
@@ -299,6 +301,14 @@ fn password(s: &[u8]) -> bool {
         && !lower.windows(3).any(|w| w == b"foo")
         && !is_identifier_path(s)
         && !is_word_chain(s)
+}
+
+/// Base64 of a sentence (`bm90IGEgcmVhbCBwYXNzd29yZA==` is "not a real password"): documentation.
+fn encodes_prose(s: &[u8]) -> bool {
+    s.len() >= 12
+        && base64_decode(s).is_some_and(|plain| {
+            plain.contains(&b' ') && plain.iter().all(|b| b.is_ascii_graphic() || *b == b' ')
+        })
 }
 
 fn basic_auth(s: &[u8]) -> bool {
@@ -424,6 +434,7 @@ mod tests {
             ("/etc/keys/server2.pem", false),
             ("certs/server2024.pem", false),
             ("abcdefghijklmnopqrstuvwxyz", false),
+            ("VGhpcyBpcyBub3QgYSByZWFsIHNlY3JldA==", false),
         ];
         for (secret, want) in cases {
             assert_eq!(
@@ -456,6 +467,9 @@ mod tests {
             ("admin2024!", false),
             ("pass%5B%7F", false),
             ("foo(b%5Dc", false),
+            ("/Users/maciej", false),
+            ("kadmin/server", false),
+            ("bm90IG15IHJlYWwgcGFzc3dvcmQ=", false),
         ];
         for (secret, want) in cases {
             assert_eq!(
