@@ -227,6 +227,7 @@ fn generic_secret(s: &[u8]) -> bool {
             .iter()
             .any(|p| lower.starts_with(p.as_bytes()))
         && !FILE_SUFFIXES.iter().any(|x| lower.ends_with(x.as_bytes()))
+        && !encodes_prose(s)
 }
 
 /// Passwords that documentation and local development use; never worth blocking a commit.
