@@ -290,7 +290,10 @@ fn password(s: &[u8]) -> bool {
     !s.iter()
         .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
         && classes.iter().filter(|&&c| c).count() >= 2
-        && !matches!(s.first(), Some(b'$' | b'%' | b'{' | b':' | b'@' | b'?' | b'/' | b'~'))
+        && !matches!(
+            s.first(),
+            Some(b'$' | b'%' | b'{' | b':' | b'@' | b'?' | b'/' | b'~')
+        )
         && !(s.contains(&b'/') && !s.iter().any(u8::is_ascii_digit))
         && !encodes_prose(s)
         && !folded.windows(5).any(|w| w == b"passw")
