@@ -287,6 +287,8 @@ fn password(s: &[u8]) -> bool {
             _ => None,
         })
         .collect();
+    // `kadmin/server`: a path or a name, not a password.
+    let path_like = s.contains(&b'/') && !s.iter().any(u8::is_ascii_digit);
     !s.iter()
         .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
         && classes.iter().filter(|&&c| c).count() >= 2
@@ -294,7 +296,7 @@ fn password(s: &[u8]) -> bool {
             s.first(),
             Some(b'$' | b'%' | b'{' | b':' | b'@' | b'?' | b'/' | b'~')
         )
-        && !(s.contains(&b'/') && !s.iter().any(u8::is_ascii_digit))
+        && !path_like
         && !encodes_prose(s)
         && !folded.windows(5).any(|w| w == b"passw")
         && !COMMON_PASSWORDS.iter().any(|p| {
