@@ -20,6 +20,9 @@ pub enum Validator {
     Password,
     /// Base64 of `user:password` (HTTP basic auth, Docker `auth`).
     BasicAuth,
+    /// A JSON Web Token: three base64url parts whose header and payload are JSON objects, the
+    /// header naming its `alg`; not the jwt.io sample.
+    Jwt,
 }
 
 impl Validator {
@@ -30,6 +33,7 @@ impl Validator {
             "generic-secret" => Validator::GenericSecret,
             "password" => Validator::Password,
             "basic-auth" => Validator::BasicAuth,
+            "jwt" => Validator::Jwt,
             _ => return None,
         })
     }
@@ -41,6 +45,7 @@ impl Validator {
             Validator::GenericSecret => "generic-secret",
             Validator::Password => "password",
             Validator::BasicAuth => "basic-auth",
+            Validator::Jwt => "jwt",
         }
     }
 
@@ -52,6 +57,7 @@ impl Validator {
             Validator::GenericSecret => generic_secret(secret),
             Validator::Password => password(secret),
             Validator::BasicAuth => basic_auth(secret),
+            Validator::Jwt => jwt(secret),
         }
     }
 }
@@ -228,6 +234,7 @@ fn generic_secret(s: &[u8]) -> bool {
             .any(|p| lower.starts_with(p.as_bytes()))
         && !FILE_SUFFIXES.iter().any(|x| lower.ends_with(x.as_bytes()))
         && !encodes_prose(s)
+        && !known_example(s)
 }
 
 /// Passwords that documentation and local development use; never worth blocking a commit.
@@ -307,6 +314,43 @@ fn password(s: &[u8]) -> bool {
         && !lower.windows(3).any(|w| w == b"foo")
         && !is_identifier_path(s)
         && !is_word_chain(s)
+        && !known_example(s)
+}
+
+/// Values that specifications and tutorials print as examples (RFC 6749, RFC 5849, RFC 7617,
+/// jwt.io); they appear in many codebases' docs and tests and are never live.
+const KNOWN_EXAMPLES: &[&str] = &[
+    "2YotnFZFEjr1zCsicMWpAA",
+    "tGzv3JOkF0XG5Qx2TlKWIA",
+    "SplxlOBeZQQYbYS6WxSbIA",
+    "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+    "gX1fBat3bV",
+    "mF_9.B5f-4.1JqM",
+    "8xLOxBtZp8",
+    "0685bd9184jfhq22",
+    "ad180jjd733klru7",
+    "kd94hf93k423kf44",
+    "hh5s93j4hdidpola",
+    "nnch734d00sl2jdk",
+    "pfkkdhi9sl3r4s00",
+    "45ghiukldjahdnhzdauz",
+    "QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
+    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+];
+
+fn known_example(s: &[u8]) -> bool {
+    KNOWN_EXAMPLES
+        .iter()
+        .any(|e| s.windows(e.len()).any(|w| w == e.as_bytes()))
+}
+
+fn jwt(s: &[u8]) -> bool {
+    let parts: Vec<&[u8]> = s.split(|&b| b == b'.').collect();
+    let object = |part: &[u8]| base64_decode(part).filter(|json| json.first() == Some(&b'{'));
+    parts.len() == 3
+        && object(parts[0]).is_some_and(|h| h.windows(5).any(|w| w == b"\"alg\""))
+        && object(parts[1]).is_some()
+        && !known_example(s)
 }
 
 /// Base64 of a sentence (`bm90IGEgcmVhbCBwYXNzd29yZA==` is "not a real password"): documentation.
@@ -318,15 +362,16 @@ fn encodes_prose(s: &[u8]) -> bool {
 }
 
 fn basic_auth(s: &[u8]) -> bool {
-    base64_decode(s).is_some_and(|plain| {
-        let Some(colon) = plain.iter().position(|&b| b == b':') else {
-            return false;
-        };
-        colon > 0
-            && colon + 1 < plain.len()
-            && plain.iter().all(|b| b.is_ascii_graphic())
-            && password(&plain[colon + 1..])
-    })
+    !known_example(s)
+        && base64_decode(s).is_some_and(|plain| {
+            let Some(colon) = plain.iter().position(|&b| b == b':') else {
+                return false;
+            };
+            colon > 0
+                && colon + 1 < plain.len()
+                && plain.iter().all(|b| b.is_ascii_graphic())
+                && password(&plain[colon + 1..])
+        })
 }
 
 #[cfg(test)]
@@ -484,6 +529,34 @@ mod tests {
                 "{secret}"
             );
         }
+    }
+
+    #[test]
+    fn jwt_table() {
+        let header = b64url(br#"{"alg":"HS256","typ":"JWT"}"#);
+        let payload = b64url(br#"{"sub":"42","role":"admin"}"#);
+        let good = format!("{header}.{payload}.Zx81nQp2LmT6vR4wYk9bHs3dFg7jK0cV5aEuXiOy1");
+        let sample = format!("{header}.{payload}.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c");
+        let not_json = format!(
+            "{}.{payload}.Zx81nQp2LmT6vR4wYk9bHs3dFg7jK0cV5aEuXiOy1",
+            b64url(b"hello")
+        );
+        let cases: &[(&str, bool)] = &[
+            (&good, true),
+            (&sample, false),
+            (&not_json, false),
+            ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0", false),
+        ];
+        for (secret, want) in cases {
+            assert_eq!(Validator::Jwt.check(secret.as_bytes()), *want, "{secret}");
+        }
+    }
+
+    #[test]
+    fn known_examples_are_not_secrets() {
+        assert!(!Validator::GenericSecret.check(b"2YotnFZFEjr1zCsicMWpAA"));
+        assert!(!Validator::BasicAuth.check(b"czZCaGRSa3F0MzpnWDFmQmF0M2JW"));
+        assert!(!Validator::Password.check(b"gX1fBat3bV"));
     }
 
     #[test]
