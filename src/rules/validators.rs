@@ -304,6 +304,7 @@ fn password(s: &[u8]) -> bool {
             Some(b'$' | b'%' | b'{' | b':' | b'@' | b'?' | b'/' | b'~')
         )
         && !path_like
+        && !s.windows(3).any(|w| w == b"://")
         && !encodes_prose(s)
         && !folded.windows(5).any(|w| w == b"passw")
         && !COMMON_PASSWORDS.iter().any(|p| {
@@ -520,6 +521,7 @@ mod tests {
             ("foo(b%5Dc", false),
             ("/Users/maciej", false),
             ("kadmin/server", false),
+            ("https://login.acme.io/oauth2/token", false),
             ("bm90IG15IHJlYWwgcGFzc3dvcmQ=", false),
         ];
         for (secret, want) in cases {
