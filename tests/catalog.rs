@@ -1,6 +1,7 @@
 //! Walks the whole built-in catalog through the real engine: every example found with the span of
 //! its secret group, no near miss found, metadata complete.
 
+use crate::common::{fake, ALNUM};
 use keygate::rules::{builtin_specs, check_examples, compile_all};
 
 #[test]
@@ -64,4 +65,231 @@ remedy = "rotate"
             "rule acme-token: negative example 1 is reported".to_string(),
         ]
     );
+}
+
+/// The whole built-in catalog behind one scanner, as `keygate check` runs it.
+fn scanner() -> keygate::Scanner {
+    keygate::Scanner::new(compile_all(&[]).unwrap(), Default::default())
+}
+
+/// `(rule id, 1-based column)` of every finding in `text`.
+fn found(scanner: &keygate::Scanner, text: &str) -> Vec<(String, u64)> {
+    scanner
+        .scan(text.as_bytes())
+        .iter()
+        .map(|m| (scanner.rule(m.rule).id().to_string(), m.column))
+        .collect()
+}
+
+/// A GitHub/npm-style token whose last six characters are the CRC32 of the random part.
+fn checksummed(prefix: &str) -> String {
+    let random = &fake("", 30, ALNUM)[..30];
+    let crc = keygate::rules::validators::base62(u64::from(crc32fast::hash(random.as_bytes())), 6);
+    format!("{prefix}{random}{crc}")
+}
+
+#[test]
+fn the_catalog_covers_at_least_150_providers() {
+    let specific = builtin_specs().iter().filter(|s| !s.generic).count();
+    assert!(specific >= 150, "only {specific} provider rules");
+}
+
+#[test]
+fn every_builtin_rule_documents_its_source_and_reads_as_a_noun_phrase() {
+    for spec in builtin_specs() {
+        assert!(!spec.references.is_empty(), "{}: no reference", spec.id);
+        assert!(
+            spec.references.iter().all(|r| r.starts_with("https://")),
+            "{}: references must be https URLs",
+            spec.id
+        );
+        let d = &spec.description;
+        assert!(
+            !d.ends_with('.') && !d.contains("hard-coded") && d.len() < 80,
+            "{}: description should be a short noun phrase: {d}",
+            spec.id
+        );
+        assert!(
+            spec.examples.len() >= 2 && spec.negative_examples.len() >= 2,
+            "{}: needs at least two examples and two near misses",
+            spec.id
+        );
+    }
+}
+
+#[test]
+fn generic_rules_are_marked_generic_so_that_provider_rules_win() {
+    for spec in builtin_specs() {
+        if spec.id.starts_with("generic-") || spec.id == "url-credentials" {
+            assert!(spec.generic, "{} should be generic", spec.id);
+        }
+    }
+}
+
+#[test]
+fn keywords_are_specific_enough_for_the_prefilter() {
+    // Keywords decide where regexes run; words this common would run a rule on most lines.
+    const TOO_COMMON: &[&str] = &[
+        "key", "api", "id", "pat", "sk", "st.", "ac", "the", "data", "user", "http", "com",
+    ];
+    for spec in builtin_specs() {
+        for kw in &spec.keywords {
+            assert!(
+                (kw.len() >= 3 || kw.bytes().any(|b| !b.is_ascii_alphanumeric()))
+                    && !TOO_COMMON.contains(&kw.to_ascii_lowercase().as_str()),
+                "{}: keyword `{kw}` is too common",
+                spec.id
+            );
+        }
+    }
+}
+
+#[test]
+fn provider_tokens_with_a_checksum_are_reported_only_when_it_holds() {
+    let scanner = scanner();
+    for (prefix, rule) in [
+        ("ghp_", "github-personal-access-token"),
+        ("gho_", "github-oauth-access-token"),
+        ("ghs_", "github-server-to-server-token"),
+        ("npm_", "npm-access-token"),
+    ] {
+        let good = checksummed(prefix);
+        assert_eq!(
+            found(&scanner, &format!("x = '{good}'")),
+            [(rule.into(), 6)]
+        );
+        let mut bad = good.clone();
+        let last = if bad.ends_with('A') { "B" } else { "A" };
+        bad.replace_range(bad.len() - 1.., last);
+        assert!(
+            found(&scanner, &format!("x = '{bad}'")).is_empty(),
+            "{prefix} token with a broken checksum"
+        );
+    }
+}
+
+#[test]
+fn generic_rules_find_secret_assignments_in_every_common_format() {
+    let scanner = scanner();
+    let value = fake("", 28, ALNUM);
+    let password = format!("{}!{}", fake("", 8, ALNUM), fake("", 4, "0123456789"));
+    let cases: Vec<(String, &str)> = vec![
+        (format!("api_key = \"{value}\""), "generic-api-key"),
+        (
+            format!("\"client_secret\": \"{value}\","),
+            "generic-api-key",
+        ),
+        (format!("  authToken: '{value}'"), "generic-api-key"),
+        (
+            format!("$config['api_secret'] = '{value}';"),
+            "generic-api-key",
+        ),
+        (
+            format!("private static final String API_KEY = \"{value}\";"),
+            "generic-api-key",
+        ),
+        (
+            format!("const apiKey: string = \"{value}\";"),
+            "generic-api-key",
+        ),
+        (format!("apiKey := \"{value}\""), "generic-api-key"),
+        (
+            format!("let api_key: &str = \"{value}\";"),
+            "generic-api-key",
+        ),
+        (format!("API_KEY={value}"), "generic-secret-unquoted"),
+        (
+            format!("export CLIENT_SECRET={value}"),
+            "generic-secret-unquoted",
+        ),
+        (format!("app.jwt.secret={value}"), "generic-secret-unquoted"),
+        (format!("  auth_token: {value}"), "generic-secret-unquoted"),
+        (format!("password = \"{password}\""), "generic-password"),
+        (format!("\"password\": \"{password}\""), "generic-password"),
+        (
+            format!("DB_PASSWORD={password}"),
+            "generic-password-unquoted",
+        ),
+        (
+            format!("spring.datasource.password={password}"),
+            "generic-password-unquoted",
+        ),
+        (
+            format!("Authorization: Bearer {value}"),
+            "generic-bearer-token",
+        ),
+        (
+            format!("DATABASE_URL=postgres://app:{password}@db.internal:5432/app"),
+            "postgres-connection-string",
+        ),
+        (
+            format!("remote = https://deploy:{value}@git.acme.io/app.git"),
+            "url-credentials",
+        ),
+    ];
+    for (line, rule) in cases {
+        let got = found(&scanner, &line);
+        let column = line.find(
+            if rule.contains("password") || rule.contains("connection") {
+                &password
+            } else {
+                &value
+            },
+        );
+        assert_eq!(
+            got,
+            [(rule.to_string(), column.unwrap() as u64 + 1)],
+            "line: {line}"
+        );
+    }
+}
+
+#[test]
+fn generic_rules_stay_quiet_on_what_is_not_a_secret() {
+    let scanner = scanner();
+    let quiet = [
+        // Reading from the environment or a secret store.
+        r#"api_key = os.environ["API_KEY"]"#,
+        r#"api_key = os.getenv("API_KEY", "")"#,
+        "const apiKey = process.env.API_KEY;",
+        "$key = getenv('API_KEY');",
+        r#"key := os.Getenv("API_KEY")"#,
+        "API_KEY = ENV.fetch('API_KEY')",
+        "password = getpass.getpass()",
+        "API_KEY=$(cat /run/secrets/api_key)",
+        // Templating.
+        "API_KEY=${API_KEY}",
+        r#""api_key": "${API_KEY}""#,
+        "api_key: \"{{ secrets.API_KEY }}\"",
+        "password = \"%(db_password)s\"",
+        "password = \"#{ENV['DB_PASSWORD']}\"",
+        "  password: \"{{ db_password }}\"",
+        // Placeholders and empty values.
+        "api_key = \"\"",
+        "password = \"\"",
+        "API_KEY=your_api_key_here",
+        "api_key = \"<YOUR_API_KEY>\"",
+        "token = \"xxxxxxxxxxxxxxxxxxxxxxxx\"",
+        "password = \"changeme\"",
+        "password = \"password123\"",
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
+        // Identifiers, names, paths, UUIDs and hashes.
+        "SECRET_KEY = settings.DJANGO_SECRET_KEY_VALUE",
+        "secret_name = \"prod/payments/stripe-webhook\"",
+        "tokenizer = \"bert-base-multilingual-cased\"",
+        "private_key = \"certs/server-2024.pem\"",
+        "client_secret = \"3f2b8c1e-4d5a-4b6c-9e7f-1a2b3c4d5e6f\"",
+        r#""integrity": "sha512-Q2hlY2tzdW1zQXJlTm90U2VjcmV0czEyMw9kZXBlbmRlbmN5bG9ja2ZpbGVoYXNoZXNhcmVwdWJsaWM0MjQyNDI0MjQy==""#,
+        "token_url = \"https://auth.acme.io/oauth/token\"",
+        "password_reset_url = \"https://acme.io/reset\"",
+        "password_min_length: 12",
+        "if password == \"\":",
+        "The client sends a bearer token obtained from the authorization server.",
+        "https://user:password@example.com/path",
+        "DATABASE_URL=postgres://postgres:postgres@localhost:5432/app",
+    ];
+    for line in quiet {
+        assert_eq!(found(&scanner, line), [], "line: {line}");
+    }
 }

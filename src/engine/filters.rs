@@ -61,6 +61,10 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "notarealkey",
     "fake_",
     "_fake",
+    // Keys that providers print in their own documentation.
+    "4eC39HqLyjWDarjtT1zdp7dc",
+    "BQokikJOvBiI2HlWgH4olfQ2",
+    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
 ];
 
 static PLACEHOLDER_AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
@@ -163,6 +167,7 @@ mod tests {
             ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", true),
             ("sk_live_000000000000000000", true),
             ("sk-****************", true),
+            ("sk_test_4eC39HqLyjWDarjtT1zdp7dc", true),
             ("q8Ff3kZp0LmXw2RtY7uVbN4c", false),
             ("ghp_R4nd0mL00kingT0kenValue9xQ", false),
         ];

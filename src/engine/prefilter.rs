@@ -50,6 +50,8 @@ impl Prefilter {
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostFirst)
+            // A full DFA: with hundreds of keywords the NFA (and its prefilters) costs several
+            // times more per byte than one table lookup.
             .kind(Some(AhoCorasickKind::DFA))
             .build(&minimal)
             .or_else(|_| {

@@ -180,13 +180,19 @@ const BUILTIN: &[(&str, &str)] = &[
     ("ai.toml", include_str!("builtin/ai.toml")),
     ("cloud.toml", include_str!("builtin/cloud.toml")),
     ("code.toml", include_str!("builtin/code.toml")),
+    ("databases.toml", include_str!("builtin/databases.toml")),
     ("generic.toml", include_str!("builtin/generic.toml")),
     ("keys.toml", include_str!("builtin/keys.toml")),
     ("messaging.toml", include_str!("builtin/messaging.toml")),
     ("migosmtp.toml", include_str!("builtin/migosmtp.toml")),
+    (
+        "observability.toml",
+        include_str!("builtin/observability.toml"),
+    ),
     ("payment.toml", include_str!("builtin/payment.toml")),
     ("registries.toml", include_str!("builtin/registries.toml")),
     ("saas.toml", include_str!("builtin/saas.toml")),
+    ("secrets.toml", include_str!("builtin/secrets.toml")),
     ("telnxo.toml", include_str!("builtin/telnxo.toml")),
 ];
 
