@@ -33,16 +33,39 @@ impl Prefilter {
         pairs.dedup();
         let mut words: Vec<String> = pairs.iter().map(|(w, _)| w.clone()).collect();
         words.dedup();
-        // Keep only keywords that contain no other keyword.
+        // Keep only keywords that contain no other keyword. (A plain window comparison: for
+        // keywords this short, `str::contains` spends more building its searcher than searching,
+        // and this runs at every start, the pre-commit hook's included.)
+        let contains = |hay: &str, needle: &str| {
+            needle.len() < hay.len()
+                && hay
+                    .as_bytes()
+                    .windows(needle.len())
+                    .any(|w| w == needle.as_bytes())
+        };
         let minimal: Vec<String> = words
             .iter()
-            .filter(|w| !words.iter().any(|o| o != *w && w.contains(o.as_str())))
+            .filter(|w| !words.iter().any(|o| contains(w, o)))
             .cloned()
             .collect();
-        let mut rules_of = vec![Vec::new(); minimal.len()];
+        let mut rules_of: Vec<Vec<usize>> = vec![Vec::new(); minimal.len()];
+        // `pairs` is sorted by word: find each word's minimal keywords once.
+        let mut inside: Vec<usize> = Vec::new();
+        let mut last: Option<&str> = None;
         for (word, rule) in &pairs {
-            for (i, m) in minimal.iter().enumerate() {
-                if word.contains(m.as_str()) && !rules_of[i].contains(rule) {
+            if last != Some(word.as_str()) {
+                last = Some(word.as_str());
+                inside.clear();
+                inside.extend(
+                    minimal
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, m)| *m == word || contains(word, m))
+                        .map(|(i, _)| i),
+                );
+            }
+            for &i in &inside {
+                if !rules_of[i].contains(rule) {
                     rules_of[i].push(*rule);
                 }
             }
