@@ -1,0 +1,453 @@
+//! `keygate check --history`: the commit walk (`HEAD`, `--all`, `--branch`, `--since`) and the
+//! attribution of each secret to the commit that introduced it.
+//!
+//! The walk runs in three passes, so that each distinct blob is read and scanned once however
+//! many commits carry it, and no blob content is held after it is scanned:
+//!
+//! 1. **Walk.** Commits parents-first (topological, ties by date); for each, the files that differ
+//!    from its first parent (root commits: from the empty tree), by comparing trees only. The
+//!    blob ids that appear are collected once each.
+//! 2. **Scan.** Every distinct blob is read and scanned on every core (rayon, one Git handle per
+//!    thread). Only the matches are kept, per blob id.
+//! 3. **Attribute.** Again parents-first, each commit's set of files holding a finding is derived
+//!    from its first parent's plus its changes. A secret belongs to the first commit whose tree
+//!    holds it while none of its parents' trees does: in an ordinary commit it sits on a line the
+//!    commit adds (diffed against the same path in the parent); in a merge it is a line that none
+//!    of the parents had (an "evil merge" or a conflict resolution), so merging a branch never
+//!    re-reports what the branch introduced. Each secret (by value) is reported once, at the
+//!    earliest such commit, with the number of other walked commits whose tree still held it and
+//!    whether `HEAD`'s tree holds it. A renamed file keeps its secret: no new finding.
+//!
+//! With `--since REV` (or parents outside the walk), the trees just outside the walk are scanned
+//! whole as the starting point, so that a secret already there before `REV` is not reported.
+
+use super::{scan_reader, ReadOutcome, Scanned};
+use crate::engine::{Match, Scanner};
+use crate::error::Result;
+use crate::finding::{Fingerprinter, Provenance};
+use crate::git::{display_path, path_from_git, BlobReader, CommitMeta, ObjectId, Repo, Tips};
+use globset::GlobSet;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::IsTerminal;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// Blobs up to this size are scanned in one piece; larger ones in bounded chunks.
+const WHOLE: usize = 8 << 20;
+/// A NUL byte in the first this-many bytes marks a blob as binary (as for files).
+const BINARY_SNIFF: usize = 8 << 10;
+
+/// Which history to audit.
+#[derive(Debug, Clone)]
+pub struct HistoryOptions {
+    pub tips: Tips,
+    pub since: Option<String>,
+}
+
+/// What a history audit found, with the counts for its summary.
+#[derive(Debug, Default)]
+pub struct HistoryScan {
+    pub scanned: Scanned,
+    pub commits: u64,
+}
+
+/// Paths seen in the walk, interned, with their display form and exclusion.
+#[derive(Default)]
+struct Paths {
+    ids: HashMap<Vec<u8>, u32>,
+    names: Vec<String>,
+    excluded: Vec<bool>,
+}
+
+impl Paths {
+    /// The id of `path`, or `None` when the config excludes it.
+    fn intern(&mut self, path: Vec<u8>, excludes: &GlobSet) -> Option<u32> {
+        let id = match self.ids.get(&path) {
+            Some(&id) => id,
+            None => {
+                let id = self.names.len() as u32;
+                let name = display_path(&path_from_git(&path));
+                self.excluded.push(excludes.is_match(&name));
+                self.names.push(name);
+                self.ids.insert(path, id);
+                id
+            }
+        };
+        (!self.excluded[id as usize]).then_some(id)
+    }
+}
+
+struct Change {
+    path: u32,
+    old: Option<ObjectId>,
+    new: Option<ObjectId>,
+}
+
+/// A match in a blob, with the id of its secret value.
+struct Hit {
+    m: Match,
+    secret: u32,
+}
+
+/// The files of a commit's tree whose blob holds a finding, and the secrets they hold.
+#[derive(Default)]
+struct State {
+    files: BTreeMap<u32, ObjectId>,
+    /// Sorted, unique.
+    secrets: Vec<u32>,
+}
+
+impl State {
+    fn new(files: BTreeMap<u32, ObjectId>, hits: &HashMap<ObjectId, Vec<Hit>>) -> State {
+        let mut secrets: Vec<u32> = files
+            .values()
+            .flat_map(|blob| hits[blob].iter().map(|h| h.secret))
+            .collect();
+        secrets.sort_unstable();
+        secrets.dedup();
+        State { files, secrets }
+    }
+
+    fn holds(&self, secret: u32) -> bool {
+        self.secrets.binary_search(&secret).is_ok()
+    }
+}
+
+/// Where a secret came in.
+struct Intro {
+    commit: usize,
+    path: u32,
+    blob: ObjectId,
+    hit: usize,
+}
+
+/// Audits the history of `repo`.
+pub fn scan_history(
+    repo: &Repo,
+    scanner: &Scanner,
+    fingerprints: &Fingerprinter,
+    excludes: &GlobSet,
+    opts: &HistoryOptions,
+) -> Result<HistoryScan> {
+    let progress = progress_bar();
+
+    // Pass 1: the walk and each commit's changed files.
+    progress.set_message("walking commits");
+    let commits = repo.history(&opts.tips, opts.since.as_deref())?;
+    let index: HashMap<ObjectId, usize> =
+        commits.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let mut paths = Paths::default();
+    let mut changes: Vec<Change> = Vec::new();
+    let mut ranges: Vec<Range<usize>> = Vec::with_capacity(commits.len());
+    let mut seen: HashSet<ObjectId> = HashSet::new();
+    let mut blobs: Vec<ObjectId> = Vec::new();
+    let mut buf = Vec::new();
+    progress.set_length(commits.len() as u64);
+    for c in &commits {
+        buf.clear();
+        repo.changes(c.id, c.parents.first().copied(), &mut buf)?;
+        let start = changes.len();
+        for ch in buf.drain(..) {
+            let Some(path) = paths.intern(ch.path, excludes) else {
+                continue;
+            };
+            if let Some(new) = ch.new {
+                if seen.insert(new) {
+                    blobs.push(new);
+                }
+            }
+            changes.push(Change {
+                path,
+                old: ch.old,
+                new: ch.new,
+            });
+        }
+        ranges.push(start..changes.len());
+        progress.inc(1);
+    }
+
+    // Trees just outside the walk (the `--since` boundary) and `HEAD` when it is not walked are
+    // starting points: scanned whole.
+    let head = repo.head_commit()?;
+    let mut base_files: HashMap<ObjectId, Vec<(u32, ObjectId)>> = HashMap::new();
+    let outside = commits
+        .iter()
+        .flat_map(|c| c.parents.iter().copied())
+        .chain(head)
+        .filter(|id| !index.contains_key(id));
+    for id in outside {
+        if base_files.contains_key(&id) {
+            continue;
+        }
+        let mut files = Vec::new();
+        for (path, blob) in repo.tree_files(id)? {
+            if let Some(path) = paths.intern(path, excludes) {
+                if seen.insert(blob) {
+                    blobs.push(blob);
+                }
+                files.push((path, blob));
+            }
+        }
+        base_files.insert(id, files);
+    }
+    drop(seen);
+
+    // Pass 2: every distinct blob once, on every core. Newest first, which follows how packs
+    // store deltas (the newest version whole, older ones as deltas against it).
+    blobs.reverse();
+    let (hits, mut scanned) =
+        scan_blobs(repo.git_dir(), scanner, &blobs, commits.len(), &progress)?;
+    drop(blobs);
+
+    // Pass 3: attribution, parents first.
+    progress.set_message("attributing");
+    let empty = Arc::new(State::default());
+    let base_states: HashMap<ObjectId, Arc<State>> = base_files
+        .into_iter()
+        .map(|(id, files)| {
+            let files = files
+                .into_iter()
+                .filter(|(_, blob)| hits.contains_key(blob))
+                .collect();
+            (id, Arc::new(State::new(files, &hits)))
+        })
+        .collect();
+    let mut children = vec![0u32; commits.len()];
+    for c in &commits {
+        for p in &c.parents {
+            if let Some(&i) = index.get(p) {
+                children[i] += 1;
+            }
+        }
+    }
+    let head_index = head.and_then(|h| index.get(&h).copied());
+    let mut states: Vec<Option<Arc<State>>> = vec![None; commits.len()];
+    let mut head_state = head.and_then(|h| base_states.get(&h).cloned());
+    let mut reported: HashSet<u32> = HashSet::new();
+    let mut present: HashMap<u32, u64> = HashMap::new();
+    let mut intros: Vec<Intro> = Vec::new();
+    for (i, c) in commits.iter().enumerate() {
+        let parents: Vec<Arc<State>> = c
+            .parents
+            .iter()
+            .map(|p| match index.get(p) {
+                Some(&j) => states[j].clone().expect("parents come before children"),
+                None => base_states
+                    .get(p)
+                    .cloned()
+                    .expect("outside parents are scanned"),
+            })
+            .collect();
+        let first = parents.first().cloned().unwrap_or_else(|| empty.clone());
+        let mut files: Option<BTreeMap<u32, ObjectId>> = None;
+        for ch in &changes[ranges[i].clone()] {
+            let found = ch.new.filter(|n| hits.contains_key(n));
+            if found.is_none() && !first.files.contains_key(&ch.path) {
+                continue;
+            }
+            let files = files.get_or_insert_with(|| first.files.clone());
+            match found {
+                Some(blob) => files.insert(ch.path, blob),
+                None => files.remove(&ch.path),
+            };
+            // New secrets: in no parent's tree, and not reported yet.
+            let Some(blob) = found else { continue };
+            let new_secret = |h: &Hit| {
+                !reported.contains(&h.secret) && parents.iter().all(|s| !s.holds(h.secret))
+            };
+            if !hits[&blob].iter().any(new_secret) {
+                continue;
+            }
+            // In an ordinary commit, prefer the occurrence on a line the commit adds.
+            let added = match c.parents.len() {
+                1 => Some(repo.added_lines(ch.old, blob)?),
+                _ => None,
+            };
+            let on_added = |h: &Hit| {
+                added
+                    .as_ref()
+                    .is_none_or(|a| a.binary_search(&h.m.line).is_ok())
+            };
+            let mut picked: Vec<usize> = Vec::new();
+            for pass in [true, false] {
+                for (k, h) in hits[&blob].iter().enumerate() {
+                    if new_secret(h)
+                        && on_added(h) == pass
+                        && !picked.iter().any(|&p| hits[&blob][p].secret == h.secret)
+                    {
+                        picked.push(k);
+                    }
+                }
+            }
+            for k in picked {
+                reported.insert(hits[&blob][k].secret);
+                intros.push(Intro {
+                    commit: i,
+                    path: ch.path,
+                    blob,
+                    hit: k,
+                });
+            }
+        }
+        let state = match files {
+            Some(files) => Arc::new(State::new(files, &hits)),
+            None => first,
+        };
+        for &s in &state.secrets {
+            *present.entry(s).or_default() += 1;
+        }
+        if head_index == Some(i) {
+            head_state = Some(state.clone());
+        }
+        if children[i] > 0 {
+            states[i] = Some(state);
+        }
+        for p in &c.parents {
+            if let Some(&j) = index.get(p) {
+                children[j] -= 1;
+                if children[j] == 0 {
+                    states[j] = None;
+                }
+            }
+        }
+    }
+    progress.finish_and_clear();
+
+    let mut metas: HashMap<usize, CommitMeta> = HashMap::new();
+    for intro in intros {
+        let commit = &commits[intro.commit];
+        if !metas.contains_key(&intro.commit) {
+            metas.insert(intro.commit, repo.commit_meta(commit.id)?);
+        }
+        let meta = &metas[&intro.commit];
+        let hit = &hits[&intro.blob][intro.hit];
+        let mut finding = scanner.finding(&hit.m, &paths.names[intro.path as usize], fingerprints);
+        let id = commit.id.to_string();
+        finding.commit = Some(id.clone());
+        finding.provenance = Some(Provenance {
+            commit: id,
+            author: meta.author.clone(),
+            date: meta.date.clone(),
+            later_commits: present.get(&hit.secret).map_or(0, |n| n.saturating_sub(1)),
+            present_at_head: head_state.as_ref().is_some_and(|s| s.holds(hit.secret)),
+        });
+        scanned.findings.push(finding);
+    }
+    Ok(HistoryScan {
+        scanned,
+        commits: commits.len() as u64,
+    })
+}
+
+/// A progress bar on standard error when it is a terminal; hidden otherwise.
+fn progress_bar() -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {msg:<20} [{elapsed_precise}] {wide_bar} {pos}/{len} ({per_sec}, ETA {eta})",
+        )
+        .expect("valid progress template"),
+    );
+    bar
+}
+
+thread_local! {
+    /// One blob reader per scanning thread, for the repository it was opened on.
+    static READER: RefCell<Option<(PathBuf, BlobReader)>> = const { RefCell::new(None) };
+}
+
+/// Reads and scans `blobs` on every core. Returns the matches of the blobs that have any (with
+/// secrets interned) and the counts; unreadable blobs are listed in `errors`.
+fn scan_blobs(
+    git_dir: &Path,
+    scanner: &Scanner,
+    blobs: &[ObjectId],
+    commits: usize,
+    progress: &ProgressBar,
+) -> Result<(HashMap<ObjectId, Vec<Hit>>, Scanned)> {
+    progress.set_position(0);
+    progress.set_length(blobs.len() as u64);
+    progress.set_message(format!("{commits} commits"));
+    let bytes = AtomicU64::new(0);
+    let files = AtomicU64::new(0);
+    let results: Vec<(ObjectId, std::result::Result<Vec<Match>, String>)> = blobs
+        .par_iter()
+        .filter_map(|&id| {
+            let result = READER.with(|cell| {
+                let mut slot = cell.borrow_mut();
+                if slot.as_ref().is_none_or(|(dir, _)| dir != git_dir) {
+                    *slot = Some((git_dir.to_path_buf(), BlobReader::open(git_dir)?));
+                }
+                let (_, reader) = slot.as_ref().expect("just opened");
+                reader.with_blob(id, |content| scan_blob(scanner, content))
+            });
+            let done = progress.position();
+            let result = match result {
+                Ok(Ok(Some((size, matches)))) => {
+                    let total = bytes.fetch_add(size, Ordering::Relaxed) + size;
+                    files.fetch_add(1, Ordering::Relaxed);
+                    if done % 512 == 0 {
+                        progress.set_message(format!("{commits} commits, {} MB", total >> 20));
+                    }
+                    Ok(matches)
+                }
+                Ok(Ok(None)) => Ok(Vec::new()),
+                Ok(Err(e)) => Err(format!("blob {id}: {e}")),
+                Err(e) => Err(format!("blob {id}: {e}")),
+            };
+            progress.inc(1);
+            match result {
+                Ok(matches) if matches.is_empty() => None,
+                other => Some((id, other)),
+            }
+        })
+        .collect();
+
+    let mut scanned = Scanned {
+        files_scanned: files.into_inner(),
+        bytes_scanned: bytes.into_inner(),
+        ..Scanned::default()
+    };
+    let mut secrets: HashMap<Vec<u8>, u32> = HashMap::new();
+    let mut hits: HashMap<ObjectId, Vec<Hit>> = HashMap::new();
+    for (id, result) in results {
+        match result {
+            Ok(matches) => {
+                let list = matches
+                    .into_iter()
+                    .map(|m| {
+                        let next = secrets.len() as u32;
+                        let secret = *secrets.entry(m.secret.expose().to_vec()).or_insert(next);
+                        Hit { m, secret }
+                    })
+                    .collect();
+                hits.insert(id, list);
+            }
+            Err(e) => scanned.errors.push(e),
+        }
+    }
+    Ok((hits, scanned))
+}
+
+/// Scans one blob: `None` when it is binary, else its size and matches.
+fn scan_blob(scanner: &Scanner, content: &[u8]) -> std::io::Result<Option<(u64, Vec<Match>)>> {
+    if content[..content.len().min(BINARY_SNIFF)].contains(&0) {
+        return Ok(None);
+    }
+    if content.len() <= WHOLE {
+        return Ok(Some((content.len() as u64, scanner.scan(content))));
+    }
+    let mut matches = Vec::new();
+    match scan_reader(scanner, content, |m| matches.push(m))? {
+        ReadOutcome::Scanned { bytes } => Ok(Some((bytes, matches))),
+        ReadOutcome::Binary => Ok(None),
+    }
+}
