@@ -25,7 +25,9 @@ use super::{scan_reader, ReadOutcome, Scanned};
 use crate::engine::{Match, Scanner};
 use crate::error::Result;
 use crate::finding::{Fingerprinter, Provenance};
-use crate::git::{display_path, path_from_git, BlobReader, CommitMeta, ObjectId, Repo, Tips};
+use crate::git::{
+    self, display_path, path_from_git, BlobReader, CommitMeta, CommitNode, ObjectId, Repo, Tips,
+};
 use globset::GlobSet;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
@@ -33,9 +35,9 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::IsTerminal;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc, Mutex};
 
 /// Blobs up to this size are scanned in one piece; larger ones in bounded chunks.
 const WHOLE: usize = 8 << 20;
@@ -136,73 +138,22 @@ pub fn scan_history(
 ) -> Result<HistoryScan> {
     let progress = progress_bar();
 
-    // Pass 1: the walk and each commit's changed files.
+    // Passes 1 and 2 overlap: blobs are scanned as soon as the walk finds them.
     progress.set_message("walking commits");
     let commits = repo.history(&opts.tips, opts.since.as_deref())?;
     let index: HashMap<ObjectId, usize> =
         commits.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
-    let mut paths = Paths::default();
-    let mut changes: Vec<Change> = Vec::new();
-    let mut ranges: Vec<Range<usize>> = Vec::with_capacity(commits.len());
-    let mut seen: HashSet<ObjectId> = HashSet::new();
-    let mut blobs: Vec<ObjectId> = Vec::new();
-    let mut buf = Vec::new();
-    progress.set_length(commits.len() as u64);
-    for c in &commits {
-        buf.clear();
-        repo.changes(c.id, c.parents.first().copied(), &mut buf)?;
-        let start = changes.len();
-        for ch in buf.drain(..) {
-            let Some(path) = paths.intern(ch.path, excludes) else {
-                continue;
-            };
-            if let Some(new) = ch.new {
-                if seen.insert(new) {
-                    blobs.push(new);
-                }
-            }
-            changes.push(Change {
-                path,
-                old: ch.old,
-                new: ch.new,
-            });
-        }
-        ranges.push(start..changes.len());
-        progress.inc(1);
-    }
-
-    // Trees just outside the walk (the `--since` boundary) and `HEAD` when it is not walked are
-    // starting points: scanned whole.
     let head = repo.head_commit()?;
-    let mut base_files: HashMap<ObjectId, Vec<(u32, ObjectId)>> = HashMap::new();
-    let outside = commits
-        .iter()
-        .flat_map(|c| c.parents.iter().copied())
-        .chain(head)
-        .filter(|id| !index.contains_key(id));
-    for id in outside {
-        if base_files.contains_key(&id) {
-            continue;
-        }
-        let mut files = Vec::new();
-        for (path, blob) in repo.tree_files(id)? {
-            if let Some(path) = paths.intern(path, excludes) {
-                if seen.insert(blob) {
-                    blobs.push(blob);
-                }
-                files.push((path, blob));
-            }
-        }
-        base_files.insert(id, files);
-    }
-    drop(seen);
-
-    // Pass 2: every distinct blob once, on every core. Newest first, which follows how packs
-    // store deltas (the newest version whole, older ones as deltas against it).
-    blobs.reverse();
-    let (hits, mut scanned) =
-        scan_blobs(repo.git_dir(), scanner, &blobs, commits.len(), &progress)?;
-    drop(blobs);
+    progress.set_length(commits.len() as u64);
+    let (walked, hits, mut scanned) = walk_and_scan(repo, scanner, &progress, |on_blob| {
+        walk(repo, &commits, &index, head, excludes, &progress, on_blob)
+    })?;
+    let Walk {
+        paths,
+        changes,
+        ranges,
+        base_files,
+    } = walked;
 
     // Pass 3: attribution, parents first.
     progress.set_message("attributing");
@@ -364,52 +315,174 @@ thread_local! {
     static READER: RefCell<Option<(PathBuf, BlobReader)>> = const { RefCell::new(None) };
 }
 
-/// Reads and scans `blobs` on every core. Returns the matches of the blobs that have any (with
-/// secrets interned) and the counts; unreadable blobs are listed in `errors`.
-fn scan_blobs(
-    git_dir: &Path,
-    scanner: &Scanner,
-    blobs: &[ObjectId],
-    commits: usize,
+/// What the walk found: each commit's changed files (a range of `changes`, by commit index) and
+/// the files of the trees just outside the walk.
+struct Walk {
+    paths: Paths,
+    changes: Vec<Change>,
+    ranges: Vec<Range<usize>>,
+    base_files: HashMap<ObjectId, Vec<(u32, ObjectId)>>,
+}
+
+/// Pass 1: each commit's changed files against its first parent, then the trees just outside
+/// the walk (the `--since` boundary, and `HEAD` when it is not walked), which are starting points
+/// and scanned whole. Each blob id is passed to `on_blob` the first time it is seen.
+fn walk(
+    repo: &Repo,
+    commits: &[CommitNode],
+    index: &HashMap<ObjectId, usize>,
+    head: Option<ObjectId>,
+    excludes: &GlobSet,
     progress: &ProgressBar,
-) -> Result<(HashMap<ObjectId, Vec<Hit>>, Scanned)> {
-    progress.set_position(0);
-    progress.set_length(blobs.len() as u64);
-    progress.set_message(format!("{commits} commits"));
+    on_blob: &mut dyn FnMut(ObjectId),
+) -> Result<Walk> {
+    let mut w = Walk {
+        paths: Paths::default(),
+        changes: Vec::new(),
+        ranges: Vec::with_capacity(commits.len()),
+        base_files: HashMap::new(),
+    };
+    let mut seen: HashSet<ObjectId> = HashSet::new();
+    let mut buf = Vec::new();
+    for c in commits {
+        buf.clear();
+        repo.changes(c.id, c.parents.first().copied(), &mut buf)?;
+        let start = w.changes.len();
+        for ch in buf.drain(..) {
+            let Some(path) = w.paths.intern(ch.path, excludes) else {
+                continue;
+            };
+            if let Some(new) = ch.new.filter(|&n| seen.insert(n)) {
+                on_blob(new);
+            }
+            w.changes.push(Change {
+                path,
+                old: ch.old,
+                new: ch.new,
+            });
+        }
+        w.ranges.push(start..w.changes.len());
+        progress.inc(1);
+    }
+    let outside = commits
+        .iter()
+        .flat_map(|c| c.parents.iter().copied())
+        .chain(head)
+        .filter(|id| !index.contains_key(id));
+    for id in outside {
+        if w.base_files.contains_key(&id) {
+            continue;
+        }
+        let mut files = Vec::new();
+        for (path, blob) in repo.tree_files(id)? {
+            if let Some(path) = w.paths.intern(path, excludes) {
+                if seen.insert(blob) {
+                    on_blob(blob);
+                }
+                files.push((path, blob));
+            }
+        }
+        w.base_files.insert(id, files);
+    }
+    Ok(w)
+}
+
+type BlobResult = std::result::Result<Vec<Match>, String>;
+
+/// Runs `walk` on this thread while the blobs it reports are read (by `git cat-file` in its own
+/// process) and scanned on every core. Returns the walk, the matches of the blobs that have any
+/// (secrets interned) and the counts; unreadable blobs are listed in `errors`. Memory stays
+/// bounded: blob ids are queued, contents pass through a bounded queue and are dropped once
+/// scanned.
+fn walk_and_scan(
+    repo: &Repo,
+    scanner: &Scanner,
+    progress: &ProgressBar,
+    walk: impl FnOnce(&mut dyn FnMut(ObjectId)) -> Result<Walk>,
+) -> Result<(Walk, HashMap<ObjectId, Vec<Hit>>, Scanned)> {
+    let git_dir = repo.git_dir();
     let bytes = AtomicU64::new(0);
     let files = AtomicU64::new(0);
-    let results: Vec<(ObjectId, std::result::Result<Vec<Match>, String>)> = blobs
-        .par_iter()
-        .filter_map(|&id| {
-            let result = READER.with(|cell| {
-                let mut slot = cell.borrow_mut();
-                if slot.as_ref().is_none_or(|(dir, _)| dir != git_dir) {
-                    *slot = Some((git_dir.to_path_buf(), BlobReader::open(git_dir)?));
+    // Counts one scanned blob; keeps it only when it has matches or could not be read.
+    let record =
+        |id: ObjectId, result: std::result::Result<Option<(u64, Vec<Match>)>, String>| match result
+        {
+            Ok(Some((size, matches))) => {
+                let total = bytes.fetch_add(size, Ordering::Relaxed) + size;
+                if files.fetch_add(1, Ordering::Relaxed) % 256 == 0 {
+                    progress.set_message(format!("{} MB scanned", total >> 20));
                 }
-                let (_, reader) = slot.as_ref().expect("just opened");
-                reader.with_blob(id, |content| scan_blob(scanner, content))
-            });
-            let done = progress.position();
-            let result = match result {
-                Ok(Ok(Some((size, matches)))) => {
-                    let total = bytes.fetch_add(size, Ordering::Relaxed) + size;
-                    files.fetch_add(1, Ordering::Relaxed);
-                    if done % 512 == 0 {
-                        progress.set_message(format!("{commits} commits, {} MB", total >> 20));
-                    }
-                    Ok(matches)
-                }
-                Ok(Ok(None)) => Ok(Vec::new()),
-                Ok(Err(e)) => Err(format!("blob {id}: {e}")),
-                Err(e) => Err(format!("blob {id}: {e}")),
-            };
-            progress.inc(1);
-            match result {
-                Ok(matches) if matches.is_empty() => None,
-                other => Some((id, other)),
+                (!matches.is_empty()).then_some((id, Ok(matches)))
             }
-        })
-        .collect();
+            Ok(None) => None,
+            Err(e) => Some((id, Err(format!("blob {id}: {e}")))),
+        };
+
+    let mut results: Vec<(ObjectId, BlobResult)> = Vec::new();
+    let mut blobs: Vec<ObjectId> = Vec::new();
+    let (id_tx, id_rx) = mpsc::channel::<ObjectId>();
+    let (blob_tx, blob_rx) =
+        mpsc::sync_channel::<(ObjectId, std::result::Result<Vec<u8>, String>)>(64);
+    // Shared by the workers only, so that if they all stop the queue closes and nothing blocks.
+    let blob_rx = Arc::new(Mutex::new(blob_rx));
+    let (walked, streamed) = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..rayon::current_num_threads().max(1))
+            .map(|_| {
+                let blob_rx = blob_rx.clone();
+                let record = &record;
+                s.spawn(move || {
+                    let mut out: Vec<(ObjectId, BlobResult)> = Vec::new();
+                    loop {
+                        let item = blob_rx.lock().expect("queue lock").recv();
+                        let Ok((id, content)) = item else { break };
+                        let result =
+                            content.and_then(|c| scan_blob(scanner, &c).map_err(|e| e.to_string()));
+                        out.extend(record(id, result));
+                    }
+                    out
+                })
+            })
+            .collect();
+        drop(blob_rx);
+        let streamer = s.spawn(move || {
+            git::stream_blobs(git_dir, id_rx.into_iter(), |id, content| {
+                let _ = blob_tx.send((id, content));
+            })
+        });
+        let walked = walk(&mut |id| {
+            blobs.push(id);
+            let _ = id_tx.send(id);
+        });
+        drop(id_tx);
+        let streamed = streamer.join().expect("blob streamer");
+        for worker in workers {
+            results.extend(worker.join().expect("scan worker"));
+        }
+        (walked, streamed)
+    });
+    let walked = walked?;
+    if !streamed? {
+        // No `git` command: libgit2, one handle per thread, newest first (as packs store them).
+        blobs.reverse();
+        results = blobs
+            .par_iter()
+            .filter_map(|&id| {
+                let result = READER.with(|cell| {
+                    let mut slot = cell.borrow_mut();
+                    if slot.as_ref().is_none_or(|(dir, _)| dir != git_dir) {
+                        *slot = Some((git_dir.to_path_buf(), BlobReader::open(git_dir)?));
+                    }
+                    let (_, reader) = slot.as_ref().expect("just opened");
+                    reader.with_blob(id, |content| scan_blob(scanner, content))
+                });
+                let result = match result {
+                    Ok(r) => r.map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+                record(id, result)
+            })
+            .collect();
+    }
 
     let mut scanned = Scanned {
         files_scanned: files.into_inner(),
@@ -434,7 +507,7 @@ fn scan_blobs(
             Err(e) => scanned.errors.push(e),
         }
     }
-    Ok((hits, scanned))
+    Ok((walked, hits, scanned))
 }
 
 /// Scans one blob: `None` when it is binary, else its size and matches.
