@@ -3,5 +3,6 @@
 mod common;
 
 mod catalog;
+mod check_history;
 mod check_worktree;
 mod output;
