@@ -503,17 +503,19 @@ impl Repo {
 }
 
 /// Bounds libgit2's memory for a history walk: its cache of parsed commits and trees (256 MB by
-/// default) to 32 MB, and the pack files it keeps mapped (whole packs by default) to 64 MB in
-/// 16 MB windows. A walk touches each tree once or twice, so larger caches buy little.
+/// default) to 16 MB, and the pack files it keeps mapped (whole packs by default) to 32 MB in
+/// 8 MB windows. A walk touches each tree once or twice, so larger caches buy little. Objects
+/// read are not re-hashed (as `git` itself does not on reads): that was 5% of the walk's time.
 fn limit_object_cache() {
-    let bytes: isize = 32 << 20;
+    let bytes: isize = 16 << 20;
     // SAFETY: GIT_OPT_SET_CACHE_MAX_SIZE takes one ssize_t argument; git2 has initialised
     // libgit2 by the time a repository is open. The mwindow options are set before any pack is
     // read by this process's walk.
     unsafe {
         libgit2_sys::git_libgit2_opts(libgit2_sys::GIT_OPT_SET_CACHE_MAX_SIZE as i32, bytes);
-        let _ = git2::opts::set_mwindow_size(16 << 20);
-        let _ = git2::opts::set_mwindow_mapped_limit(64 << 20);
+        git2::opts::strict_hash_verification(false);
+        let _ = git2::opts::set_mwindow_size(8 << 20);
+        let _ = git2::opts::set_mwindow_mapped_limit(32 << 20);
     }
 }
 
