@@ -32,11 +32,12 @@ use globset::GlobSet;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::cell::RefCell;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::IsTerminal;
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 
 /// Blobs up to this size are scanned in one piece; larger ones in bounded chunks.
@@ -272,10 +273,10 @@ pub fn scan_history(
     let mut metas: HashMap<usize, CommitMeta> = HashMap::new();
     for intro in intros {
         let commit = &commits[intro.commit];
-        if !metas.contains_key(&intro.commit) {
-            metas.insert(intro.commit, repo.commit_meta(commit.id)?);
-        }
-        let meta = &metas[&intro.commit];
+        let meta = match metas.entry(intro.commit) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(repo.commit_meta(commit.id)?),
+        };
         let hit = &hits[&intro.blob][intro.hit];
         let mut finding = scanner.finding(&hit.m, &paths.names[intro.path as usize], fingerprints);
         let id = commit.id.to_string();
@@ -300,10 +301,11 @@ fn progress_bar() -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    let bar =
+        ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr()).with_prefix("commits");
     bar.set_style(
         ProgressStyle::with_template(
-            "{spinner} {msg:<20} [{elapsed_precise}] {wide_bar} {pos}/{len} ({per_sec}, ETA {eta})",
+            "{spinner} {msg:<16} [{elapsed_precise}] {wide_bar} {pos}/{len} {prefix} ({per_sec}, ETA {eta})",
         )
         .expect("valid progress template"),
     );
@@ -404,19 +406,26 @@ fn walk_and_scan(
     let bytes = AtomicU64::new(0);
     let files = AtomicU64::new(0);
     // Counts one scanned blob; keeps it only when it has matches or could not be read.
-    let record =
-        |id: ObjectId, result: std::result::Result<Option<(u64, Vec<Match>)>, String>| match result
-        {
+    // The bar counts commits while the walk runs, then blobs.
+    let done = AtomicU64::new(0);
+    let counting_blobs = AtomicBool::new(false);
+    let record = |id: ObjectId, result: std::result::Result<Option<(u64, Vec<Match>)>, String>| {
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        if counting_blobs.load(Ordering::Relaxed) {
+            progress.set_position(n);
+        }
+        match result {
             Ok(Some((size, matches))) => {
                 let total = bytes.fetch_add(size, Ordering::Relaxed) + size;
-                if files.fetch_add(1, Ordering::Relaxed) % 256 == 0 {
+                if files.fetch_add(1, Ordering::Relaxed).is_multiple_of(256) {
                     progress.set_message(format!("{} MB scanned", total >> 20));
                 }
                 (!matches.is_empty()).then_some((id, Ok(matches)))
             }
             Ok(None) => None,
             Err(e) => Some((id, Err(format!("blob {id}: {e}")))),
-        };
+        }
+    };
 
     let mut results: Vec<(ObjectId, BlobResult)> = Vec::new();
     let mut blobs: Vec<ObjectId> = Vec::new();
@@ -454,6 +463,10 @@ fn walk_and_scan(
             let _ = id_tx.send(id);
         });
         drop(id_tx);
+        progress.set_prefix("blobs");
+        progress.set_length(blobs.len() as u64);
+        progress.set_position(done.load(Ordering::Relaxed));
+        counting_blobs.store(true, Ordering::Relaxed);
         let streamed = streamer.join().expect("blob streamer");
         for worker in workers {
             results.extend(worker.join().expect("scan worker"));
