@@ -20,6 +20,26 @@ keygate=$here/target/release/keygate
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
+# betterleaks runs git with GIT_CONFIG_GLOBAL=/dev/null. Where /dev/null is not the character
+# device (it was a plain file on the shared benchmark machine, which other processes wrote into),
+# git then fails with "bad config line 1 in file /dev/null". This shim points those variables at
+# an empty file instead; it costs one `sh` exec per git command (betterleaks runs two).
+if [ ! -c /dev/null ]; then
+  mkdir -p "$out/shim"
+  : >"$out/empty-config"
+  cat >"$out/shim/git" <<SHIM
+#!/bin/sh
+[ "\$GIT_CONFIG_GLOBAL" = /dev/null ] && export GIT_CONFIG_GLOBAL=$out/empty-config
+[ "\$GIT_CONFIG_SYSTEM" = /dev/null ] && export GIT_CONFIG_SYSTEM=$out/empty-config
+exec $(command -v git) "\$@"
+SHIM
+  chmod +x "$out/shim/git"
+  shim_path="$out/shim:$PATH"
+  echo "note: /dev/null is not a device here; betterleaks runs with a git shim (see script)"
+else
+  shim_path=$PATH
+fi
+
 echo "repo: $repo ($(git -C "$repo" rev-list --count HEAD) commits reachable from HEAD)"
 echo "machine: $(nproc) cores; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -53,5 +73,5 @@ for round in $(seq 1 "$rounds"); do
   echo "round $round (load $(cut -d' ' -f1 /proc/loadavg))"
   measure keygate "$keygate" check --history --all --format json
   measure gitleaks "$peers/gitleaks" git . --no-banner --report-path "$out/gitleaks.json"
-  measure betterleaks "$peers/betterleaks" git . --no-banner -o "$out/betterleaks.json"
+  PATH=$shim_path measure betterleaks "$peers/betterleaks" git . --no-banner -o "$out/betterleaks.json"
 done
