@@ -6,9 +6,10 @@
 //!
 //! 1. **Walk.** Commits parents-first (topological, ties by date); for each, the files that differ
 //!    from its first parent (root commits: from the empty tree), by comparing trees only. The
-//!    blob ids that appear are collected once each.
-//! 2. **Scan.** Every distinct blob is read and scanned on every core (rayon, one Git handle per
-//!    thread). Only the matches are kept, per blob id.
+//!    blob ids that appear are passed on once each, as they are found.
+//! 2. **Scan**, overlapping the walk. `git cat-file --batch` streams each distinct blob (libgit2,
+//!    one handle per rayon thread, when `git` is missing) through a small bounded queue to one
+//!    scanning thread per core. Only the matches are kept, per blob id.
 //! 3. **Attribute.** Again parents-first, each commit's set of files holding a finding is derived
 //!    from its first parent's plus its changes. A secret belongs to the first commit whose tree
 //!    holds it while none of its parents' trees does: in an ordinary commit it sits on a line the
