@@ -278,7 +278,7 @@ impl Repo {
     /// The commits reachable from `tips` and not from `since`, parents before children (ties by
     /// commit date, oldest first).
     pub fn history(&self, tips: &Tips, since: Option<&str>) -> Result<Vec<CommitNode>> {
-        limit_object_cache();
+        tune_for_history();
         let mut walk = self.repo.revwalk().map_err(Error::git("walk history"))?;
         walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)
             .map_err(Error::git("walk history"))?;
@@ -502,18 +502,15 @@ impl Repo {
     }
 }
 
-/// Bounds libgit2's memory for a history walk: its cache of parsed commits and trees (256 MB by
-/// default) to 16 MB, and the pack files it keeps mapped (whole packs by default) to 32 MB in
-/// 8 MB windows. A walk touches each tree once or twice, so larger caches buy little. Objects
-/// read are not re-hashed (as `git` itself does not on reads): that was 5% of the walk's time.
-fn limit_object_cache() {
-    let bytes: isize = 16 << 20;
-    // SAFETY: GIT_OPT_SET_CACHE_MAX_SIZE takes one ssize_t argument; git2 has initialised
-    // libgit2 by the time a repository is open. The mwindow options are set before any pack is
-    // read by this process's walk.
+/// Tunes libgit2 for a history walk, which reads each tree once or twice: no object cache (its
+/// bookkeeping cost more than the re-reads it saved, and it grows to 256 MB), no re-hashing of
+/// objects on read (as `git` itself does not; 5% of the walk), and pack files mapped in 8 MB
+/// windows up to 32 MB instead of whole.
+fn tune_for_history() {
+    git2::opts::enable_caching(false);
+    git2::opts::strict_hash_verification(false);
+    // SAFETY: plain size options, set before this process's walk reads any pack.
     unsafe {
-        libgit2_sys::git_libgit2_opts(libgit2_sys::GIT_OPT_SET_CACHE_MAX_SIZE as i32, bytes);
-        git2::opts::strict_hash_verification(false);
         let _ = git2::opts::set_mwindow_size(8 << 20);
         let _ = git2::opts::set_mwindow_mapped_limit(32 << 20);
     }
@@ -598,8 +595,11 @@ pub fn stream_blobs(
                 read += 1;
                 match (kind, size.and_then(|n| n.parse::<usize>().ok())) {
                     (Some("blob"), Some(size)) => {
-                        let mut content = vec![0; size];
-                        r.read_exact(&mut content)?;
+                        let mut content = Vec::with_capacity(size);
+                        (&mut r).take(size as u64).read_to_end(&mut content)?;
+                        if content.len() != size {
+                            return Err(std::io::Error::other("git cat-file output cut short"));
+                        }
                         let mut lf = [0u8; 1];
                         r.read_exact(&mut lf)?;
                         each(ObjectId(id), Ok(content));

@@ -353,3 +353,30 @@ fn a_clean_history_exits_zero_without_a_checklist() {
     assert_eq!(run.code(), 0, "{}", run.stdout());
     assert!(!run.stdout().contains("Incident checklist"));
 }
+
+#[test]
+fn without_a_git_command_blobs_are_read_through_libgit2_with_the_same_result() {
+    let repo = TestRepo::new();
+    let key = migosmtp_key();
+    let first = commit_file(&repo, "a.py", &line(&key), "leak");
+    commit_file(&repo, "a.py", &format!("# edit\n{}", line(&key)), "edit");
+    let with_git = audit(&repo, &[], 1);
+    let empty = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(crate::common::keygate_bin())
+        .args(["check", "--history", "--format", "json"])
+        .current_dir(repo.path())
+        .env("PATH", empty.path())
+        .env_remove("GIT_DIR")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let without_git = json["findings"].as_array().unwrap();
+    assert_eq!(places(without_git), vec![(first, "a.py".into(), 1)]);
+    assert_eq!(without_git, &with_git);
+}
