@@ -19,7 +19,7 @@ fn main() {
         .unwrap_or(200);
     // Outside any repository, so that no ignore rule applies to the tree.
     let root = std::env::temp_dir().join("keygate-bench-corpus");
-    let tree = root.join(format!("tree-{mb}mb"));
+    let tree = root.join(format!("tree-v2-{mb}mb"));
     let bytes = ensure_tree(&tree, mb << 20);
     let total_mb = bytes as f64 / 1e6;
     println!("tree: {} ({total_mb:.0} MB)", tree.display());
@@ -168,11 +168,14 @@ impl Rng {
     }
 }
 
+/// Identifiers of ordinary application code. Words that name secrets (`token`, `password`,
+/// `secret`, `api_key`) come in through the credential-handling lines below, at about 2% of
+/// lines: an application that talks to APIs, and some 10x denser than the Python standard library
+/// (where about 0.1% of lines mention `token`).
 const WORDS: &[&str] = &[
-    "user", "account", "request", "response", "config", "session", "token", "cache", "client",
-    "server", "handler", "message", "payload", "key", "value", "index", "buffer", "stream",
-    "event", "order", "invoice", "customer", "password", "secret", "item", "result", "error",
-    "status",
+    "user", "account", "request", "response", "config", "session", "cache", "client", "server",
+    "handler", "message", "payload", "value", "index", "buffer", "stream", "event", "order",
+    "invoice", "customer", "item", "result", "error", "status", "record", "batch", "queue",
 ];
 
 /// One source file of about 20 KB in a random language: functions, comments, config reads,
@@ -184,16 +187,27 @@ fn source_file(rng: &mut Rng, n: usize) -> (&'static str, String) {
         let a = rng.pick(WORDS);
         let b = rng.pick(WORDS);
         let c = rng.pick(WORDS);
+        if rng.next().is_multiple_of(50) {
+            // A line that handles a credential the right way.
+            let line = match rng.next() % 4 {
+                0 => format!("{a}_api_key = os.environ.get(\"MIGOSMTP_API_KEY\")"),
+                1 => format!("const {a}Token = process.env.TELNXO_API_KEY;"),
+                2 => format!("    password: ${{{}_PASSWORD}}", b.to_uppercase()),
+                _ => format!("    if not self.{c}_secret:  # refresh the {a} token"),
+            };
+            writeln!(s, "{line}").unwrap();
+            continue;
+        }
         match rng.next() % 12 {
             0 => writeln!(s, "# Load the {a} {b} from the environment; never hard-code the {c}.").unwrap(),
             1 => writeln!(s, "{a}_{b} = os.environ.get(\"{}_{}\")", a.to_uppercase(), b.to_uppercase()).unwrap(),
-            2 => writeln!(s, "const {a}{b} = process.env.MIGOSMTP_API_KEY || config.{c};").unwrap(),
+            2 => writeln!(s, "const {a}{b} = settings.{c} || defaults.{a};").unwrap(),
             3 => writeln!(s, "def get_{a}_{b}(self, {c}_id: int) -> dict:\n    return self.{c}_repo.find({c}_id)").unwrap(),
-            4 => writeln!(s, "    if {a}.{b}_key is None:\n        raise ValueError(\"missing {b} key for {c}\")").unwrap(),
+            4 => writeln!(s, "    if {a}.{b}_id is None:\n        raise ValueError(\"missing {b} id for {c}\")").unwrap(),
             5 => writeln!(s, "  {a}_{b}: ${{{}_{}}}", a.to_uppercase(), c.to_uppercase()).unwrap(),
             6 => writeln!(s, "func ({a} *{b}Service) Handle{c}(ctx context.Context, req *Request) error {{").unwrap(),
             7 => writeln!(s, "    \"{a}_{b}\": \"{}\",", rng.pick(&["enabled", "disabled", "v2", "default"])).unwrap(),
-            8 => writeln!(s, "    log.info(\"{a} {b} processed in %d ms\", elapsed)  // {c} token refresh").unwrap(),
+            8 => writeln!(s, "    log.info(\"{a} {b} processed in %d ms\", elapsed)  // {c} refresh").unwrap(),
             9 => writeln!(s, "import {{ {a}{b}, {c}Client }} from './{a}/{b}';").unwrap(),
             10 => writeln!(s, "    private final String {a}Id = UUID.randomUUID().toString();").unwrap(),
             _ => writeln!(s, "    result = [{a} for {a} in {b}_list if {a}.{c} > threshold]").unwrap(),

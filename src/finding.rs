@@ -93,6 +93,10 @@ pub struct Provenance {
     pub commit: String,
     pub author: String,
     pub date: String,
+    /// How many other commits of the walk still hold the secret (at any path).
+    pub later_commits: u64,
+    /// Whether the secret is still in `HEAD`'s tree.
+    pub present_at_head: bool,
 }
 
 /// One reported problem. Field names and order follow the SPEC's JSON document.

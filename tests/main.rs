@@ -4,6 +4,7 @@ mod common;
 
 mod adoption;
 mod catalog;
+mod check_history;
 mod check_staged;
 mod check_worktree;
 mod env;

@@ -7,8 +7,9 @@ use crate::engine::filters::Allowlist;
 use crate::engine::Scanner;
 use crate::error::{Error, Result};
 use crate::finding::Fingerprinter;
-use crate::git::Repo;
+use crate::git::{Repo, Tips};
 use crate::hygiene;
+use crate::input::history::{self, HistoryOptions};
 use crate::input::{self, staged, worktree, Scanned};
 use crate::report::{self, Mode, Report};
 use std::io::{IsTerminal, Write};
@@ -77,6 +78,7 @@ pub fn run(cfg: &ScanConfig) -> Result<Outcome> {
 pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
     let excludes = ctx.config.excludes()?;
     let mut env = hygiene::Hygiene::default();
+    let mut commits = None;
     let (mode, mut scanned) = match &cfg.target {
         Target::Worktree => {
             let repo = ctx.repo.as_ref().expect("worktree mode opens a repository");
@@ -128,10 +130,21 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
             env.notes = hygiene.notes;
             (Mode::Staged, scanned)
         }
-        Target::History { .. } => {
-            return Err(Error::Usage(
-                "this mode is not available in this build of keygate".into(),
-            ))
+        Target::History { all, since, branch } => {
+            let repo = ctx.repo.as_ref().expect("history mode opens a repository");
+            let tips = match (all, branch) {
+                (_, Some(name)) => Tips::Branch(name.clone()),
+                (true, None) => Tips::All,
+                (false, None) => Tips::Head,
+            };
+            let opts = HistoryOptions {
+                tips,
+                since: since.clone(),
+            };
+            let audit =
+                history::scan_history(repo, &ctx.scanner, &ctx.fingerprints, &excludes, &opts)?;
+            commits = Some(audit.commits);
+            (Mode::History, audit.scanned)
         }
     };
     scanned.findings.extend(env.findings);
@@ -143,6 +156,11 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
         errors,
     } = scanned;
     let mut report = Report::new(mode, findings, files_scanned, bytes_scanned);
+    if let Some(commits) = commits {
+        report.notes.push(format!(
+            "history: {commits} commit(s); each distinct file version (blob) scanned once"
+        ));
+    }
     report
         .notes
         .extend(errors.iter().map(|e| format!("could not read {e}")));

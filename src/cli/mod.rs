@@ -58,6 +58,14 @@ pub struct CheckArgs {
     /// With --history: only commits after REV.
     #[arg(long, requires = "history", value_name = "REV")]
     pub since: Option<String>,
+    /// With --history: only the commits reachable from branch NAME.
+    #[arg(
+        long,
+        requires = "history",
+        conflicts_with = "all",
+        value_name = "NAME"
+    )]
+    pub branch: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -85,7 +93,11 @@ pub enum Target {
     Paths(Vec<PathBuf>),
     Stdin,
     Staged,
-    History { all: bool, since: Option<String> },
+    History {
+        all: bool,
+        since: Option<String>,
+        branch: Option<String>,
+    },
 }
 
 /// Everything a check needs, free of the command line's shape.
@@ -109,6 +121,7 @@ impl ScanConfig {
             Target::History {
                 all: args.all,
                 since: args.since,
+                branch: args.branch,
             }
         } else if args.paths.iter().any(|p| p.as_os_str() == "-") {
             if args.paths.len() > 1 {

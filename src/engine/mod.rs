@@ -70,26 +70,8 @@ impl Scanner {
 
     /// Regex matches that pass the rule's own checks (length, entropy, checksum, placeholder).
     fn candidates(&self, text: &[u8]) -> Vec<Candidate> {
-        // Windows of text around each keyword, per rule, merged so that no byte is searched twice
-        // by the same rule.
-        let mut windows: Vec<(usize, usize, usize)> = Vec::new();
-        for hit in self.prefilter.hits(text) {
-            for &rule in self.prefilter.rules_of(&hit) {
-                let (start, end) = self.window(rule, text, hit.start, hit.end);
-                windows.push((rule, start, end));
-            }
-        }
-        windows.sort_unstable();
-        let mut merged: Vec<(usize, usize, usize)> = Vec::with_capacity(windows.len());
-        for (rule, start, end) in windows {
-            match merged.last_mut() {
-                Some(last) if last.0 == rule && start <= last.2 => last.2 = last.2.max(end),
-                _ => merged.push((rule, start, end)),
-            }
-        }
-
         let mut found = Vec::new();
-        for (index, start, end) in merged {
+        for (index, start, end) in self.windows(text) {
             let rule = &self.rules[index];
             let group_index = rule.secret_group();
             for caps in rule.regex().captures_iter(&text[start..end]) {
@@ -108,15 +90,46 @@ impl Scanner {
         self.resolve_overlaps(found)
     }
 
-    fn window(&self, rule: usize, text: &[u8], start: usize, end: usize) -> (usize, usize) {
-        let lo = start.saturating_sub(LOOK_BEHIND);
-        let line_start = memrchr(b'\n', &text[lo..start]).map_or(lo, |i| lo + i + 1);
-        if self.rules[rule].spec.multiline {
-            return (line_start, text.len().min(end + MULTILINE_AHEAD));
+    /// The `(rule, start, end)` windows of text that each rule's regex must search: the line
+    /// around each of its keywords (bounded on long lines), or the next 64 KiB for multi-line
+    /// rules. Hits arrive in order, so each rule keeps one open window that the next hit extends
+    /// or closes: no byte is searched twice by a rule, and nothing needs sorting.
+    fn windows(&self, text: &[u8]) -> Vec<(usize, usize, usize)> {
+        let mut open: Vec<Option<(usize, usize)>> = vec![None; self.rules.len()];
+        let mut out = Vec::new();
+        // The last line window computed, reused while hits stay inside that line.
+        let mut line: Option<(usize, usize)> = None;
+        for hit in self.prefilter.hits(text) {
+            let (start, line_end) = match line {
+                Some((s, e)) if hit.end <= e && is_line(text, s, e) => (s, e),
+                _ => {
+                    let w = line_window(text, hit.start, hit.end);
+                    line = Some(w);
+                    w
+                }
+            };
+            for &rule in self.prefilter.rules_of(&hit) {
+                let end = if self.rules[rule].spec.multiline {
+                    text.len().min(hit.end + MULTILINE_AHEAD)
+                } else {
+                    line_end
+                };
+                match &mut open[rule] {
+                    Some((_, e)) if start <= *e => *e = (*e).max(end),
+                    slot => {
+                        if let Some((s, e)) = slot.replace((start, end)) {
+                            out.push((rule, s, e));
+                        }
+                    }
+                }
+            }
         }
-        let hi = text.len().min(end + LOOK_AHEAD);
-        let line_end = memchr(b'\n', &text[end..hi]).map_or(hi, |i| end + i);
-        (line_start, line_end)
+        out.extend(
+            open.into_iter()
+                .enumerate()
+                .filter_map(|(rule, w)| w.map(|(s, e)| (rule, s, e))),
+        );
+        out
     }
 
     fn accepts(&self, rule: &Rule, secret: &[u8]) -> bool {
@@ -213,6 +226,20 @@ impl Scanner {
             provenance: None,
         }
     }
+}
+
+/// The line around `start..end`, at most `LOOK_BEHIND` bytes before and `LOOK_AHEAD` after.
+fn line_window(text: &[u8], start: usize, end: usize) -> (usize, usize) {
+    let lo = start.saturating_sub(LOOK_BEHIND);
+    let line_start = memrchr(b'\n', &text[lo..start]).map_or(lo, |i| lo + i + 1);
+    let hi = text.len().min(end + LOOK_AHEAD);
+    let line_end = memchr(b'\n', &text[end..hi]).map_or(hi, |i| end + i);
+    (line_start, line_end)
+}
+
+/// Whether `start..end` is a whole line, not one clipped on a long line.
+fn is_line(text: &[u8], start: usize, end: usize) -> bool {
+    (start == 0 || text[start - 1] == b'\n') && (end == text.len() || text[end] == b'\n')
 }
 
 /// Characters (not bytes) in `bytes`: UTF-8 continuation bytes do not start a character.

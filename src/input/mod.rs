@@ -1,6 +1,7 @@
 //! What gets scanned: files and standard input, read in bounded chunks, binary files skipped,
 //! scanned on every core. Turns engine matches into findings with the file's own line numbers.
 
+pub mod history;
 pub mod staged;
 pub mod worktree;
 

@@ -39,6 +39,19 @@ pub fn write(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Resu
         if let Some(commit) = &f.commit {
             writeln!(out, "  commit: {commit}")?;
         }
+        if let Some(p) = &f.provenance {
+            writeln!(out, "  introduced: {} by {}", p.date, p.author)?;
+            writeln!(
+                out,
+                "  still in {} later commit(s); {}",
+                p.later_commits,
+                if p.present_at_head {
+                    "still present at HEAD"
+                } else {
+                    "no longer at HEAD (but still in the history)"
+                }
+            )?;
+        }
         if let Some(redacted) = &f.redacted {
             writeln!(out, "  secret: {redacted}")?;
         }
@@ -72,5 +85,46 @@ pub fn write(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Resu
              `keygate baseline`, or tune `.keygate.toml`."
         )?;
     }
+    if report.mode == super::Mode::History && !report.findings.is_empty() {
+        write_checklist(report, out)?;
+    }
+    Ok(())
+}
+
+/// The incident checklist that ends a history report: every key that was ever committed is
+/// compromised, whatever happened to the commit afterwards.
+fn write_checklist(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Incident checklist: treat every key above as leaked, in this order:"
+    )?;
+    writeln!(
+        out,
+        "  1. Revoke each key at its provider now (deleting the line or the commit does not)."
+    )?;
+    writeln!(
+        out,
+        "  2. Rotate: issue a new key, store it outside Git (.env kept untracked, or a secret manager)."
+    )?;
+    writeln!(
+        out,
+        "  3. Review the provider's access logs for the exposure window, from the introducing commit's date:"
+    )?;
+    for f in &report.findings {
+        if let (Some(p), Some(redacted)) = (&f.provenance, &f.redacted) {
+            let short = &p.commit[..p.commit.len().min(12)];
+            writeln!(
+                out,
+                "     - {} {redacted} ({}): since {} (commit {short})",
+                f.rule_id, f.file, p.date
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "  4. Only then, if policy requires it, rewrite history (git filter-repo) and force-push: \
+         a rewrite does not un-leak a key that clones, forks and caches already hold."
+    )?;
     Ok(())
 }

@@ -1,0 +1,382 @@
+//! `keygate check --history`: each secret once, at the commit that introduced it; `--all`,
+//! `--since`, `--branch`; merges, renames, removals; the JSON fields and the incident checklist.
+// See: issue 6
+
+use crate::common::{aws_key_id, migosmtp_key, TestRepo};
+use serde_json::Value;
+
+fn line(key: &str) -> String {
+    format!("MIGOSMTP_API_KEY = \"{key}\"\n")
+}
+
+fn head(repo: &TestRepo) -> String {
+    repo.git(&["rev-parse", "HEAD"]).trim().to_string()
+}
+
+/// Commits `contents` at `rel` and returns the new commit's full id.
+fn commit_file(repo: &TestRepo, rel: &str, contents: &str, message: &str) -> String {
+    repo.write(rel, contents).stage(rel).commit(message);
+    head(repo)
+}
+
+/// The findings of `keygate check --history --format json ARGS`, after checking the exit code.
+fn audit(repo: &TestRepo, args: &[&str], code: i32) -> Vec<Value> {
+    let mut all = vec!["check", "--history", "--format", "json"];
+    all.extend_from_slice(args);
+    let run = repo.keygate(&all);
+    assert_eq!(
+        run.code(),
+        code,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout(),
+        run.stderr()
+    );
+    let json = run.json();
+    assert_eq!(json["mode"], "history");
+    json["findings"].as_array().unwrap().clone()
+}
+
+/// `(commit, file, line)` of each finding.
+fn places(findings: &[Value]) -> Vec<(String, String, u64)> {
+    findings
+        .iter()
+        .map(|f| {
+            (
+                f["commit"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_secret_kept_through_many_commits_is_reported_once_at_commit_one() {
+    let repo = TestRepo::new();
+    let key = migosmtp_key();
+    let mut text = format!("# settings\n{}", line(&key));
+    let first = commit_file(&repo, "app/settings.py", &text, "add settings");
+    for i in 0..6 {
+        text = format!("# edit {i}\n{text}");
+        commit_file(&repo, "app/settings.py", &text, &format!("edit {i}"));
+    }
+    let findings = audit(&repo, &[], 1);
+    assert_eq!(
+        places(&findings),
+        vec![(first.clone(), "app/settings.py".into(), 2)]
+    );
+    let f = &findings[0];
+    assert_eq!(f["rule_id"], "migosmtp-api-key");
+    assert_eq!(f["column"], 21);
+    let p = &f["provenance"];
+    assert_eq!(p["commit"], first.as_str());
+    assert_eq!(p["author"], "Test <test@example.com>");
+    assert!(p["date"].as_str().unwrap().contains('T'), "{p}");
+    assert_eq!(p["later_commits"], 6);
+    assert_eq!(p["present_at_head"], true);
+    assert_eq!(first.len(), 40);
+}
+
+#[test]
+fn a_secret_added_then_removed_is_still_reported_and_not_at_head() {
+    let repo = TestRepo::new();
+    commit_file(&repo, "README.md", "hello\n", "readme");
+    let key = aws_key_id();
+    let added = commit_file(
+        &repo,
+        "deploy.sh",
+        &format!("export AWS_ACCESS_KEY_ID={key}\n"),
+        "deploy",
+    );
+    commit_file(&repo, "README.md", "hello again\n", "docs");
+    commit_file(
+        &repo,
+        "deploy.sh",
+        "export AWS_ACCESS_KEY_ID=\"$FROM_ENV\"\n",
+        "remove key",
+    );
+    commit_file(&repo, "README.md", "bye\n", "docs");
+    let findings = audit(&repo, &[], 1);
+    assert_eq!(places(&findings), vec![(added, "deploy.sh".into(), 1)]);
+    assert_eq!(findings[0]["rule_id"], "aws-access-key-id");
+    assert_eq!(findings[0]["provenance"]["later_commits"], 1);
+    assert_eq!(findings[0]["provenance"]["present_at_head"], false);
+    // The worktree is clean now: the history still blocks.
+    assert_eq!(repo.keygate(&["check"]).code(), 0);
+}
+
+#[test]
+fn a_renamed_file_keeps_its_one_finding_at_the_original_commit() {
+    let repo = TestRepo::new();
+    let key = migosmtp_key();
+    let first = commit_file(&repo, "old/config.py", &line(&key), "config");
+    std::fs::create_dir_all(repo.path().join("new")).unwrap();
+    repo.git(&["mv", "old/config.py", "new/settings.py"]);
+    repo.commit("rename");
+    commit_file(
+        &repo,
+        "new/settings.py",
+        &format!("# moved\n{}", line(&key)),
+        "edit",
+    );
+    let findings = audit(&repo, &[], 1);
+    assert_eq!(places(&findings), vec![(first, "old/config.py".into(), 1)]);
+    assert_eq!(findings[0]["provenance"]["later_commits"], 2);
+    assert_eq!(findings[0]["provenance"]["present_at_head"], true);
+}
+
+#[test]
+fn a_secret_from_a_merged_branch_is_reported_at_the_branch_commit_not_the_merge() {
+    let repo = TestRepo::new();
+    commit_file(&repo, "main.txt", "base\n", "base");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    let key = migosmtp_key();
+    let on_branch = commit_file(&repo, "feature.py", &line(&key), "feature with key");
+    commit_file(
+        &repo,
+        "feature.py",
+        &format!("{}# more\n", line(&key)),
+        "feature edit",
+    );
+    repo.git(&["checkout", "-q", "main"]);
+    commit_file(&repo, "main.txt", "base\nmain work\n", "main work");
+    repo.git(&["merge", "-q", "--no-ff", "--no-edit", "feature"]);
+    let merge = head(&repo);
+    let findings = audit(&repo, &[], 1);
+    assert_eq!(places(&findings), vec![(on_branch, "feature.py".into(), 1)]);
+    // Present in: the branch edit and the merge.
+    assert_eq!(findings[0]["provenance"]["later_commits"], 2);
+    assert_ne!(findings[0]["commit"], merge.as_str());
+}
+
+#[test]
+fn a_secret_that_only_a_merge_adds_is_reported_at_the_merge() {
+    let repo = TestRepo::new();
+    commit_file(&repo, "conf.py", "A = 1\n", "base");
+    repo.git(&["checkout", "-q", "-b", "side"]);
+    commit_file(&repo, "conf.py", "A = 2\n", "side");
+    repo.git(&["checkout", "-q", "main"]);
+    commit_file(&repo, "conf.py", "A = 3\n", "main");
+    // A conflicting merge, resolved by hand with a line neither parent has.
+    let out = repo.git_output(&["merge", "-q", "side"]);
+    assert!(!out.status.success(), "the merge should conflict");
+    let key = migosmtp_key();
+    repo.write("conf.py", format!("A = 4\n{}", line(&key)))
+        .stage("conf.py")
+        .commit("merge side");
+    let merge = head(&repo);
+    assert_eq!(
+        repo.git(&["rev-list", "--parents", "-n1", "HEAD"])
+            .split_whitespace()
+            .count(),
+        3
+    );
+    let findings = audit(&repo, &[], 1);
+    assert_eq!(places(&findings), vec![(merge, "conf.py".into(), 2)]);
+}
+
+#[test]
+fn all_finds_a_secret_that_lives_only_on_another_branch() {
+    let repo = TestRepo::new();
+    commit_file(&repo, "a.txt", "a\n", "base");
+    repo.git(&["checkout", "-q", "-b", "experiment"]);
+    let key = migosmtp_key();
+    let leak = commit_file(&repo, "try.py", &line(&key), "try");
+    repo.git(&["checkout", "-q", "main"]);
+    commit_file(&repo, "a.txt", "a\nb\n", "more");
+
+    assert!(audit(&repo, &[], 0).is_empty());
+    assert_eq!(
+        places(&audit(&repo, &["--all"], 1)),
+        vec![(leak.clone(), "try.py".into(), 1)]
+    );
+    assert_eq!(
+        places(&audit(&repo, &["--branch", "experiment"], 1)),
+        vec![(leak, "try.py".into(), 1)]
+    );
+    assert!(audit(&repo, &["--branch", "main"], 0).is_empty());
+    // Not at HEAD (main), even though the branch still holds it.
+    let f = &audit(&repo, &["--all"], 1)[0];
+    assert_eq!(f["provenance"]["present_at_head"], false);
+}
+
+#[test]
+fn since_reports_only_what_came_after_rev() {
+    let repo = TestRepo::new();
+    let old_key = migosmtp_key();
+    commit_file(&repo, "old.py", &line(&old_key), "old leak");
+    let rev = commit_file(
+        &repo,
+        "old.py",
+        &format!("# edited\n{}", line(&old_key)),
+        "edit",
+    );
+    let new_key = aws_key_id();
+    let leak = commit_file(
+        &repo,
+        "new.sh",
+        &format!("AWS_ACCESS_KEY_ID={new_key}\n"),
+        "new leak",
+    );
+    commit_file(
+        &repo,
+        "old.py",
+        &format!("# again\n# edited\n{}", line(&old_key)),
+        "edit old",
+    );
+
+    let findings = audit(&repo, &["--since", &rev], 1);
+    assert_eq!(places(&findings), vec![(leak, "new.sh".into(), 1)]);
+    assert!(audit(&repo, &["--since", "HEAD"], 0).is_empty());
+    assert_eq!(audit(&repo, &[], 1).len(), 2);
+}
+
+#[test]
+fn bad_revisions_and_branches_are_errors() {
+    let repo = TestRepo::new();
+    commit_file(&repo, "a.txt", "a\n", "base");
+    let run = repo.keygate(&["check", "--history", "--since", "no-such-rev"]);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert!(run.stderr().contains("no-such-rev"), "{}", run.stderr());
+    assert_eq!(
+        repo.keygate(&["check", "--history", "--branch", "nope"])
+            .code(),
+        2
+    );
+    assert_eq!(
+        repo.keygate(&["check", "--history", "--all", "--branch", "main"])
+            .code(),
+        2
+    );
+    assert_eq!(repo.keygate(&["check", "--branch", "main"]).code(), 2);
+}
+
+#[test]
+fn an_empty_repository_has_a_clean_history() {
+    let repo = TestRepo::new();
+    assert!(audit(&repo, &[], 0).is_empty());
+    assert!(audit(&repo, &["--all"], 0).is_empty());
+}
+
+#[test]
+fn the_same_secret_in_two_files_is_one_key_to_revoke() {
+    let repo = TestRepo::new();
+    let key = migosmtp_key();
+    let first = commit_file(&repo, "a.py", &line(&key), "a");
+    commit_file(&repo, "b.py", &line(&key), "b");
+    let findings = audit(&repo, &[], 1);
+    assert_eq!(places(&findings), vec![(first, "a.py".into(), 1)]);
+}
+
+#[test]
+fn inline_allows_and_config_excludes_apply_to_history() {
+    let repo = TestRepo::new();
+    let allowed = format!(
+        "MIGOSMTP_API_KEY = \"{}\"  # keygate:allow\n",
+        migosmtp_key()
+    );
+    commit_file(&repo, "a.py", &allowed, "allowed");
+    commit_file(&repo, "fixtures/b.py", &line(&migosmtp_key()), "fixture");
+    commit_file(
+        &repo,
+        ".keygate.toml",
+        "exclude = [\"fixtures/**\"]\n",
+        "config",
+    );
+    assert!(audit(&repo, &[], 0).is_empty());
+}
+
+#[test]
+fn history_and_worktree_share_the_fingerprint_of_a_secret() {
+    let repo = TestRepo::new();
+    let key = migosmtp_key();
+    commit_file(&repo, "app.py", &line(&key), "leak");
+    commit_file(
+        &repo,
+        "app.py",
+        &format!("# moved down\n{}", line(&key)),
+        "edit",
+    );
+    let history = audit(&repo, &[], 1);
+    let worktree = repo.keygate(&["check", "--format", "json"]).json();
+    assert_eq!(
+        history[0]["fingerprint"],
+        worktree["findings"][0]["fingerprint"]
+    );
+    assert_eq!(worktree["findings"][0]["line"], 2);
+    assert_eq!(history[0]["line"], 1);
+}
+
+#[test]
+fn the_human_report_ends_with_the_incident_checklist_and_never_shows_the_key() {
+    let repo = TestRepo::new();
+    let key = migosmtp_key();
+    let first = commit_file(&repo, "app.py", &line(&key), "leak");
+    let run = repo.keygate(&["check", "--history"]);
+    assert_eq!(run.code(), 1);
+    let out = run.stdout();
+    assert!(out.contains(&format!("commit: {first}")), "{out}");
+    assert!(out.contains("introduced: "), "{out}");
+    let checklist = out.find("Incident checklist").expect("a checklist");
+    let tail = &out[checklist..];
+    for step in ["Revoke", "Rotate", "access logs", "rewrite history"] {
+        assert!(tail.contains(step), "{step} missing:\n{tail}");
+    }
+    assert!(tail.contains(&first[..12]), "{tail}");
+    assert!(tail.contains("does not un-leak"), "{tail}");
+    assert!(
+        tail.trim_end().lines().last().unwrap().contains("un-leak"),
+        "{tail}"
+    );
+    for output in [
+        run.stdout(),
+        run.stderr(),
+        repo.keygate(&["check", "--history", "--format", "json"])
+            .stdout(),
+    ] {
+        assert!(!output.contains(&key), "a whole key was printed");
+    }
+    // No progress bar when standard error is not a terminal.
+    assert!(run.stderr().is_empty(), "{}", run.stderr());
+}
+
+#[test]
+fn a_clean_history_exits_zero_without_a_checklist() {
+    let repo = TestRepo::new();
+    commit_file(
+        &repo,
+        "a.py",
+        "import os\nKEY = os.environ['MIGOSMTP_API_KEY']\n",
+        "ok",
+    );
+    let run = repo.keygate(&["check", "--history"]);
+    assert_eq!(run.code(), 0, "{}", run.stdout());
+    assert!(!run.stdout().contains("Incident checklist"));
+}
+
+#[test]
+fn without_a_git_command_blobs_are_read_through_libgit2_with_the_same_result() {
+    let repo = TestRepo::new();
+    let key = migosmtp_key();
+    let first = commit_file(&repo, "a.py", &line(&key), "leak");
+    commit_file(&repo, "a.py", &format!("# edit\n{}", line(&key)), "edit");
+    let with_git = audit(&repo, &[], 1);
+    let empty = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(crate::common::keygate_bin())
+        .args(["check", "--history", "--format", "json"])
+        .current_dir(repo.path())
+        .env("PATH", empty.path())
+        .env_remove("GIT_DIR")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let without_git = json["findings"].as_array().unwrap();
+    assert_eq!(places(without_git), vec![(first, "a.py".into(), 1)]);
+    assert_eq!(without_git, &with_git);
+}
