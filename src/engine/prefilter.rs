@@ -37,7 +37,8 @@ impl Prefilter {
         // keywords this short, `str::contains` spends more building its searcher than searching,
         // and this runs at every start, the pre-commit hook's included.)
         let contains = |hay: &str, needle: &str| {
-            needle.len() < hay.len()
+            !needle.is_empty()
+                && needle.len() < hay.len()
                 && hay
                     .as_bytes()
                     .windows(needle.len())
