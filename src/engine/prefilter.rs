@@ -6,10 +6,20 @@
 //! occurrence, without the slower overlapping search.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
-/// Keyword automaton plus, for each keyword, the rules it triggers.
+/// Bytes searched with the cheap-to-build NFA before the DFA is built. The DFA searches several
+/// times faster but takes milliseconds to build, which a pre-commit hook checking a few staged
+/// lines never earns back.
+const DFA_AFTER: usize = 4 << 20;
+
+/// Keyword automata plus, for each keyword, the rules it triggers.
 pub struct Prefilter {
-    automaton: AhoCorasick,
+    keywords: Vec<String>,
+    nfa: AhoCorasick,
+    dfa: OnceLock<AhoCorasick>,
+    searched: AtomicUsize,
     rules_of: Vec<Vec<usize>>,
 }
 
@@ -33,24 +43,22 @@ impl Prefilter {
         pairs.dedup();
         let mut words: Vec<String> = pairs.iter().map(|(w, _)| w.clone()).collect();
         words.dedup();
-        // Keep only keywords that contain no other keyword. (A plain window comparison: for
-        // keywords this short, `str::contains` spends more building its searcher than searching,
-        // and this runs at every start, the pre-commit hook's included.)
-        let contains = |hay: &str, needle: &str| {
-            !needle.is_empty()
-                && needle.len() < hay.len()
-                && hay
-                    .as_bytes()
-                    .windows(needle.len())
-                    .any(|w| w == needle.as_bytes())
-        };
+        // Keep only keywords that contain no other keyword: look every proper substring of each
+        // keyword up in a set, which for hundreds of short keywords is far cheaper than comparing
+        // every pair (this runs at every start, the pre-commit hook's included).
+        let set: std::collections::HashSet<&[u8]> = words.iter().map(|w| w.as_bytes()).collect();
         let minimal: Vec<String> = words
             .iter()
-            .filter(|w| !words.iter().any(|o| contains(w, o)))
+            .filter(|w| !proper_substrings(w.as_bytes()).any(|s| set.contains(s)))
             .cloned()
             .collect();
         let mut rules_of: Vec<Vec<usize>> = vec![Vec::new(); minimal.len()];
         // `pairs` is sorted by word: find each word's minimal keywords once.
+        let index_of: std::collections::HashMap<&[u8], usize> = minimal
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.as_bytes(), i))
+            .collect();
         let mut inside: Vec<usize> = Vec::new();
         let mut last: Option<&str> = None;
         for (word, rule) in &pairs {
@@ -58,12 +66,12 @@ impl Prefilter {
                 last = Some(word.as_str());
                 inside.clear();
                 inside.extend(
-                    minimal
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, m)| *m == word || contains(word, m))
-                        .map(|(i, _)| i),
+                    proper_substrings(word.as_bytes())
+                        .chain([word.as_bytes()])
+                        .filter_map(|s| index_of.get(s).copied()),
                 );
+                inside.sort_unstable();
+                inside.dedup();
             }
             for &i in &inside {
                 if !rules_of[i].contains(rule) {
@@ -71,34 +79,37 @@ impl Prefilter {
                 }
             }
         }
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostFirst)
-            // A full DFA: with hundreds of keywords the NFA (and its prefilters) costs several
-            // times more per byte than one table lookup.
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&minimal)
-            .or_else(|_| {
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::LeftmostFirst)
-                    .build(&minimal)
-            })
-            .expect("keyword automaton builds");
         Prefilter {
-            automaton,
+            nfa: build(&minimal, AhoCorasickKind::ContiguousNFA),
+            dfa: OnceLock::new(),
+            searched: AtomicUsize::new(0),
+            keywords: minimal,
             rules_of,
         }
     }
 
+    /// The NFA for the first few megabytes, then a full DFA: with hundreds of keywords the NFA
+    /// (and its prefilters) costs several times more per byte than one table lookup.
+    fn automaton(&self, len: usize) -> &AhoCorasick {
+        if let Some(dfa) = self.dfa.get() {
+            return dfa;
+        }
+        if self.searched.fetch_add(len, Ordering::Relaxed) + len < DFA_AFTER {
+            return &self.nfa;
+        }
+        self.dfa
+            .get_or_init(|| build(&self.keywords, AhoCorasickKind::DFA))
+    }
+
     /// Every keyword occurrence in `text`, by start position.
     pub fn hits<'a>(&'a self, text: &'a [u8]) -> impl Iterator<Item = Hit> + 'a {
+        let automaton = self.automaton(text.len());
         let mut at = 0;
         std::iter::from_fn(move || {
             if at >= text.len() {
                 return None;
             }
-            let m = self.automaton.find(Input::new(text).range(at..))?;
+            let m = automaton.find(Input::new(text).range(at..))?;
             at = m.start() + 1;
             Some(Hit {
                 start: m.start(),
@@ -111,6 +122,29 @@ impl Prefilter {
     pub fn rules_of(&self, hit: &Hit) -> &[usize] {
         &self.rules_of[hit.keyword]
     }
+}
+
+/// Every substring of `b` shorter than `b` itself.
+fn proper_substrings(b: &[u8]) -> impl Iterator<Item = &[u8]> {
+    (0..b.len()).flat_map(move |i| {
+        (i + 1..=b.len())
+            .filter(move |&j| j - i < b.len())
+            .map(move |j| &b[i..j])
+    })
+}
+
+fn build(keywords: &[String], kind: AhoCorasickKind) -> AhoCorasick {
+    let builder = |kind| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostFirst)
+            .kind(kind)
+            .build(keywords)
+    };
+    // A DFA past the size limit falls back to the automatic choice.
+    builder(Some(kind))
+        .or_else(|_| builder(None))
+        .expect("keyword automaton builds")
 }
 
 #[cfg(test)]
