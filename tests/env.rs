@@ -491,6 +491,13 @@ fn an_env_file_that_does_not_parse_is_a_note_and_the_rest_is_still_checked() {
     assert!(out.contains("note: .env:2: not valid .env syntax"), "{out}");
     assert!(out.contains("[env-value-leak]"), "{out}");
     assert!(!out.contains(&key) && !run.stderr().contains(&key));
+    // The JSON report carries the same note, and the key nowhere.
+    let json = repo.keygate(&["check", "--format", "json"]);
+    assert!(json.json()["notes"].as_array().unwrap().iter().any(|n| n
+        .as_str()
+        .unwrap()
+        .starts_with(".env:2: not valid .env syntax")));
+    assert!(!json.stdout().contains(&key));
     repo.write("leak.txt", "clean\n");
     assert_eq!(repo.keygate(&["check"]).code(), 0);
 }

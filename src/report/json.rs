@@ -11,6 +11,10 @@ struct Document<'a> {
     mode: Mode,
     findings: &'a [Finding],
     summary: &'a Summary,
+    /// What the user should know that is not a finding (a `.env` file that does not parse, a
+    /// file that could not be read); an addition to the SPEC's fields, omitted when empty.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notes: &'a [String],
 }
 
 pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
@@ -19,6 +23,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         mode: report.mode,
         findings: &report.findings,
         summary: &report.summary,
+        notes: &report.notes,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
