@@ -2,6 +2,7 @@
 
 mod common;
 
+mod accuracy;
 mod catalog;
 mod check_worktree;
 mod output;
