@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::langs::Lang;
+use super::langs::{self, Lang};
 use super::negatives;
 use super::rng::{base64, Rng, B64, B64URL, LOWER_ALNUM};
 use super::secrets::{self, Secret};
@@ -189,7 +189,10 @@ impl Gen {
                     // One line, with escaped newlines, as code and JSON hold it.
                     let escaped = lines.join("\\n") + "\\n";
                     let line = lang.assign(rng, &["private", "key"], &escaped);
+                    let (pre, post) = langs::enclose(lang, &line);
+                    b.lines(pre);
                     b.labelled(line, &secret_of(family, kind, begin));
+                    b.lines(post);
                 }
             }
             return;
@@ -211,7 +214,10 @@ impl Gen {
             let words = *rng.pick(s.names);
             lang.assign(rng, words, &s.value)
         });
+        let (pre, post) = langs::enclose(lang, &line);
+        b.lines(pre);
         b.labelled(line, &secret_item(&s));
+        b.lines(post);
     }
 
     fn code_file(&mut self) {
@@ -274,7 +280,10 @@ impl Gen {
                 self.secret_line(lang, family, &mut b);
             } else {
                 let (line, item) = negatives::line(&self.rng, lang);
+                let (pre, post) = langs::enclose(lang, &line);
+                b.lines(pre);
                 b.labelled(line, &item);
+                b.lines(post);
             }
         }
         let filler = lang.filler(&self.rng);

@@ -105,9 +105,9 @@ impl Lang {
         match self {
             Lang::Python => match rng.below(7) {
                 0 => format!("    \"{name}\": \"{value}\","),
-                1 => format!("    self.{} = {q}{value}{q}", spell(words, Case::Snake)),
+                1 => format!("        self.{} = {q}{value}{q}", spell(words, Case::Snake)),
                 2 => format!("os.environ.setdefault(\"{env}\", \"{value}\")"),
-                3 => format!("        {}={q}{value}{q},", spell(words, Case::Snake)),
+                3 => format!("    {}={q}{value}{q},", spell(words, Case::Snake)),
                 _ => format!("{name} = {q}{value}{q}"),
             },
             Lang::JavaScript => match rng.below(6) {
@@ -164,7 +164,7 @@ impl Lang {
             },
             Lang::Yaml => match rng.below(4) {
                 0 => format!("  {name}: \"{value}\""),
-                1 => format!("      - {env}={value}"),
+                1 => format!("    - {env}={value}"),
                 _ => format!("  {name}: {value}"),
             },
             Lang::Properties => match rng.below(3) {
@@ -253,8 +253,8 @@ impl Lang {
             },
             Lang::Yaml => match rng.below(3) {
                 0 => format!("  {var}: ${{{env}}}"),
-                1 => format!("      {env}: ${{{{ secrets.{env} }}}}"),
-                _ => format!("      - {env}"),
+                1 => format!("    {env}: ${{{{ secrets.{env} }}}}"),
+                _ => format!("    - {env}"),
             },
             Lang::Properties => format!("{}=${{{env}}}", spell(words, Case::Dotted)),
             Lang::Ini => format!("{var} = %({env})s"),
@@ -332,11 +332,15 @@ impl Lang {
                 String::new(),
                 "import java.util.Properties;".into(),
                 "import org.slf4j.Logger;".into(),
+                String::new(),
+                format!("public class {}Config {{", capitalise(module)),
             ],
             Lang::CSharp => vec![
                 "using System;".into(),
                 format!("namespace Acme.{}", module.replace('-', "")),
                 "{".into(),
+                format!("    public class {}Options", capitalise(module)),
+                "    {".into(),
             ],
             Lang::Ruby => vec!["# frozen_string_literal: true".into(), String::new(), format!("require \"{module}\"")],
             Lang::Php => vec!["<?php".into(), String::new(), format!("namespace App\\{};", module.replace('-', ""))],
@@ -359,7 +363,8 @@ impl Lang {
 
     pub fn footer(self) -> Vec<String> {
         match self {
-            Lang::CSharp | Lang::Terraform => vec!["}".into()],
+            Lang::Java | Lang::Terraform => vec!["}".into()],
+            Lang::CSharp => vec!["    }".into(), "}".into()],
             Lang::Markdown => vec!["```".into()],
             Lang::Xml => vec!["</configuration>".into()],
             Lang::Json => vec!["  }".into(), "}".into()],
@@ -525,3 +530,47 @@ pub const NOUNS: [&str; 14] = [
     "invoice", "customer", "order", "report", "session", "upload", "shipment", "account",
     "payment", "message", "metric", "profile", "ticket", "subscription",
 ];
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// The lines that open and close the construct an indented line belongs in (a call, a dict, a
+/// class, a function), so every line sits in a plausible context.
+pub fn enclose(lang: Lang, line: &str) -> (Vec<&'static str>, Vec<&'static str>) {
+    let indent = line.len() - line.trim_start().len();
+    let t = line.trim_start();
+    let v = |pre: &[&'static str], post: &[&'static str]| (pre.to_vec(), post.to_vec());
+    if indent == 0 {
+        return v(&[], &[]);
+    }
+    match lang {
+        Lang::Python if t.starts_with("self.") => v(&["", "class Settings:", "    def __init__(self):"], &[""]),
+        Lang::Python if t.starts_with('"') => v(&["", "DEFAULTS = {"], &["}"]),
+        Lang::Python if t.contains(": str") || t.contains("Field(") => v(&["", "class Settings(BaseSettings):"], &[""]),
+        Lang::Python if t.ends_with(',') => v(&["", "client = Client("], &[")"]),
+        Lang::Python => v(&["", "def configure():"], &[""]),
+        Lang::JavaScript | Lang::TypeScript if t.starts_with("private ") || t.ends_with("string;") => v(&["", "export class Settings {"], &["}"]),
+        Lang::JavaScript | Lang::TypeScript => v(&["", "const options = {"], &["};"]),
+        Lang::Go if t.contains(" string `") => v(&["", "type Config struct {"], &["}"]),
+        Lang::Go if t.ends_with(',') => v(&["", "var defaults = Config{"], &["}"]),
+        Lang::Go => v(&["", "func setup() {"], &["}"]),
+        Lang::Java if t.starts_with('.') => v(&["    Client client() {", "        return Client.builder()"], &["            .build();", "    }"]),
+        Lang::Java if indent >= 8 => v(&["    void configure(Properties props) {"], &["    }"]),
+        Lang::CSharp if t.ends_with(',') => v(&["        public ClientOptions Defaults() => new ClientOptions", "        {"], &["        };"]),
+        Lang::CSharp if indent >= 12 => v(&["        public void Configure()", "        {"], &["        }"]),
+        Lang::Ruby if t.starts_with("config.") => v(&["", "Acme.configure do |config|"], &["end"]),
+        Lang::Ruby if t.starts_with("attr_") => v(&["", "class Settings"], &["end"]),
+        Lang::Ruby => v(&["", "DEFAULTS = {"], &["}.freeze"]),
+        Lang::Php if t.starts_with('\'') => v(&["", "$config = ["], &["];"]),
+        Lang::Php => v(&["", "final class Settings", "{"], &["}"]),
+        Lang::Rust if t.starts_with("pub ") => v(&["", "pub struct Settings {"], &["}"]),
+        Lang::Rust => v(&["", "pub fn configure() {"], &["}"]),
+        Lang::Yaml if t.starts_with("- ") => v(&["  environment:"], &[]),
+        Lang::Yaml if indent == 4 => v(&["  env:"], &[]),
+        _ => v(&[], &[]),
+    }
+}
