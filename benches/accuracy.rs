@@ -35,13 +35,28 @@ fn parse_args() -> Args {
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
-        let mut value = |name: &str| it.next().unwrap_or_else(|| fail(&format!("{name} needs a value")));
+        let mut value = |name: &str| {
+            it.next()
+                .unwrap_or_else(|| fail(&format!("{name} needs a value")))
+        };
         match arg.as_str() {
-            "--seed" => args.seed = value("--seed").parse().unwrap_or_else(|_| fail("--seed takes a number")),
-            "--files" => args.files = value("--files").parse().unwrap_or_else(|_| fail("--files takes a number")),
+            "--seed" => {
+                args.seed = value("--seed")
+                    .parse()
+                    .unwrap_or_else(|_| fail("--seed takes a number"))
+            }
+            "--files" => {
+                args.files = value("--files")
+                    .parse()
+                    .unwrap_or_else(|_| fail("--files takes a number"))
+            }
             "--keygate" => args.keygate = PathBuf::from(value("--keygate")),
             "--keep" => args.keep = Some(PathBuf::from(value("--keep"))),
-            "--show" => args.show = value("--show").parse().unwrap_or_else(|_| fail("--show takes a number")),
+            "--show" => {
+                args.show = value("--show")
+                    .parse()
+                    .unwrap_or_else(|_| fail("--show takes a number"))
+            }
             "--no-peers" => args.peers = false,
             // `cargo bench` passes `--bench`; a filter argument is not meaningful here.
             _ => {}
@@ -72,24 +87,34 @@ struct Run {
 fn main() {
     let args = parse_args();
     let corpus = corpus::generate(args.seed, args.files);
-    let tmp = tempfile::Builder::new().prefix("keygate-accuracy").tempdir().unwrap_or_else(|e| fail(&format!("temp dir: {e}")));
+    let tmp = tempfile::Builder::new()
+        .prefix("keygate-accuracy")
+        .tempdir()
+        .unwrap_or_else(|e| fail(&format!("temp dir: {e}")));
     let dir = match &args.keep {
         Some(keep) => {
             if keep.exists() {
-                fail(&format!("{} exists; give a new folder to --keep", keep.display()));
+                fail(&format!(
+                    "{} exists; give a new folder to --keep",
+                    keep.display()
+                ));
             }
             keep.clone()
         }
         None => tmp.path().join("corpus"),
     };
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| fail(&format!("{}: {e}", dir.display())));
-    corpus.write(&dir).unwrap_or_else(|e| fail(&format!("writing the corpus: {e}")));
+    corpus
+        .write(&dir)
+        .unwrap_or_else(|e| fail(&format!("writing the corpus: {e}")));
 
     let mut runs = vec![run_keygate(&args.keygate, &dir)];
     if args.peers {
         let bin = std::env::var_os("KEYGATE_PEERS_BIN")
             .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".keygate-peers/bin"));
+            .unwrap_or_else(|| {
+                PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".keygate-peers/bin")
+            });
         for peer in ["gitleaks", "betterleaks"] {
             match run_peer(peer, &bin.join(peer), &dir, tmp.path()) {
                 Ok(run) => runs.push(run),
@@ -109,9 +134,14 @@ fn run_keygate(bin: &Path, dir: &Path) -> Run {
         .unwrap_or_else(|e| fail(&format!("running {}: {e}", bin.display())));
     let elapsed = start.elapsed();
     if !matches!(out.status.code(), Some(0 | 1)) {
-        fail(&format!("keygate exited with {:?}: {}", out.status.code(), String::from_utf8_lossy(&out.stderr).trim()));
+        fail(&format!(
+            "keygate exited with {:?}: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
     }
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| fail(&format!("keygate JSON: {e}")));
+    let json: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| fail(&format!("keygate JSON: {e}")));
     let hits = json["findings"]
         .as_array()
         .unwrap_or_else(|| fail("keygate JSON has no findings array"))
@@ -126,7 +156,11 @@ fn run_keygate(bin: &Path, dir: &Path) -> Run {
             })
         })
         .collect();
-    Run { tool: "keygate", hits, elapsed }
+    Run {
+        tool: "keygate",
+        hits,
+        elapsed,
+    }
 }
 
 /// gitleaks `dir` and betterleaks `fs`, with redacted JSON reports (command lines from
@@ -138,8 +172,30 @@ fn run_peer(tool: &'static str, bin: &Path, dir: &Path, tmp: &Path) -> Result<Ru
     let report = tmp.join(format!("{tool}.json"));
     let report_arg = report.to_str().ok_or("temp path is not UTF-8")?;
     let args: Vec<&str> = match tool {
-        "gitleaks" => vec!["dir", ".", "--no-banner", "--no-color", "--redact", "-f", "json", "-r", report_arg, "--exit-code", "0"],
-        _ => vec!["fs", ".", "--no-banner", "--no-color", "--redact", "-o", report_arg, "--exit-code", "0"],
+        "gitleaks" => vec![
+            "dir",
+            ".",
+            "--no-banner",
+            "--no-color",
+            "--redact",
+            "-f",
+            "json",
+            "-r",
+            report_arg,
+            "--exit-code",
+            "0",
+        ],
+        _ => vec![
+            "fs",
+            ".",
+            "--no-banner",
+            "--no-color",
+            "--redact",
+            "-o",
+            report_arg,
+            "--exit-code",
+            "0",
+        ],
     };
     let start = Instant::now();
     let status = Command::new(bin)
@@ -165,10 +221,20 @@ fn run_peer(tool: &'static str, bin: &Path, dir: &Path, tmp: &Path) -> Result<Ru
         .iter()
         .filter_map(|f| {
             let (file, first, last, rule) = if tool == "gitleaks" {
-                (f["File"].as_str()?, f["StartLine"].as_u64()?, f["EndLine"].as_u64()?, f["RuleID"].as_str())
+                (
+                    f["File"].as_str()?,
+                    f["StartLine"].as_u64()?,
+                    f["EndLine"].as_u64()?,
+                    f["RuleID"].as_str(),
+                )
             } else {
                 let loc = &f["location"];
-                (loc["path"].as_str()?, loc["start_line"].as_u64()?, loc["end_line"].as_u64()?, f["rule_id"].as_str())
+                (
+                    loc["path"].as_str()?,
+                    loc["start_line"].as_u64()?,
+                    loc["end_line"].as_u64()?,
+                    f["rule_id"].as_str(),
+                )
             };
             Some(Hit {
                 file: clean_path(file),
@@ -178,7 +244,11 @@ fn run_peer(tool: &'static str, bin: &Path, dir: &Path, tmp: &Path) -> Result<Ru
             })
         })
         .collect();
-    Ok(Run { tool, hits, elapsed })
+    Ok(Run {
+        tool,
+        hits,
+        elapsed,
+    })
 }
 
 fn clean_path(p: &str) -> String {
@@ -252,7 +322,10 @@ fn report(corpus: &Corpus, runs: &[Run], dir: &Path, show: usize) {
         secrets,
         corpus.negatives().count()
     );
-    println!("{:<12} {:>5} {:>5} {:>5} {:>9} {:>7} {:>6} {:>9}", "tool", "TP", "FP", "FN", "precision", "recall", "F1", "time");
+    println!(
+        "{:<12} {:>5} {:>5} {:>5} {:>9} {:>7} {:>6} {:>9}",
+        "tool", "TP", "FP", "FN", "precision", "recall", "F1", "time"
+    );
     for (run, s) in runs.iter().zip(&scores) {
         let tp = s.found.len();
         let fp = s.false_positives.len();
@@ -282,15 +355,30 @@ fn report(corpus: &Corpus, runs: &[Run], dir: &Path, show: usize) {
         let (sec, neg) = per_family[&family];
         print!("{:<20} {:>8}", family.name(), format!("{sec}/{neg}"));
         for s in &scores {
-            let tp = s.found.keys().filter(|&&i| corpus.labels[i].family == family).count();
-            let fp = s.false_positives.values().filter(|(l, _)| family_of_fp(corpus, *l) == Some(family)).count();
-            print!(" {:>15}", format!("{:.2} / {:.2}", ratio(tp, tp + fp), ratio(tp, sec)));
+            let tp = s
+                .found
+                .keys()
+                .filter(|&&i| corpus.labels[i].family == family)
+                .count();
+            let fp = s
+                .false_positives
+                .values()
+                .filter(|(l, _)| family_of_fp(corpus, *l) == Some(family))
+                .count();
+            print!(
+                " {:>15}",
+                format!("{:.2} / {:.2}", ratio(tp, tp + fp), ratio(tp, sec))
+            );
         }
         println!();
     }
     print!("{:<20} {:>8}", "(unlabelled lines)", "");
     for s in &scores {
-        let fp = s.false_positives.values().filter(|(l, _)| l.is_none()).count();
+        let fp = s
+            .false_positives
+            .values()
+            .filter(|(l, _)| l.is_none())
+            .count();
         print!(" {:>15}", format!("{fp} FP"));
     }
     println!();
@@ -321,21 +409,34 @@ fn report(corpus: &Corpus, runs: &[Run], dir: &Path, show: usize) {
         }
     }
 
-    let files: HashMap<&str, &corpus::File> = corpus.files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let files: HashMap<&str, &corpus::File> =
+        corpus.files.iter().map(|f| (f.path.as_str(), f)).collect();
     let mut secrets_at: HashMap<(&str, usize), Vec<&str>> = HashMap::new();
     for label in corpus.secrets() {
-        secrets_at.entry((label.file.as_str(), label.line)).or_default().push(label.needle.as_str());
+        secrets_at
+            .entry((label.file.as_str(), label.line))
+            .or_default()
+            .push(label.needle.as_str());
     }
     let line_text = |file: &str, line: usize| {
         let secrets = secrets_at.get(&(file, line)).cloned().unwrap_or_default();
-        files.get(file).and_then(|f| f.lines.get(line - 1)).map_or(String::new(), |t| redact(t, &secrets))
+        files
+            .get(file)
+            .and_then(|f| f.lines.get(line - 1))
+            .map_or(String::new(), |t| redact(t, &secrets))
     };
 
     // keygate's worst false positives: grouped by rule and kind, biggest group first.
     let k = &scores[0];
     let mut groups: BTreeMap<(String, String), Vec<&(String, usize)>> = BTreeMap::new();
     for (at, (label, rules)) in &k.false_positives {
-        let kind = label.map_or("unlabelled".to_string(), |i| format!("{}/{}", corpus.labels[i].family.name(), corpus.labels[i].kind));
+        let kind = label.map_or("unlabelled".to_string(), |i| {
+            format!(
+                "{}/{}",
+                corpus.labels[i].family.name(),
+                corpus.labels[i].kind
+            )
+        });
         let mut rules = rules.clone();
         rules.sort();
         rules.dedup();
@@ -358,7 +459,10 @@ fn report(corpus: &Corpus, runs: &[Run], dir: &Path, show: usize) {
     let mut misses: BTreeMap<(Family, &str), Vec<&Label>> = BTreeMap::new();
     for (i, label) in corpus.labels.iter().enumerate() {
         if label.secret && !k.found.contains_key(&i) {
-            misses.entry((label.family, label.kind)).or_default().push(label);
+            misses
+                .entry((label.family, label.kind))
+                .or_default()
+                .push(label);
         }
     }
     println!("\nkeygate: misses by family/provider, redacted");
@@ -369,12 +473,25 @@ fn report(corpus: &Corpus, runs: &[Run], dir: &Path, show: usize) {
     misses.sort_by_key(|((f, _), v)| (*f, std::cmp::Reverse(v.len())));
     for ((family, kind), labels) in misses.iter() {
         let total = corpus.secrets().filter(|l| l.kind == *kind).count();
-        println!("  {:>4}/{:<4} {}/{kind}", labels.len(), total, family.name());
+        println!(
+            "  {:>4}/{:<4} {}/{kind}",
+            labels.len(),
+            total,
+            family.name()
+        );
         for l in labels.iter().take(if show > 0 { 2 } else { 0 }) {
-            println!("         {}:{}: {}", l.file, l.line, line_text(&l.file, l.line));
+            println!(
+                "         {}:{}: {}",
+                l.file,
+                l.line,
+                line_text(&l.file, l.line)
+            );
         }
     }
-    println!("\ncorpus written to {} (removed at exit unless --keep)", dir.display());
+    println!(
+        "\ncorpus written to {} (removed at exit unless --keep)",
+        dir.display()
+    );
 }
 
 /// Redacts a line for printing: every labelled secret on it keeps its first 4 and last 2
@@ -385,7 +502,11 @@ fn redact(line: &str, secrets: &[&str]) -> String {
     for secret in secrets {
         let chars: Vec<char> = secret.chars().collect();
         if chars.len() >= 8 {
-            let masked: String = chars[..4].iter().chain(['…'].iter()).chain(chars[chars.len() - 2..].iter()).collect();
+            let masked: String = chars[..4]
+                .iter()
+                .chain(['…'].iter())
+                .chain(chars[chars.len() - 2..].iter())
+                .collect();
             line = line.replace(secret, &masked);
         }
     }

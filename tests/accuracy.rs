@@ -59,16 +59,30 @@ fn corpus_meets_the_issue_minimums() {
 #[test]
 fn labels_point_at_their_text() {
     let c = corpus();
-    let files: HashMap<&str, &corpus::File> = c.files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let files: HashMap<&str, &corpus::File> =
+        c.files.iter().map(|f| (f.path.as_str(), f)).collect();
     assert_eq!(files.len(), c.files.len(), "file paths are unique");
     let mut lines_seen = HashSet::new();
     for label in &c.labels {
         let file = files[label.file.as_str()];
-        assert!(label.line >= 1 && label.line <= label.end_line && label.end_line <= file.lines.len(), "{label:?}");
+        assert!(
+            label.line >= 1 && label.line <= label.end_line && label.end_line <= file.lines.len(),
+            "{label:?}"
+        );
         let text = &file.lines[label.line - 1];
-        assert!(text.contains(&label.needle), "{}:{} does not hold the labelled text ({})", label.file, label.line, label.kind);
+        assert!(
+            text.contains(&label.needle),
+            "{}:{} does not hold the labelled text ({})",
+            label.file,
+            label.line,
+            label.kind
+        );
         for line in label.line..=label.end_line {
-            assert!(lines_seen.insert((label.file.clone(), line)), "{}:{line} is labelled twice", label.file);
+            assert!(
+                lines_seen.insert((label.file.clone(), line)),
+                "{}:{line} is labelled twice",
+                label.file
+            );
         }
     }
 }
@@ -81,7 +95,12 @@ fn written_files_match_the_labels() {
     for label in &c.labels {
         let text = std::fs::read_to_string(dir.path().join(&label.file)).unwrap();
         let line = text.lines().nth(label.line - 1).unwrap();
-        assert!(line.contains(&label.needle), "{}:{}", label.file, label.line);
+        assert!(
+            line.contains(&label.needle),
+            "{}:{}",
+            label.file,
+            label.line
+        );
     }
 }
 
@@ -101,22 +120,36 @@ fn secrets_are_distinct_and_checksums_valid() {
     let secrets: Vec<&corpus::Label> = c.secrets().collect();
     let unique: HashSet<&str> = secrets.iter().map(|l| l.needle.as_str()).collect();
     // Block secrets share their BEGIN line as needle; every other secret is unique.
-    let blocks = secrets.iter().filter(|l| l.needle.starts_with("-----BEGIN") || l.needle.starts_with("PuTTY")).count();
+    let blocks = secrets
+        .iter()
+        .filter(|l| l.needle.starts_with("-----BEGIN") || l.needle.starts_with("PuTTY"))
+        .count();
     assert!(unique.len() + blocks >= secrets.len(), "duplicate secrets");
     let validator = keygate::rules::validators::Validator::Crc32Base62;
     let mut checked = 0;
     for label in &secrets {
-        for token in label.needle.split(|c: char| !c.is_ascii_alphanumeric() && c != '_') {
-            let prefixed = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "npm_"].iter().any(|p| token.starts_with(p));
+        for token in label
+            .needle
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        {
+            let prefixed = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "npm_"]
+                .iter()
+                .any(|p| token.starts_with(p));
             if prefixed && token.len() == 40 {
-                assert!(validator.check(token.as_bytes()), "{}:{} checksum", label.file, label.line);
+                assert!(
+                    validator.check(token.as_bytes()),
+                    "{}:{} checksum",
+                    label.file,
+                    label.line
+                );
                 checked += 1;
             }
         }
     }
     assert!(checked >= 5, "only {checked} checksummed tokens");
     // No secret value leaks into a line labelled as a negative.
-    let files: HashMap<&str, &corpus::File> = c.files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let files: HashMap<&str, &corpus::File> =
+        c.files.iter().map(|f| (f.path.as_str(), f)).collect();
     for neg in c.negatives() {
         let text = &files[neg.file.as_str()].lines[neg.line - 1];
         for s in &secrets {

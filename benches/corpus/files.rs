@@ -22,14 +22,49 @@ const PROJECTS: [&str; 8] = [
 ];
 
 const MODULES: [&str; 16] = [
-    "settings", "config", "client", "notifications", "payments", "mailer", "storage", "deploy",
-    "worker", "sync", "auth", "billing", "export", "webhooks", "integrations", "analytics",
+    "settings",
+    "config",
+    "client",
+    "notifications",
+    "payments",
+    "mailer",
+    "storage",
+    "deploy",
+    "worker",
+    "sync",
+    "auth",
+    "billing",
+    "export",
+    "webhooks",
+    "integrations",
+    "analytics",
 ];
 
 const PACKAGES: [&str; 20] = [
-    "lodash", "express", "react", "axios", "chalk", "debug", "semver", "uuid", "yargs", "zod",
-    "ms", "qs", "tslib", "rxjs", "dotenv", "commander", "glob", "minimatch", "ws", "cookie",
+    "lodash",
+    "express",
+    "react",
+    "axios",
+    "chalk",
+    "debug",
+    "semver",
+    "uuid",
+    "yargs",
+    "zod",
+    "ms",
+    "qs",
+    "tslib",
+    "rxjs",
+    "dotenv",
+    "commander",
+    "glob",
+    "minimatch",
+    "ws",
+    "cookie",
 ];
+
+/// (A constant: next to `PrivateKey`, keygate's generic rule takes the literal for a key.)
+const KUBECONFIG_KIND: &str = "kubeconfig-client-key";
 
 struct Gen {
     rng: Rng,
@@ -119,7 +154,7 @@ impl Gen {
     }
 
     fn project(&mut self) -> &'static str {
-        *self.rng.pick(&PROJECTS)
+        PROJECTS[self.rng.below(PROJECTS.len())]
     }
 
     fn path_for(&mut self, lang: Lang, module: &str) -> String {
@@ -129,15 +164,24 @@ impl Gen {
             Lang::JavaScript => format!("{project}/src/{module}.js"),
             Lang::TypeScript => format!("{project}/src/{module}/{module}.service.ts"),
             Lang::Go => format!("{project}/internal/{module}/{module}.go"),
-            Lang::Java => format!("{project}/src/main/java/com/acme/{module}/{}Config.java", capitalise(module)),
-            Lang::CSharp => format!("{project}/src/{}/{}Options.cs", capitalise(module), capitalise(module)),
+            Lang::Java => format!(
+                "{project}/src/main/java/com/acme/{module}/{}Config.java",
+                capitalise(module)
+            ),
+            Lang::CSharp => format!(
+                "{project}/src/{}/{}Options.cs",
+                capitalise(module),
+                capitalise(module)
+            ),
             Lang::Ruby => format!("{project}/config/initializers/{module}.rb"),
             Lang::Php => format!("{project}/config/{module}.php"),
             Lang::Rust => format!("{project}/src/{module}.rs"),
             Lang::Shell => format!("{project}/scripts/{module}.sh"),
             Lang::Yaml => format!("{project}/config/{module}.yaml"),
             Lang::Json => format!("{project}/config/{module}.json"),
-            Lang::Properties => format!("{project}/src/main/resources/application-{module}.properties"),
+            Lang::Properties => {
+                format!("{project}/src/main/resources/application-{module}.properties")
+            }
             Lang::Ini => format!("{project}/etc/{module}.ini"),
             Lang::Toml => format!("{project}/config/{module}.toml"),
             Lang::Dockerfile => format!("{project}/docker/{module}.Dockerfile"),
@@ -158,7 +202,10 @@ impl Gen {
             match lang {
                 Lang::Yaml => {
                     let at = b.lines.len();
-                    b.line(format!("  {}: |", rng.pick(&["private_key", "tls_key", "signing_key", "ssh_key"])));
+                    b.line(format!(
+                        "  {}: |",
+                        rng.pick(&["private_key", "tls_key", "signing_key", "ssh_key"])
+                    ));
                     for l in &lines {
                         b.line(format!("    {l}"));
                     }
@@ -173,7 +220,13 @@ impl Gen {
                     b.line("  EOT");
                     b.label_range(at + 1, at + lines.len(), &secret_of(family, kind, begin));
                 }
-                Lang::Shell | Lang::Markdown | Lang::Dockerfile | Lang::EnvExample | Lang::Properties | Lang::Ini | Lang::Xml => {
+                Lang::Shell
+                | Lang::Markdown
+                | Lang::Dockerfile
+                | Lang::EnvExample
+                | Lang::Properties
+                | Lang::Ini
+                | Lang::Xml => {
                     let at = b.lines.len();
                     b.line(match lang {
                         Lang::Shell | Lang::Markdown => "cat > deploy_key <<'EOF'".to_string(),
@@ -264,7 +317,10 @@ impl Gen {
         b.lines(header);
         let secrets = self.rng.range(1, 3);
         let negatives = self.rng.range(2, 6);
-        let mut slots: Vec<bool> = (0..secrets).map(|_| true).chain((0..negatives).map(|_| false)).collect();
+        let mut slots: Vec<bool> = (0..secrets)
+            .map(|_| true)
+            .chain((0..negatives).map(|_| false))
+            .collect();
         // Shuffle the slots.
         for i in (1..slots.len()).rev() {
             let j = self.rng.below(i + 1);
@@ -329,7 +385,12 @@ impl Gen {
     }
 
     fn version(&mut self) -> String {
-        format!("{}.{}.{}", self.rng.range(0, 9), self.rng.range(0, 30), self.rng.range(0, 20))
+        format!(
+            "{}.{}.{}",
+            self.rng.range(0, 9),
+            self.rng.range(0, 30),
+            self.rng.range(0, 20)
+        )
     }
 
     fn sri(&mut self, bytes: usize) -> String {
@@ -341,7 +402,12 @@ impl Gen {
         let project = self.project();
         let path = self.unique(format!("{project}/package-lock.json"));
         let mut b = Builder::new(path);
-        b.lines(["{", &format!("  \"name\": \"{project}\","), "  \"lockfileVersion\": 3,", "  \"packages\": {"]);
+        b.lines([
+            "{",
+            &format!("  \"name\": \"{project}\","),
+            "  \"lockfileVersion\": 3,",
+            "  \"packages\": {",
+        ]);
         let n = self.rng.range(6, 12);
         for k in 0..n {
             let pkg = *self.rng.pick(&PACKAGES);
@@ -349,8 +415,13 @@ impl Gen {
             let integrity = format!("sha512-{}", self.sri(64));
             b.line(format!("    \"node_modules/{pkg}\": {{"));
             b.line(format!("      \"version\": \"{v}\","));
-            b.line(format!("      \"resolved\": \"https://registry.npmjs.org/{pkg}/-/{pkg}-{v}.tgz\","));
-            b.labelled(format!("      \"integrity\": \"{integrity}\""), &negative_of(Family::Registry, "lockfile-integrity", integrity));
+            b.line(format!(
+                "      \"resolved\": \"https://registry.npmjs.org/{pkg}/-/{pkg}-{v}.tgz\","
+            ));
+            b.labelled(
+                format!("      \"integrity\": \"{integrity}\""),
+                &negative_of(Family::Registry, "lockfile-integrity", integrity),
+            );
             b.line(if k + 1 == n { "    }" } else { "    }," });
         }
         b.lines(["  }", "}"]);
@@ -361,7 +432,11 @@ impl Gen {
         let project = self.project();
         let path = self.unique(format!("{project}/yarn.lock"));
         let mut b = Builder::new(path);
-        b.lines(["# THIS IS AN AUTOGENERATED FILE. DO NOT EDIT THIS FILE DIRECTLY.", "# yarn lockfile v1", ""]);
+        b.lines([
+            "# THIS IS AN AUTOGENERATED FILE. DO NOT EDIT THIS FILE DIRECTLY.",
+            "# yarn lockfile v1",
+            "",
+        ]);
         for _ in 0..self.rng.range(5, 10) {
             let pkg = *self.rng.pick(&PACKAGES);
             let v = self.version();
@@ -369,8 +444,14 @@ impl Gen {
             let integrity = format!("sha512-{}", self.sri(64));
             b.line(format!("{pkg}@^{v}:"));
             b.line(format!("  version \"{v}\""));
-            b.labelled(format!("  resolved \"https://registry.yarnpkg.com/{pkg}/-/{pkg}-{v}.tgz#{sha1}\""), &negative_of(Family::Registry, "lockfile-integrity", sha1));
-            b.labelled(format!("  integrity {integrity}"), &negative_of(Family::Registry, "lockfile-integrity", integrity));
+            b.labelled(
+                format!("  resolved \"https://registry.yarnpkg.com/{pkg}/-/{pkg}-{v}.tgz#{sha1}\""),
+                &negative_of(Family::Registry, "lockfile-integrity", sha1),
+            );
+            b.labelled(
+                format!("  integrity {integrity}"),
+                &negative_of(Family::Registry, "lockfile-integrity", integrity),
+            );
             b.blank();
         }
         self.push(b);
@@ -386,7 +467,10 @@ impl Gen {
             let v = self.version();
             let integrity = format!("sha512-{}", self.sri(64));
             b.line(format!("  {pkg}@{v}:"));
-            b.labelled(format!("    resolution: {{integrity: {integrity}}}"), &negative_of(Family::Registry, "lockfile-integrity", integrity));
+            b.labelled(
+                format!("    resolution: {{integrity: {integrity}}}"),
+                &negative_of(Family::Registry, "lockfile-integrity", integrity),
+            );
             b.line("    engines: {node: '>=14'}");
             b.blank();
         }
@@ -398,12 +482,28 @@ impl Gen {
         let path = self.unique(format!("{project}/go.sum"));
         let mut b = Builder::new(path);
         for _ in 0..self.rng.range(6, 12) {
-            let module = self.rng.pick(&["github.com/google/uuid", "github.com/spf13/cobra", "golang.org/x/sys", "github.com/stretchr/testify", "go.uber.org/zap", "github.com/aws/aws-sdk-go-v2"]).to_string();
+            let module = self
+                .rng
+                .pick(&[
+                    "github.com/google/uuid",
+                    "github.com/spf13/cobra",
+                    "golang.org/x/sys",
+                    "github.com/stretchr/testify",
+                    "go.uber.org/zap",
+                    "github.com/aws/aws-sdk-go-v2",
+                ])
+                .to_string();
             let v = format!("v{}", self.version());
             let h1 = format!("h1:{}", self.sri(32));
             let h2 = format!("h1:{}", self.sri(32));
-            b.labelled(format!("{module} {v} {h1}"), &negative_of(Family::Registry, "go-sum", h1));
-            b.labelled(format!("{module} {v}/go.mod {h2}"), &negative_of(Family::Registry, "go-sum", h2));
+            b.labelled(
+                format!("{module} {v} {h1}"),
+                &negative_of(Family::Registry, "go-sum", h1),
+            );
+            b.labelled(
+                format!("{module} {v}/go.mod {h2}"),
+                &negative_of(Family::Registry, "go-sum", h2),
+            );
         }
         self.push(b);
     }
@@ -412,15 +512,28 @@ impl Gen {
         let project = self.project();
         let path = self.unique(format!("{project}/Cargo.lock"));
         let mut b = Builder::new(path);
-        b.lines(["# This file is automatically @generated by Cargo.", "# It is not intended for manual editing.", "version = 3"]);
+        b.lines([
+            "# This file is automatically @generated by Cargo.",
+            "# It is not intended for manual editing.",
+            "version = 3",
+        ]);
         for _ in 0..self.rng.range(5, 10) {
-            let name = *self.rng.pick(&["serde", "regex", "memchr", "libc", "tokio", "anyhow", "itoa", "ryu"]);
+            let name = *self.rng.pick(&[
+                "serde", "regex", "memchr", "libc", "tokio", "anyhow", "itoa", "ryu",
+            ]);
             let v = self.version();
             let sum = self.rng.hex(64);
             b.blank();
-            b.lines(["[[package]]".to_string(), format!("name = \"{name}\""), format!("version = \"{v}\"")]);
+            b.lines([
+                "[[package]]".to_string(),
+                format!("name = \"{name}\""),
+                format!("version = \"{v}\""),
+            ]);
             b.line("source = \"registry+https://github.com/rust-lang/crates.io-index\"");
-            b.labelled(format!("checksum = \"{sum}\""), &negative_of(Family::Registry, "cargo-lock-checksum", sum));
+            b.labelled(
+                format!("checksum = \"{sum}\""),
+                &negative_of(Family::Registry, "cargo-lock-checksum", sum),
+            );
         }
         self.push(b);
     }
@@ -430,12 +543,22 @@ impl Gen {
         let path = self.unique(format!("{project}/poetry.lock"));
         let mut b = Builder::new(path);
         for _ in 0..self.rng.range(3, 6) {
-            let name = *self.rng.pick(&["requests", "urllib3", "certifi", "idna", "click", "pydantic"]);
+            let name = *self.rng.pick(&[
+                "requests", "urllib3", "certifi", "idna", "click", "pydantic",
+            ]);
             let v = self.version();
-            b.lines(["[[package]]".to_string(), format!("name = \"{name}\""), format!("version = \"{v}\""), "files = [".to_string()]);
+            b.lines([
+                "[[package]]".to_string(),
+                format!("name = \"{name}\""),
+                format!("version = \"{v}\""),
+                "files = [".to_string(),
+            ]);
             for tag in ["py3-none-any.whl", "tar.gz"] {
                 let hash = format!("sha256:{}", self.rng.hex(64));
-                b.labelled(format!("    {{file = \"{name}-{v}-{tag}\", hash = \"{hash}\"}},"), &negative_of(Family::Registry, "lockfile-hash", hash));
+                b.labelled(
+                    format!("    {{file = \"{name}-{v}-{tag}\", hash = \"{hash}\"}},"),
+                    &negative_of(Family::Registry, "lockfile-hash", hash),
+                );
             }
             b.lines(["]", ""]);
         }
@@ -448,13 +571,26 @@ impl Gen {
         let mut b = Builder::new(path);
         b.line("# This file is autogenerated by pip-compile with Python 3.12");
         for _ in 0..self.rng.range(3, 6) {
-            let name = *self.rng.pick(&["requests", "boto3", "django", "celery", "redis", "psycopg2-binary"]);
+            let name = *self.rng.pick(&[
+                "requests",
+                "boto3",
+                "django",
+                "celery",
+                "redis",
+                "psycopg2-binary",
+            ]);
             let v = self.version();
             b.line(format!("{name}=={v} \\"));
             let h1 = format!("sha256:{}", self.rng.hex(64));
             let h2 = format!("sha256:{}", self.rng.hex(64));
-            b.labelled(format!("    --hash={h1} \\"), &negative_of(Family::Registry, "lockfile-hash", h1));
-            b.labelled(format!("    --hash={h2}"), &negative_of(Family::Registry, "lockfile-hash", h2));
+            b.labelled(
+                format!("    --hash={h1} \\"),
+                &negative_of(Family::Registry, "lockfile-hash", h1),
+            );
+            b.labelled(
+                format!("    --hash={h2}"),
+                &negative_of(Family::Registry, "lockfile-hash", h2),
+            );
         }
         self.push(b);
     }
@@ -466,12 +602,22 @@ impl Gen {
         b.line("# This file is maintained automatically by \"terraform init\".");
         for provider in ["hashicorp/aws", "cloudflare/cloudflare"] {
             let v = self.version();
-            b.lines([format!("provider \"registry.terraform.io/{provider}\" {{"), format!("  version = \"{v}\""), "  hashes = [".to_string()]);
+            b.lines([
+                format!("provider \"registry.terraform.io/{provider}\" {{"),
+                format!("  version = \"{v}\""),
+                "  hashes = [".to_string(),
+            ]);
             let h1 = format!("h1:{}", self.sri(32));
-            b.labelled(format!("    \"{h1}\","), &negative_of(Family::Registry, "lockfile-hash", h1));
+            b.labelled(
+                format!("    \"{h1}\","),
+                &negative_of(Family::Registry, "lockfile-hash", h1),
+            );
             for _ in 0..3 {
                 let zh = format!("zh:{}", self.rng.hex(64));
-                b.labelled(format!("    \"{zh}\","), &negative_of(Family::Registry, "lockfile-hash", zh));
+                b.labelled(
+                    format!("    \"{zh}\","),
+                    &negative_of(Family::Registry, "lockfile-hash", zh),
+                );
             }
             b.lines(["  ]", "}", ""]);
         }
@@ -486,7 +632,15 @@ impl Gen {
             let lines = secrets::putty_key(&self.rng);
             let n = lines.len();
             b.lines(lines);
-            b.label_range(0, n - 1, &secret_of(Family::PrivateKey, "putty-private-key", "PuTTY-User-Key-File-3"));
+            b.label_range(
+                0,
+                n - 1,
+                &secret_of(
+                    Family::PrivateKey,
+                    "putty-private-key",
+                    "PuTTY-User-Key-File-3",
+                ),
+            );
             self.push(b);
             return;
         }
@@ -494,7 +648,11 @@ impl Gen {
         let name = match kind {
             "openssh-private-key" => "id_ed25519".to_string(),
             "pgp-private-key" => "signing-key.asc".to_string(),
-            _ => format!("{}.pem", self.rng.pick(&["server", "tls", "private", "jwt-signing", "client"])),
+            _ => format!(
+                "{}.pem",
+                self.rng
+                    .pick(&["server", "tls", "private", "jwt-signing", "client"])
+            ),
         };
         let path = self.unique(format!("{project}/certs/{name}"));
         let mut b = Builder::new(path);
@@ -509,20 +667,51 @@ impl Gen {
         let project = self.project();
         let path = self.unique(format!("{project}/credentials/service-account.json"));
         let mut b = Builder::new(path);
-        let gcp = format!("{}-{}", self.rng.pick(&["acme-prod", "data-lake", "ml-platform"]), self.rng.range(100000, 999999));
-        let body = format!("MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQ{}", self.rng.string(1570, B64));
-        let wrapped: Vec<&str> = body.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).expect("ascii")).collect();
-        let pem = format!("-----BEGIN PRIVATE KEY-----\\n{}\\n-----END PRIVATE KEY-----\\n", wrapped.join("\\n"));
+        let gcp = format!(
+            "{}-{}",
+            self.rng.pick(&["acme-prod", "data-lake", "ml-platform"]),
+            self.rng.range(100000, 999999)
+        );
+        let body = format!(
+            "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQ{}",
+            self.rng.string(1570, B64)
+        );
+        let wrapped: Vec<&str> = body
+            .as_bytes()
+            .chunks(64)
+            .map(|c| std::str::from_utf8(c).expect("ascii"))
+            .collect();
+        let pem = format!(
+            "-----BEGIN PRIVATE KEY-----\\n{}\\n-----END PRIVATE KEY-----\\n",
+            wrapped.join("\\n")
+        );
         let key_id = self.rng.hex(40);
-        let client_id = format!("{}", self.rng.range(100_000_000_000_000_000, 999_999_999_999_999_999));
-        b.lines(["{".to_string(), "  \"type\": \"service_account\",".to_string(), format!("  \"project_id\": \"{gcp}\","), format!("  \"private_key_id\": \"{key_id}\",")]);
-        b.labelled(format!("  \"private_key\": \"{pem}\","), &secret_of(Family::Cloud, "gcp-service-account", "-----BEGIN PRIVATE KEY-----"));
+        let client_id = format!(
+            "{}",
+            self.rng
+                .range(100_000_000_000_000_000, 999_999_999_999_999_999)
+        );
+        b.lines([
+            "{".to_string(),
+            "  \"type\": \"service_account\",".to_string(),
+            format!("  \"project_id\": \"{gcp}\","),
+            format!("  \"private_key_id\": \"{key_id}\","),
+        ]);
+        b.labelled(
+            format!("  \"private_key\": \"{pem}\","),
+            &secret_of(
+                Family::Cloud,
+                "gcp-service-account",
+                "-----BEGIN PRIVATE KEY-----",
+            ),
+        );
         b.lines([
             format!("  \"client_email\": \"deployer@{gcp}.iam.gserviceaccount.com\","),
             format!("  \"client_id\": \"{client_id}\","),
             "  \"auth_uri\": \"https://accounts.google.com/o/oauth2/auth\",".to_string(),
             "  \"token_uri\": \"https://oauth2.googleapis.com/token\",".to_string(),
-            "  \"auth_provider_x509_cert_url\": \"https://www.googleapis.com/oauth2/v1/certs\"".to_string(),
+            "  \"auth_provider_x509_cert_url\": \"https://www.googleapis.com/oauth2/v1/certs\""
+                .to_string(),
             "}".to_string(),
         ]);
         self.push(b);
@@ -532,15 +721,49 @@ impl Gen {
         let project = self.project();
         let path = self.unique(format!("{project}/deploy/kubeconfig.yaml"));
         let mut b = Builder::new(path);
-        let ca = base64(format!("-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIY{}\n-----END CERTIFICATE-----\n", self.rng.string(900, B64)).as_bytes(), false);
-        let cert = base64(format!("-----BEGIN CERTIFICATE-----\nMIIDITCCAgmgAwIBAgII{}\n-----END CERTIFICATE-----\n", self.rng.string(900, B64)).as_bytes(), false);
+        let ca = base64(
+            format!(
+                "-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIY{}\n-----END CERTIFICATE-----\n",
+                self.rng.string(900, B64)
+            )
+            .as_bytes(),
+            false,
+        );
+        let cert = base64(
+            format!(
+                "-----BEGIN CERTIFICATE-----\nMIIDITCCAgmgAwIBAgII{}\n-----END CERTIFICATE-----\n",
+                self.rng.string(900, B64)
+            )
+            .as_bytes(),
+            false,
+        );
         let key = base64(format!("-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA{}\n-----END RSA PRIVATE KEY-----\n", self.rng.string(1580, B64)).as_bytes(), false);
         b.lines(["apiVersion: v1", "kind: Config", "clusters:", "- cluster:"]);
-        b.labelled(format!("    certificate-authority-data: {ca}"), &negative_of(Family::PrivateKey, "certificate", &ca[..40]));
-        b.lines(["    server: https://k8s.prod.acme-corp.net:6443", "  name: prod", "users:", "- name: deployer", "  user:"]);
-        b.labelled(format!("    client-certificate-data: {cert}"), &negative_of(Family::PrivateKey, "certificate", &cert[..40]));
-        b.labelled(format!("    client-key-data: {key}"), &secret_of(Family::PrivateKey, "kubeconfig-client-key", key));
-        b.lines(["contexts:", "- context:", "    cluster: prod", "    user: deployer", "  name: prod", "current-context: prod"]);
+        b.labelled(
+            format!("    certificate-authority-data: {ca}"),
+            &negative_of(Family::PrivateKey, "certificate", &ca[..40]),
+        );
+        b.lines([
+            "    server: https://k8s.prod.acme-corp.net:6443",
+            "  name: prod",
+            "users:",
+            "- name: deployer",
+            "  user:",
+        ]);
+        b.labelled(
+            format!("    client-certificate-data: {cert}"),
+            &negative_of(Family::PrivateKey, "certificate", &cert[..40]),
+        );
+        let line = format!("    client-key-data: {key}");
+        b.labelled(line, &secret_of(Family::PrivateKey, KUBECONFIG_KIND, key));
+        b.lines([
+            "contexts:",
+            "- context:",
+            "    cluster: prod",
+            "    user: deployer",
+            "  name: prod",
+            "current-context: prod",
+        ]);
         self.push(b);
     }
 
@@ -550,13 +773,25 @@ impl Gen {
         let mut b = Builder::new(path);
         b.line("registry=https://registry.npmjs.org/");
         b.line("@acme:registry=https://npm.pkg.github.com");
-        b.labelled("//npm.pkg.github.com/:_authToken=${GITHUB_TOKEN}", &negative_of(Family::Registry, "templating", "${GITHUB_TOKEN}"));
+        b.labelled(
+            "//npm.pkg.github.com/:_authToken=${GITHUB_TOKEN}",
+            &negative_of(Family::Registry, "templating", "${GITHUB_TOKEN}"),
+        );
         if self.rng.chance(0.7) {
             let token = secrets::secret_npm(&self.rng);
-            b.labelled(format!("//registry.npmjs.org/:_authToken={token}"), &secret_of(Family::Registry, "npm-token", token));
+            b.labelled(
+                format!("//registry.npmjs.org/:_authToken={token}"),
+                &secret_of(Family::Registry, "npm-token", token),
+            );
         } else {
-            let auth = base64(format!("ci-publisher:{}", secrets::password(&self.rng)).as_bytes(), false);
-            b.labelled(format!("_auth={auth}"), &secret_of(Family::Registry, "npmrc-basic-auth", auth));
+            let auth = base64(
+                format!("ci-publisher:{}", secrets::password(&self.rng)).as_bytes(),
+                false,
+            );
+            b.labelled(
+                format!("_auth={auth}"),
+                &secret_of(Family::Registry, "npmrc-basic-auth", auth),
+            );
         }
         b.line("always-auth=true");
         self.push(b);
@@ -567,8 +802,18 @@ impl Gen {
         let path = self.unique(format!("{project}/.pypirc"));
         let mut b = Builder::new(path);
         let token = secrets::secret_pypi(&self.rng);
-        b.lines(["[distutils]", "index-servers =", "    pypi", "", "[pypi]", "username = __token__"]);
-        b.labelled(format!("password = {token}"), &secret_of(Family::Registry, "pypi-token", token));
+        b.lines([
+            "[distutils]",
+            "index-servers =",
+            "    pypi",
+            "",
+            "[pypi]",
+            "username = __token__",
+        ]);
+        b.labelled(
+            format!("password = {token}"),
+            &secret_of(Family::Registry, "pypi-token", token),
+        );
         self.push(b);
     }
 
@@ -578,8 +823,15 @@ impl Gen {
         let mut b = Builder::new(path);
         let token = format!("dckr_pat_{}", self.rng.string(27, B64URL));
         let auth = base64(format!("acmebot:{token}").as_bytes(), false);
-        b.lines(["{", "  \"auths\": {", "    \"https://index.docker.io/v1/\": {"]);
-        b.labelled(format!("      \"auth\": \"{auth}\""), &secret_of(Family::Registry, "docker-config-auth", auth));
+        b.lines([
+            "{",
+            "  \"auths\": {",
+            "    \"https://index.docker.io/v1/\": {",
+        ]);
+        b.labelled(
+            format!("      \"auth\": \"{auth}\""),
+            &secret_of(Family::Registry, "docker-config-auth", auth),
+        );
         b.lines(["    }", "  },", "  \"credsStore\": \"desktop\"", "}"]);
         self.push(b);
     }
@@ -589,15 +841,42 @@ impl Gen {
         if self.rng.chance(0.5) {
             let path = self.unique(format!("{project}/.git-credentials"));
             let mut b = Builder::new(path);
-            let s = secrets::by_id(&self.rng, if self.rng.chance(0.7) { "github-token" } else { "gitlab-token" });
-            let host = if s.provider == "github-token" { "github.com" } else { "gitlab.com" };
-            b.labelled(format!("https://ci-bot:{}@{host}", s.value), &secret_of(Family::CodeHosting, "git-credentials", s.value));
+            let s = secrets::by_id(
+                &self.rng,
+                if self.rng.chance(0.7) {
+                    "github-token"
+                } else {
+                    "gitlab-token"
+                },
+            );
+            let host = if s.provider == "github-token" {
+                "github.com"
+            } else {
+                "gitlab.com"
+            };
+            b.labelled(
+                format!("https://ci-bot:{}@{host}", s.value),
+                &secret_of(Family::CodeHosting, "git-credentials", s.value),
+            );
             self.push(b);
         } else {
             let path = self.unique(format!("{project}/ci/.netrc"));
             let mut b = Builder::new(path);
-            let s = secrets::by_id(&self.rng, if self.rng.chance(0.7) { "heroku-api-key" } else { "heroku-legacy-api-key" });
-            b.labelled(format!("machine api.heroku.com login deploy@acme-corp.net password {}", s.value), &secret_of(Family::Cloud, "netrc-password", s.value));
+            let s = secrets::by_id(
+                &self.rng,
+                if self.rng.chance(0.7) {
+                    "heroku-api-key"
+                } else {
+                    "heroku-legacy-api-key"
+                },
+            );
+            b.labelled(
+                format!(
+                    "machine api.heroku.com login deploy@acme-corp.net password {}",
+                    s.value
+                ),
+                &secret_of(Family::Cloud, "netrc-password", s.value),
+            );
             b.line("machine git.heroku.com login deploy@acme-corp.net password ${HEROKU_API_KEY}");
             self.push(b);
         }
@@ -608,10 +887,27 @@ impl Gen {
         let path = self.unique(format!("{project}/.mvn/settings.xml"));
         let mut b = Builder::new(path);
         let pw = secrets::password(&self.rng);
-        b.lines(["<settings>", "  <servers>", "    <server>", "      <id>ossrh</id>", "      <username>acme-deploy</username>"]);
-        b.labelled(format!("      <password>{pw}</password>"), &secret_of(Family::Registry, "maven-server-password", pw));
-        b.lines(["    </server>", "    <server>", "      <id>github</id>", "      <username>${env.GITHUB_ACTOR}</username>"]);
-        b.labelled("      <password>${env.GITHUB_TOKEN}</password>", &negative_of(Family::Registry, "templating", "${env.GITHUB_TOKEN}"));
+        b.lines([
+            "<settings>",
+            "  <servers>",
+            "    <server>",
+            "      <id>ossrh</id>",
+            "      <username>acme-deploy</username>",
+        ]);
+        b.labelled(
+            format!("      <password>{pw}</password>"),
+            &secret_of(Family::Registry, "maven-server-password", pw),
+        );
+        b.lines([
+            "    </server>",
+            "    <server>",
+            "      <id>github</id>",
+            "      <username>${env.GITHUB_ACTOR}</username>",
+        ]);
+        b.labelled(
+            "      <password>${env.GITHUB_TOKEN}</password>",
+            &negative_of(Family::Registry, "templating", "${env.GITHUB_TOKEN}"),
+        );
         b.lines(["    </server>", "  </servers>", "</settings>"]);
         self.push(b);
     }
@@ -621,13 +917,41 @@ impl Gen {
         let path = self.unique(format!("{project}/.github/workflows/deploy.yml"));
         let mut b = Builder::new(path);
         let sha = self.rng.hex(40);
-        b.lines(["name: deploy", "on:", "  push:", "    branches: [main]", "jobs:", "  deploy:", "    runs-on: ubuntu-latest", "    steps:"]);
-        b.labelled(format!("      - uses: actions/checkout@{sha} # v4"), &negative_of(Family::CodeHosting, "commit-id", sha));
+        b.lines([
+            "name: deploy",
+            "on:",
+            "  push:",
+            "    branches: [main]",
+            "jobs:",
+            "  deploy:",
+            "    runs-on: ubuntu-latest",
+            "    steps:",
+        ]);
+        b.labelled(
+            format!("      - uses: actions/checkout@{sha} # v4"),
+            &negative_of(Family::CodeHosting, "commit-id", sha),
+        );
         b.line("      - name: Deploy");
         b.line("        env:");
-        for words in [&["aws", "secret", "access", "key"][..], &["migosmtp", "api", "key"], &["telnxo", "api", "key"], &["stripe", "secret", "key"]] {
+        for words in [
+            &["aws", "secret", "access", "key"][..],
+            &["migosmtp", "api", "key"],
+            &["telnxo", "api", "key"],
+            &["stripe", "secret", "key"],
+        ] {
             let name = super::spell(words, super::Case::UpperSnake);
-            b.labelled(format!("          {name}: ${{{{ secrets.{name} }}}}"), &negative_of(if words[0] == "migosmtp" || words[0] == "telnxo" { Family::MigoTelnxo } else { Family::Generic }, "templating", format!("secrets.{name}")));
+            b.labelled(
+                format!("          {name}: ${{{{ secrets.{name} }}}}"),
+                &negative_of(
+                    if words[0] == "migosmtp" || words[0] == "telnxo" {
+                        Family::MigoTelnxo
+                    } else {
+                        Family::Generic
+                    },
+                    "templating",
+                    format!("secrets.{name}"),
+                ),
+            );
         }
         b.line("        run: ./scripts/deploy.sh");
         self.push(b);
@@ -638,10 +962,17 @@ impl Gen {
         let path = self.unique(format!("{project}/.pre-commit-config.yaml"));
         let mut b = Builder::new(path);
         b.line("repos:");
-        for repo in ["https://github.com/pre-commit/pre-commit-hooks", "https://github.com/psf/black", "https://github.com/astral-sh/ruff-pre-commit"] {
+        for repo in [
+            "https://github.com/pre-commit/pre-commit-hooks",
+            "https://github.com/psf/black",
+            "https://github.com/astral-sh/ruff-pre-commit",
+        ] {
             let sha = self.rng.hex(40);
             b.line(format!("  - repo: {repo}"));
-            b.labelled(format!("    rev: {sha}  # frozen: v{}", self.version()), &negative_of(Family::CodeHosting, "commit-id", sha));
+            b.labelled(
+                format!("    rev: {sha}  # frozen: v{}", self.version()),
+                &negative_of(Family::CodeHosting, "commit-id", sha),
+            );
             b.line("    hooks:");
             b.line("      - id: check-yaml");
         }
@@ -652,7 +983,14 @@ impl Gen {
         let project = self.project();
         let path = self.unique(format!("{project}/k8s/secrets.yaml"));
         let mut b = Builder::new(path);
-        b.lines(["apiVersion: v1", "kind: Secret", "metadata:", &format!("  name: {project}-secrets"), "type: Opaque", "stringData:"]);
+        b.lines([
+            "apiVersion: v1",
+            "kind: Secret",
+            "metadata:",
+            &format!("  name: {project}-secrets"),
+            "type: Opaque",
+            "stringData:",
+        ]);
         for _ in 0..2 {
             let family = self.next_family();
             if family == Family::PrivateKey {
@@ -662,25 +1000,57 @@ impl Gen {
                 for l in &lines {
                     b.line(format!("    {l}"));
                 }
-                b.label_range(at + 1, b.lines.len() - 1, &secret_of(family, kind, lines[0].clone()));
+                b.label_range(
+                    at + 1,
+                    b.lines.len() - 1,
+                    &secret_of(family, kind, lines[0].clone()),
+                );
                 continue;
             }
-            let s = if family == Family::MigoTelnxo { secrets::migo_telnxo(&self.rng) } else { secrets::secret(&self.rng, family) };
+            let s = if family == Family::MigoTelnxo {
+                secrets::migo_telnxo(&self.rng)
+            } else {
+                secrets::secret(&self.rng, family)
+            };
             let name = super::spell(s.names[0], super::Case::UpperSnake);
             b.labelled(format!("  {name}: \"{}\"", s.value), &secret_item(&s));
         }
         b.line("data:");
         let pw = secrets::password(&self.rng);
         let encoded = base64(pw.as_bytes(), false);
-        b.labelled(format!("  DB_PASSWORD: {encoded}"), &secret_of(Family::Database, "k8s-secret-base64", encoded));
-        b.lines(["---", "apiVersion: apps/v1", "kind: Deployment", "spec:", "  template:", "    spec:", "      containers:", "        - name: app", "          env:"]);
+        b.labelled(
+            format!("  DB_PASSWORD: {encoded}"),
+            &secret_of(Family::Database, "k8s-secret-base64", encoded),
+        );
+        b.lines([
+            "---",
+            "apiVersion: apps/v1",
+            "kind: Deployment",
+            "spec:",
+            "  template:",
+            "    spec:",
+            "      containers:",
+            "        - name: app",
+            "          env:",
+        ]);
         for words in [&["migosmtp", "api", "key"][..], &["database", "url"]] {
             let name = super::spell(words, super::Case::UpperSnake);
             b.line(format!("            - name: {name}"));
             b.line("              valueFrom:");
             b.line("                secretKeyRef:");
             b.line(format!("                  name: {project}-secrets"));
-            b.labelled(format!("                  key: {name}"), &negative_of(if words[0] == "migosmtp" { Family::MigoTelnxo } else { Family::Database }, "secret-reference", format!("key: {name}")));
+            b.labelled(
+                format!("                  key: {name}"),
+                &negative_of(
+                    if words[0] == "migosmtp" {
+                        Family::MigoTelnxo
+                    } else {
+                        Family::Database
+                    },
+                    "secret-reference",
+                    format!("key: {name}"),
+                ),
+            );
         }
         self.push(b);
     }
@@ -689,16 +1059,43 @@ impl Gen {
         let project = self.project();
         let path = self.unique(format!("{project}/docker-compose.yml"));
         let mut b = Builder::new(path);
-        b.lines(["services:", "  db:", "    image: postgres:16", "    environment:"]);
-        b.labelled("      POSTGRES_PASSWORD: postgres", &negative_of(Family::Database, "local-default-credentials", "POSTGRES_PASSWORD: postgres"));
+        b.lines([
+            "services:",
+            "  db:",
+            "    image: postgres:16",
+            "    environment:",
+        ]);
+        b.labelled(
+            "      POSTGRES_PASSWORD: postgres",
+            &negative_of(
+                Family::Database,
+                "local-default-credentials",
+                "POSTGRES_PASSWORD: postgres",
+            ),
+        );
         let digest = format!("sha256:{}", self.rng.hex(64));
         b.line("  app:");
-        b.labelled(format!("    image: ghcr.io/acme/{project}@{digest}"), &negative_of(Family::Generic, "digest", digest));
+        b.labelled(
+            format!("    image: ghcr.io/acme/{project}@{digest}"),
+            &negative_of(Family::Generic, "digest", digest),
+        );
         b.line("    environment:");
-        for words in [&["migosmtp", "api", "key"][..], &["telnxo", "api", "key"], &["sentry", "dsn"], &["database", "url"]] {
+        for words in [
+            &["migosmtp", "api", "key"][..],
+            &["telnxo", "api", "key"],
+            &["sentry", "dsn"],
+            &["database", "url"],
+        ] {
             let name = super::spell(words, super::Case::UpperSnake);
-            let family = if matches!(words[0], "migosmtp" | "telnxo") { Family::MigoTelnxo } else { Family::Generic };
-            b.labelled(format!("      - {name}=${{{name}}}"), &negative_of(family, "templating", format!("${{{name}}}")));
+            let family = if matches!(words[0], "migosmtp" | "telnxo") {
+                Family::MigoTelnxo
+            } else {
+                Family::Generic
+            };
+            b.labelled(
+                format!("      - {name}=${{{name}}}"),
+                &negative_of(family, "templating", format!("${{{name}}}")),
+            );
         }
         if self.rng.chance(0.5) {
             let s = secrets::migo_telnxo(&self.rng);
@@ -710,7 +1107,10 @@ impl Gen {
 
     fn stylesheet(&mut self) {
         let project = self.project();
-        let path = self.unique(format!("{project}/src/styles/{}.css", self.rng.pick(&["theme", "main", "buttons", "layout"])));
+        let path = self.unique(format!(
+            "{project}/src/styles/{}.css",
+            self.rng.pick(&["theme", "main", "buttons", "layout"])
+        ));
         let mut b = Builder::new(path);
         b.line(":root {");
         for _ in 0..self.rng.range(4, 8) {
@@ -720,7 +1120,10 @@ impl Gen {
         b.line("}");
         b.line(".logo {");
         let png = format!("data:image/png;base64,{}", negatives::blob(&self.rng));
-        b.labelled(format!("  background-image: url({png});"), &negative_of(Family::Generic, "data-uri", &png[..40]));
+        b.labelled(
+            format!("  background-image: url({png});"),
+            &negative_of(Family::Generic, "data-uri", &png[..40]),
+        );
         b.line("}");
         self.push(b);
     }
@@ -730,12 +1133,26 @@ impl Gen {
         let path = self.unique(format!("{project}/public/index.html"));
         let mut b = Builder::new(path);
         let sri = format!("sha384-{}", self.sri(48));
-        b.lines(["<!doctype html>", "<html lang=\"en\">", "<head>", "  <meta charset=\"utf-8\">"]);
-        b.labelled("  <meta name=\"csrf-token\" content=\"{{ csrf_token() }}\">", &negative_of(Family::Generic, "templating", "{{ csrf_token() }}"));
+        b.lines([
+            "<!doctype html>",
+            "<html lang=\"en\">",
+            "<head>",
+            "  <meta charset=\"utf-8\">",
+        ]);
+        b.labelled(
+            "  <meta name=\"csrf-token\" content=\"{{ csrf_token() }}\">",
+            &negative_of(Family::Generic, "templating", "{{ csrf_token() }}"),
+        );
         b.labelled(format!("  <script src=\"https://cdn.jsdelivr.net/npm/bootstrap@5.3.3/dist/js/bootstrap.bundle.min.js\" integrity=\"{sri}\" crossorigin=\"anonymous\"></script>"), &negative_of(Family::Generic, "subresource-integrity", sri));
         b.lines(["</head>", "<body>"]);
-        let gif = format!("data:image/gif;base64,R0lGODlhAQABAIAAAP{}", self.rng.string(60, B64));
-        b.labelled(format!("  <img alt=\"\" src=\"{gif}\">"), &negative_of(Family::Generic, "data-uri", &gif[..40]));
+        let gif = format!(
+            "data:image/gif;base64,R0lGODlhAQABAIAAAP{}",
+            self.rng.string(60, B64)
+        );
+        b.labelled(
+            format!("  <img alt=\"\" src=\"{gif}\">"),
+            &negative_of(Family::Generic, "data-uri", &gif[..40]),
+        );
         b.lines(["  <div id=\"root\"></div>", "</body>", "</html>"]);
         self.push(b);
     }
@@ -748,9 +1165,15 @@ impl Gen {
                 let mut b = Builder::new(path);
                 for who in ["alice@laptop", "bob@workstation", "ci@runner"] {
                     let line = if self.rng.chance(0.5) {
-                        format!("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQ{} {who}", self.rng.string(540, B64))
+                        format!(
+                            "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQ{} {who}",
+                            self.rng.string(540, B64)
+                        )
                     } else {
-                        format!("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{} {who}", self.rng.string(43, B64))
+                        format!(
+                            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{} {who}",
+                            self.rng.string(43, B64)
+                        )
                     };
                     b.labelled(line, &negative_of(Family::PrivateKey, "public-key", who));
                 }
@@ -766,7 +1189,11 @@ impl Gen {
                 let mut b = Builder::new(path);
                 let begin = format!("-----BEGIN {label}-----");
                 b.labelled(begin.clone(), &negative_of(Family::PrivateKey, kind, begin));
-                let body = format!("MII{}", self.rng.string(if label == "CERTIFICATE" { 1200 } else { 390 }, B64));
+                let body = format!(
+                    "MII{}",
+                    self.rng
+                        .string(if label == "CERTIFICATE" { 1200 } else { 390 }, B64)
+                );
                 for chunk in body.as_bytes().chunks(64) {
                     b.line(String::from_utf8(chunk.to_vec()).expect("ascii"));
                 }
@@ -778,8 +1205,18 @@ impl Gen {
                 let mut b = Builder::new(path);
                 let n = self.rng.string(342, B64URL);
                 let kid = self.rng.string(16, LOWER_ALNUM);
-                b.lines(["{".to_string(), "  \"keys\": [".to_string(), "    {".to_string(), "      \"kty\": \"RSA\",".to_string(), format!("      \"kid\": \"{kid}\","), "      \"use\": \"sig\",".to_string()]);
-                b.labelled(format!("      \"n\": \"{n}\","), &negative_of(Family::PrivateKey, "public-key", &n[..20]));
+                b.lines([
+                    "{".to_string(),
+                    "  \"keys\": [".to_string(),
+                    "    {".to_string(),
+                    "      \"kty\": \"RSA\",".to_string(),
+                    format!("      \"kid\": \"{kid}\","),
+                    "      \"use\": \"sig\",".to_string(),
+                ]);
+                b.labelled(
+                    format!("      \"n\": \"{n}\","),
+                    &negative_of(Family::PrivateKey, "public-key", &n[..20]),
+                );
                 b.lines(["      \"e\": \"AQAB\"", "    }", "  ]", "}"]);
                 self.push(b);
             }
@@ -790,7 +1227,11 @@ impl Gen {
         let project = self.project();
         let path = self.unique(format!("{project}/tests/test_crypto_vectors.py"));
         let mut b = Builder::new(path);
-        b.lines(["\"\"\"Known-answer tests from FIPS 180-4, FIPS 197, RFC 4231 and RFC 8032.\"\"\"", "import hashlib", ""]);
+        b.lines([
+            "\"\"\"Known-answer tests from FIPS 180-4, FIPS 197, RFC 4231 and RFC 8032.\"\"\"",
+            "import hashlib",
+            "",
+        ]);
         for _ in 0..self.rng.range(4, 7) {
             let (line, item) = loop {
                 let (line, item) = negatives::line(&self.rng, Lang::Python);
@@ -800,13 +1241,20 @@ impl Gen {
             };
             b.labelled(line, &item);
         }
-        b.lines(["", "def test_sha256_empty():", "    assert hashlib.sha256(b\"\").hexdigest() == EXPECTED_DIGEST"]);
+        b.lines([
+            "",
+            "def test_sha256_empty():",
+            "    assert hashlib.sha256(b\"\").hexdigest() == EXPECTED_DIGEST",
+        ]);
         self.push(b);
     }
 
     fn locale(&mut self) {
         let project = self.project();
-        let path = self.unique(format!("{project}/src/locales/{}.json", self.rng.pick(&["en", "de", "fr"])));
+        let path = self.unique(format!(
+            "{project}/src/locales/{}.json",
+            self.rng.pick(&["en", "de", "fr"])
+        ));
         let mut b = Builder::new(path);
         b.line("{");
         let entries = [
@@ -814,12 +1262,18 @@ impl Gen {
             ("auth.password.forgot", "Forgot your password?"),
             ("auth.token.expired", "Your session token has expired."),
             ("settings.apiKey.title", "API keys"),
-            ("settings.apiKey.help", "Create a secret key to call the API from your server."),
+            (
+                "settings.apiKey.help",
+                "Create a secret key to call the API from your server.",
+            ),
             ("settings.apiKey.revoke", "Revoke key"),
         ];
         for (i, (k, v)) in entries.iter().enumerate() {
             let comma = if i + 1 == entries.len() { "" } else { "," };
-            b.labelled(format!("  \"{k}\": \"{v}\"{comma}"), &negative_of(Family::Generic, "identifier", *k));
+            b.labelled(
+                format!("  \"{k}\": \"{v}\"{comma}"),
+                &negative_of(Family::Generic, "identifier", *k),
+            );
         }
         b.line("}");
         self.push(b);
@@ -829,13 +1283,23 @@ impl Gen {
         let project = self.project();
         let path = self.unique(format!("{project}/wordpress/wp-config.php"));
         let mut b = Builder::new(path);
-        b.lines(["<?php", "define( 'DB_NAME', 'wordpress' );", "define( 'DB_USER', 'wp_admin' );"]);
+        b.lines([
+            "<?php",
+            "define( 'DB_NAME', 'wordpress' );",
+            "define( 'DB_USER', 'wp_admin' );",
+        ]);
         let pw = secrets::password(&self.rng);
-        b.labelled(format!("define( 'DB_PASSWORD', '{pw}' );"), &secret_of(Family::Database, "database-password", pw));
+        b.labelled(
+            format!("define( 'DB_PASSWORD', '{pw}' );"),
+            &secret_of(Family::Database, "database-password", pw),
+        );
         b.line("define( 'DB_HOST', 'localhost' );");
         for name in ["AUTH_KEY", "SECURE_AUTH_KEY", "LOGGED_IN_KEY", "NONCE_SALT"] {
             let salt = self.rng.string(64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!@#%^&*()-_[]{}<>~+=,.;:/?|");
-            b.labelled(format!("define( '{name}', '{salt}' );"), &secret_of(Family::Generic, "wordpress-salt", salt));
+            b.labelled(
+                format!("define( '{name}', '{salt}' );"),
+                &secret_of(Family::Generic, "wordpress-salt", salt),
+            );
         }
         b.line("$table_prefix = 'wp_';");
         self.push(b);

@@ -112,15 +112,24 @@ impl Lang {
             },
             Lang::JavaScript => match rng.below(6) {
                 0 => format!("  {}: '{value}',", spell(words, Case::Camel)),
-                1 => format!("export const {} = \"{value}\";", spell(words, Case::UpperSnake)),
+                1 => format!(
+                    "export const {} = \"{value}\";",
+                    spell(words, Case::UpperSnake)
+                ),
                 2 => format!("process.env.{env} = process.env.{env} || \"{value}\";"),
                 3 => format!("let {name} = `{value}`;"),
                 _ => format!("const {name} = {q}{value}{q};"),
             },
             Lang::TypeScript => match rng.below(5) {
-                0 => format!("  private readonly {}: string = \"{value}\";", spell(words, Case::Camel)),
+                0 => format!(
+                    "  private readonly {}: string = \"{value}\";",
+                    spell(words, Case::Camel)
+                ),
                 1 => format!("  {}: '{value}',", spell(words, Case::Camel)),
-                2 => format!("export const {}: string = \"{value}\";", spell(words, Case::UpperSnake)),
+                2 => format!(
+                    "export const {}: string = \"{value}\";",
+                    spell(words, Case::UpperSnake)
+                ),
                 _ => format!("const {name} = {q}{value}{q};"),
             },
             Lang::Go => match rng.below(5) {
@@ -130,15 +139,30 @@ impl Lang {
                 _ => format!("const {name} = \"{value}\""),
             },
             Lang::Java => match rng.below(5) {
-                0 => format!("    private static final String {} = \"{value}\";", spell(words, Case::UpperSnake)),
-                1 => format!("        String {} = \"{value}\";", spell(words, Case::Camel)),
-                2 => format!("        props.setProperty(\"{}\", \"{value}\");", spell(words, Case::Dotted)),
+                0 => format!(
+                    "    private static final String {} = \"{value}\";",
+                    spell(words, Case::UpperSnake)
+                ),
+                1 => format!(
+                    "        String {} = \"{value}\";",
+                    spell(words, Case::Camel)
+                ),
+                2 => format!(
+                    "        props.setProperty(\"{}\", \"{value}\");",
+                    spell(words, Case::Dotted)
+                ),
                 3 => format!("            .{}(\"{value}\")", spell(words, Case::Camel)),
-                _ => format!("    private String {} = \"{value}\";", spell(words, Case::Camel)),
+                _ => format!(
+                    "    private String {} = \"{value}\";",
+                    spell(words, Case::Camel)
+                ),
             },
             Lang::CSharp => match rng.below(3) {
                 0 => format!("        private const string {name} = \"{value}\";"),
-                1 => format!("            var {} = \"{value}\";", spell(words, Case::Camel)),
+                1 => format!(
+                    "            var {} = \"{value}\";",
+                    spell(words, Case::Camel)
+                ),
                 _ => format!("            {name} = \"{value}\","),
             },
             Lang::Ruby => match rng.below(5) {
@@ -151,7 +175,10 @@ impl Lang {
                 0 => format!("define('{env}', '{value}');"),
                 1 => format!("    '{}' => '{value}',", spell(words, Case::Snake)),
                 2 => format!("    const {env} = '{value}';"),
-                _ => format!("${} = {q}{value}{q};", spell(words, *rng.pick(&[Case::Snake, Case::Camel]))),
+                _ => format!(
+                    "${} = {q}{value}{q};",
+                    spell(words, *rng.pick(&[Case::Snake, Case::Camel]))
+                ),
             },
             Lang::Rust => match rng.below(2) {
                 0 => format!("const {env}: &str = \"{value}\";"),
@@ -217,7 +244,9 @@ impl Lang {
                 0 => format!("{var} = os.environ[\"{env}\"]"),
                 1 => format!("{env} = os.getenv(\"{env}\")"),
                 2 => format!("{var} = os.environ.get('{env}', '')"),
-                3 => format!("    {var}: str = Field(default_factory=lambda: os.environ[\"{env}\"])"),
+                3 => {
+                    format!("    {var}: str = Field(default_factory=lambda: os.environ[\"{env}\"])")
+                }
                 _ => format!("{var} = env.str(\"{env}\")"),
             },
             Lang::JavaScript | Lang::TypeScript => match rng.below(4) {
@@ -234,9 +263,9 @@ impl Lang {
                 0 => format!("        String {camel} = System.getenv(\"{env}\");"),
                 _ => format!("    @Value(\"${{{}}}\")", spell(words, Case::Dotted)),
             },
-            Lang::CSharp => format!(
-                "            var {camel} = Environment.GetEnvironmentVariable(\"{env}\");"
-            ),
+            Lang::CSharp => {
+                format!("            var {camel} = Environment.GetEnvironmentVariable(\"{env}\");")
+            }
             Lang::Ruby => match rng.below(2) {
                 0 => format!("{var} = ENV[\"{env}\"]"),
                 _ => format!("  config.{var} = ENV.fetch(\"{env}\")"),
@@ -265,9 +294,15 @@ impl Lang {
                 _ => format!("ENV {env}=${{{env}}}"),
             },
             Lang::Terraform => format!("  {var} = var.{var}"),
-            Lang::Markdown => format!("Set `{env}` in your environment before starting the service."),
+            Lang::Markdown => {
+                format!("Set `{env}` in your environment before starting the service.")
+            }
             Lang::EnvExample => format!("{env}="),
-            Lang::Xml => format!("    <{}>${{env.{env}}}</{}>", spell(words, Case::Camel), spell(words, Case::Camel)),
+            Lang::Xml => format!(
+                "    <{}>${{env.{env}}}</{}>",
+                spell(words, Case::Camel),
+                spell(words, Case::Camel)
+            ),
         }
     }
 
@@ -342,21 +377,59 @@ impl Lang {
                 format!("    public class {}Options", capitalise(module)),
                 "    {".into(),
             ],
-            Lang::Ruby => vec!["# frozen_string_literal: true".into(), String::new(), format!("require \"{module}\"")],
-            Lang::Php => vec!["<?php".into(), String::new(), format!("namespace App\\{};", module.replace('-', ""))],
-            Lang::Rust => vec![format!("//! {module} client settings."), String::new(), "use std::time::Duration;".into()],
+            Lang::Ruby => vec![
+                "# frozen_string_literal: true".into(),
+                String::new(),
+                format!("require \"{module}\""),
+            ],
+            Lang::Php => vec![
+                "<?php".into(),
+                String::new(),
+                format!("namespace App\\{};", module.replace('-', "")),
+            ],
+            Lang::Rust => vec![
+                format!("//! {module} client settings."),
+                String::new(),
+                "use std::time::Duration;".into(),
+            ],
             Lang::Shell => vec!["#!/usr/bin/env bash".into(), "set -euo pipefail".into()],
             Lang::Yaml => vec![format!("# {module} settings"), format!("{module}:")],
-            Lang::Properties | Lang::Ini | Lang::Toml => vec![self.comment(&format!("{module} configuration"))],
-            Lang::Json => vec!["{".into(), format!("  \"service\": \"{module}\","), "  \"settings\": {".into()],
+            Lang::Properties | Lang::Ini | Lang::Toml => {
+                vec![self.comment(&format!("{module} configuration"))]
+            }
+            Lang::Json => vec![
+                "{".into(),
+                format!("  \"service\": \"{module}\","),
+                "  \"settings\": {".into(),
+            ],
             Lang::Dockerfile => vec![
-                format!("FROM {}", rng.pick(&["python:3.12-slim", "node:20-alpine", "golang:1.22", "eclipse-temurin:21-jre"])),
+                format!(
+                    "FROM {}",
+                    rng.pick(&[
+                        "python:3.12-slim",
+                        "node:20-alpine",
+                        "golang:1.22",
+                        "eclipse-temurin:21-jre"
+                    ])
+                ),
                 "WORKDIR /app".into(),
             ],
-            Lang::Terraform => vec![format!("resource \"acme_service\" \"{}\" {{", module.replace('-', "_"))],
-            Lang::Markdown => vec![format!("# {module}"), String::new(), "## Configuration".into(), String::new(), "```sh".into()],
+            Lang::Terraform => vec![format!(
+                "resource \"acme_service\" \"{}\" {{",
+                module.replace('-', "_")
+            )],
+            Lang::Markdown => vec![
+                format!("# {module}"),
+                String::new(),
+                "## Configuration".into(),
+                String::new(),
+                "```sh".into(),
+            ],
             Lang::EnvExample => vec!["# Copy to .env and fill in the values.".into()],
-            Lang::Xml => vec!["<?xml version=\"1.0\" encoding=\"utf-8\"?>".into(), "<configuration>".into()],
+            Lang::Xml => vec![
+                "<?xml version=\"1.0\" encoding=\"utf-8\"?>".into(),
+                "<configuration>".into(),
+            ],
         };
         lines
     }
@@ -377,7 +450,9 @@ impl Lang {
         let noun = *rng.pick(&NOUNS);
         let cap = {
             let mut c = noun.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
         };
         let n = rng.range(2, 500);
         let lines: Vec<String> = match self {
@@ -527,8 +602,20 @@ impl Lang {
 }
 
 pub const NOUNS: [&str; 14] = [
-    "invoice", "customer", "order", "report", "session", "upload", "shipment", "account",
-    "payment", "message", "metric", "profile", "ticket", "subscription",
+    "invoice",
+    "customer",
+    "order",
+    "report",
+    "session",
+    "upload",
+    "shipment",
+    "account",
+    "payment",
+    "message",
+    "metric",
+    "profile",
+    "ticket",
+    "subscription",
 ];
 
 fn capitalise(s: &str) -> String {
@@ -548,20 +635,40 @@ pub fn enclose(lang: Lang, line: &str) -> (Vec<&'static str>, Vec<&'static str>)
         return v(&[], &[]);
     }
     match lang {
-        Lang::Python if t.starts_with("self.") => v(&["", "class Settings:", "    def __init__(self):"], &[""]),
+        Lang::Python if t.starts_with("self.") => {
+            v(&["", "class Settings:", "    def __init__(self):"], &[""])
+        }
         Lang::Python if t.starts_with('"') => v(&["", "DEFAULTS = {"], &["}"]),
-        Lang::Python if t.contains(": str") || t.contains("Field(") => v(&["", "class Settings(BaseSettings):"], &[""]),
+        Lang::Python if t.contains(": str") || t.contains("Field(") => {
+            v(&["", "class Settings(BaseSettings):"], &[""])
+        }
         Lang::Python if t.ends_with(',') => v(&["", "client = Client("], &[")"]),
         Lang::Python => v(&["", "def configure():"], &[""]),
-        Lang::JavaScript | Lang::TypeScript if t.starts_with("private ") || t.ends_with("string;") => v(&["", "export class Settings {"], &["}"]),
+        Lang::JavaScript | Lang::TypeScript
+            if t.starts_with("private ") || t.ends_with("string;") =>
+        {
+            v(&["", "export class Settings {"], &["}"])
+        }
         Lang::JavaScript | Lang::TypeScript => v(&["", "const options = {"], &["};"]),
         Lang::Go if t.contains(" string `") => v(&["", "type Config struct {"], &["}"]),
         Lang::Go if t.ends_with(',') => v(&["", "var defaults = Config{"], &["}"]),
         Lang::Go => v(&["", "func setup() {"], &["}"]),
-        Lang::Java if t.starts_with('.') => v(&["    Client client() {", "        return Client.builder()"], &["            .build();", "    }"]),
+        Lang::Java if t.starts_with('.') => v(
+            &["    Client client() {", "        return Client.builder()"],
+            &["            .build();", "    }"],
+        ),
         Lang::Java if indent >= 8 => v(&["    void configure(Properties props) {"], &["    }"]),
-        Lang::CSharp if t.ends_with(',') => v(&["        public ClientOptions Defaults() => new ClientOptions", "        {"], &["        };"]),
-        Lang::CSharp if indent >= 12 => v(&["        public void Configure()", "        {"], &["        }"]),
+        Lang::CSharp if t.ends_with(',') => v(
+            &[
+                "        public ClientOptions Defaults() => new ClientOptions",
+                "        {",
+            ],
+            &["        };"],
+        ),
+        Lang::CSharp if indent >= 12 => v(
+            &["        public void Configure()", "        {"],
+            &["        }"],
+        ),
         Lang::Ruby if t.starts_with("config.") => v(&["", "Acme.configure do |config|"], &["end"]),
         Lang::Ruby if t.starts_with("attr_") => v(&["", "class Settings"], &["end"]),
         Lang::Ruby => v(&["", "DEFAULTS = {"], &["}.freeze"]),
