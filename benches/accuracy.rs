@@ -322,6 +322,19 @@ fn report(corpus: &Corpus, runs: &[Run], dir: &Path, show: usize) {
         secrets,
         corpus.negatives().count()
     );
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for label in corpus.negatives() {
+        *kinds.entry(label.kind).or_default() += 1;
+    }
+    let mut kinds: Vec<_> = kinds.into_iter().collect();
+    kinds.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    println!("hard negatives by kind: {}", kinds.join(", "));
+    let providers: std::collections::BTreeSet<&str> = corpus.secrets().map(|l| l.kind).collect();
+    println!(
+        "secret kinds (providers and contexts): {}\n",
+        providers.len()
+    );
     println!(
         "{:<12} {:>5} {:>5} {:>5} {:>9} {:>7} {:>6} {:>9}",
         "tool", "TP", "FP", "FN", "precision", "recall", "F1", "time"

@@ -392,8 +392,51 @@ pub fn line(rng: &Rng, lang: Lang) -> (String, Item) {
             18 => return urls(rng, lang),
             19 => {
                 let blob = blob(rng);
-                let line = lang.assign(rng, &["fixture", "payload"], &blob);
-                return (line, item(Family::Generic, "base64-blob", blob));
+                return match rng.below(5) {
+                    0 | 1 => {
+                        let words: &[&str] = *rng.pick(&[
+                            &["fixture", "payload"][..],
+                            &["icon"],
+                            &["avatar", "placeholder"],
+                            &["font", "data"],
+                        ]);
+                        (
+                            lang.assign(rng, words, &blob),
+                            item(Family::Generic, "base64-blob", blob),
+                        )
+                    }
+                    2 | 3 => {
+                        let mime = rng.pick(&[
+                            "image/png",
+                            "image/svg+xml",
+                            "font/woff2",
+                            "application/json",
+                        ]);
+                        let uri = format!("data:{mime};base64,{blob}");
+                        let line = if matches!(lang, Lang::JavaScript | Lang::TypeScript)
+                            && rng.chance(0.3)
+                        {
+                            format!("//# sourceMappingURL=data:application/json;charset=utf-8;base64,{blob}")
+                        } else {
+                            lang.assign(rng, &["logo", "src"], &uri)
+                        };
+                        let needle = line.trim().to_string();
+                        (line, item(Family::Generic, "data-uri", needle))
+                    }
+                    _ => {
+                        let colour = format!("#{}", rng.string(*rng.pick(&[6usize, 8]), HEX));
+                        let words: &[&str] = *rng.pick(&[
+                            &["primary", "color"][..],
+                            &["accent"],
+                            &["brand", "background"],
+                            &["border", "colour"],
+                        ]);
+                        (
+                            lang.assign(rng, words, &colour),
+                            item(Family::Generic, "css-colour", colour),
+                        )
+                    }
+                };
             }
             _ => {}
         }
