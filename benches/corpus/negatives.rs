@@ -394,12 +394,13 @@ pub fn line(rng: &Rng, lang: Lang) -> (String, Item) {
                 let blob = blob(rng);
                 return match rng.below(5) {
                     0 | 1 => {
-                        let words: &[&str] = *rng.pick(&[
-                            &["fixture", "payload"][..],
+                        const BLOB_NAMES: [&[&str]; 4] = [
+                            &["fixture", "payload"],
                             &["icon"],
                             &["avatar", "placeholder"],
                             &["font", "data"],
-                        ]);
+                        ];
+                        let words = BLOB_NAMES[rng.below(BLOB_NAMES.len())];
                         (
                             lang.assign(rng, words, &blob),
                             item(Family::Generic, "base64-blob", blob),
@@ -425,12 +426,13 @@ pub fn line(rng: &Rng, lang: Lang) -> (String, Item) {
                     }
                     _ => {
                         let colour = format!("#{}", rng.string(*rng.pick(&[6usize, 8]), HEX));
-                        let words: &[&str] = *rng.pick(&[
-                            &["primary", "color"][..],
+                        const COLOUR_NAMES: [&[&str]; 4] = [
+                            &["primary", "color"],
                             &["accent"],
                             &["brand", "background"],
                             &["border", "colour"],
-                        ]);
+                        ];
+                        let words = COLOUR_NAMES[rng.below(COLOUR_NAMES.len())];
                         (
                             lang.assign(rng, words, &colour),
                             item(Family::Generic, "css-colour", colour),
