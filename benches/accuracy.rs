@@ -523,7 +523,7 @@ fn redact(line: &str, secrets: &[&str]) -> String {
             line = line.replace(secret, &masked);
         }
     }
-    let token = |c: char| c.is_ascii_alphanumeric() || "+/=_-".contains(c);
+    let token = |c: char| c.is_ascii_alphanumeric() || "+/_-".contains(c);
     let mut out = String::new();
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {

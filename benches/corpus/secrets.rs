@@ -1459,10 +1459,48 @@ pub fn provider_ids(family: Family) -> Vec<&'static str> {
         .collect()
 }
 
+/// How common a provider's keys are in real repositories, relative to the others of its
+/// family (1 unless listed): by how widely the service is used, never by how easy the key is
+/// to detect.
+fn popularity(id: &str) -> usize {
+    match id {
+        "aws-access-key-id"
+        | "aws-secret-access-key"
+        | "github-token"
+        | "stripe-secret-key"
+        | "openai-api-key"
+        | "postgres-url"
+        | "npm-token"
+        | "generic-api-key" => 3,
+        "gcp-api-key"
+        | "gitlab-token"
+        | "slack-token"
+        | "sendgrid-api-key"
+        | "twilio-auth-token"
+        | "anthropic-api-key"
+        | "mysql-url"
+        | "mongodb-url"
+        | "redis-url"
+        | "pypi-token"
+        | "datadog-api-key"
+        | "sentry-user-token"
+        | "vault-service-token"
+        | "doppler-token"
+        | "generic-password"
+        | "generic-signing-secret" => 2,
+        _ => 1,
+    }
+}
+
 /// A fresh secret of `family` (not `PrivateKey` or `MigoTelnxo`, which have their own makers).
 pub fn secret(rng: &Rng, family: Family) -> Secret {
     let all = providers();
-    let of_family: Vec<&Provider> = all.iter().filter(|p| p.family == family).collect();
+    // Each provider appears as often as its weight: widely used services more than niche ones.
+    let of_family: Vec<&Provider> = all
+        .iter()
+        .filter(|p| p.family == family)
+        .flat_map(|p| std::iter::repeat_n(p, popularity(p.id)))
+        .collect();
     assert!(!of_family.is_empty(), "no providers for {family:?}");
     let p = *rng.pick(&of_family);
     Secret {
