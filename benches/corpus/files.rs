@@ -672,10 +672,7 @@ impl Gen {
             self.rng.pick(&["acme-prod", "data-lake", "ml-platform"]),
             self.rng.range(100000, 999999)
         );
-        let body = format!(
-            "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQ{}",
-            self.rng.string(1570, B64)
-        );
+        let body = base64(&secrets::pkcs8_der(&self.rng), false);
         let wrapped: Vec<&str> = body
             .as_bytes()
             .chunks(64)
@@ -737,7 +734,17 @@ impl Gen {
             .as_bytes(),
             false,
         );
-        let key = base64(format!("-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA{}\n-----END RSA PRIVATE KEY-----\n", self.rng.string(1580, B64)).as_bytes(), false);
+        let rsa = base64(&secrets::rsa_der(&self.rng), false);
+        let rsa: Vec<&str> = rsa
+            .as_bytes()
+            .chunks(64)
+            .map(|c| std::str::from_utf8(c).expect("ascii"))
+            .collect();
+        let pem = format!(
+            "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
+            rsa.join("\n")
+        );
+        let key = base64(pem.as_bytes(), false);
         b.lines(["apiVersion: v1", "kind: Config", "clusters:", "- cluster:"]);
         b.labelled(
             format!("    certificate-authority-data: {ca}"),
