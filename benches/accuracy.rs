@@ -4,7 +4,7 @@
 //! overall and per family, the false positives by kind, and the misses, always redacted.
 //!
 //! `cargo bench --bench accuracy [-- --seed N --files N --keygate PATH --no-peers --keep DIR
-//! --show N]`
+//! --show N --detail gitleaks|betterleaks]`
 
 mod corpus;
 
@@ -22,6 +22,8 @@ struct Args {
     peers: bool,
     keep: Option<PathBuf>,
     show: usize,
+    /// Whose false positives and misses are listed (default keygate).
+    detail: String,
 }
 
 fn parse_args() -> Args {
@@ -32,6 +34,7 @@ fn parse_args() -> Args {
         peers: true,
         keep: None,
         show: 12,
+        detail: "keygate".to_string(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -57,6 +60,7 @@ fn parse_args() -> Args {
                     .parse()
                     .unwrap_or_else(|_| fail("--show takes a number"))
             }
+            "--detail" => args.detail = value("--detail"),
             "--no-peers" => args.peers = false,
             // `cargo bench` passes `--bench`; a filter argument is not meaningful here.
             _ => {}
@@ -122,7 +126,7 @@ fn main() {
             }
         }
     }
-    report(&corpus, &runs, &dir, args.show);
+    report(&corpus, &runs, &dir, args.show, &args.detail);
 }
 
 fn run_keygate(bin: &Path, dir: &Path) -> Run {
@@ -163,8 +167,11 @@ fn run_keygate(bin: &Path, dir: &Path) -> Run {
     }
 }
 
-/// gitleaks `dir` and betterleaks `fs`, with redacted JSON reports (command lines from
-/// `shared/peers/install.sh`).
+/// gitleaks `dir` and betterleaks `fs` with JSON reports (command lines from
+/// `shared/peers/install.sh`). No `--redact`: betterleaks also redacts the secret inside file
+/// paths (a password `admin` turns `admin-portal/` into `REDACTED-portal/`), which breaks
+/// matching. The reports stay in the temporary folder and only their locations and rule ids
+/// are read, so no secret reaches the output.
 fn run_peer(tool: &'static str, bin: &Path, dir: &Path, tmp: &Path) -> Result<Run, String> {
     if !bin.exists() {
         return Err(format!("{} not found", bin.display()));
@@ -177,7 +184,6 @@ fn run_peer(tool: &'static str, bin: &Path, dir: &Path, tmp: &Path) -> Result<Ru
             ".",
             "--no-banner",
             "--no-color",
-            "--redact",
             "-f",
             "json",
             "-r",
@@ -190,7 +196,6 @@ fn run_peer(tool: &'static str, bin: &Path, dir: &Path, tmp: &Path) -> Result<Ru
             ".",
             "--no-banner",
             "--no-color",
-            "--redact",
             "-o",
             report_arg,
             "--exit-code",
@@ -311,7 +316,7 @@ fn family_of_fp(corpus: &Corpus, label: Option<usize>) -> Option<Family> {
     label.map(|i| corpus.labels[i].family)
 }
 
-fn report(corpus: &Corpus, runs: &[Run], dir: &Path, show: usize) {
+fn report(corpus: &Corpus, runs: &[Run], dir: &Path, show: usize, detail: &str) {
     let secrets = corpus.secrets().count();
     let scores: Vec<Score> = runs.iter().map(|r| score(corpus, r)).collect();
     println!(
@@ -440,7 +445,9 @@ fn report(corpus: &Corpus, runs: &[Run], dir: &Path, show: usize) {
     };
 
     // keygate's worst false positives: grouped by rule and kind, biggest group first.
-    let k = &scores[0];
+    let d = runs.iter().position(|r| r.tool == detail).unwrap_or(0);
+    let tool = runs[d].tool;
+    let k = &scores[d];
     let mut groups: BTreeMap<(String, String), Vec<&(String, usize)>> = BTreeMap::new();
     for (at, (label, rules)) in &k.false_positives {
         let kind = label.map_or("unlabelled".to_string(), |i| {
@@ -457,7 +464,7 @@ fn report(corpus: &Corpus, runs: &[Run], dir: &Path, show: usize) {
     }
     let mut groups: Vec<_> = groups.into_iter().collect();
     groups.sort_by_key(|(_, v)| std::cmp::Reverse(v.len()));
-    println!("\nkeygate: worst false positives (rule, family/kind of the line), redacted");
+    println!("\n{tool}: worst false positives (rule, family/kind of the line), redacted");
     if groups.is_empty() {
         println!("  none");
     }
@@ -478,7 +485,7 @@ fn report(corpus: &Corpus, runs: &[Run], dir: &Path, show: usize) {
                 .push(label);
         }
     }
-    println!("\nkeygate: misses by family/provider, redacted");
+    println!("\n{tool}: misses by family/provider, redacted");
     if misses.is_empty() {
         println!("  none");
     }
