@@ -111,6 +111,24 @@ fn main() {
     corpus
         .write(&dir)
         .unwrap_or_else(|e| fail(&format!("writing the corpus: {e}")));
+    if let Some(keep) = &args.keep {
+        // The labels go beside the corpus, not inside it (scanners would read them), and
+        // without the secrets themselves.
+        let mut tsv = String::from("file\tline\tend_line\tfamily\tkind\tsecret\n");
+        for l in &corpus.labels {
+            tsv.push_str(&format!(
+                "{}\t{}\t{}\t{}\t{}\t{}\n",
+                l.file,
+                l.line,
+                l.end_line,
+                l.family.name(),
+                l.kind,
+                l.secret
+            ));
+        }
+        let path = keep.with_extension("labels.tsv");
+        std::fs::write(&path, tsv).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
+    }
 
     let mut runs = vec![run_keygate(&args.keygate, &dir)];
     if args.peers {
