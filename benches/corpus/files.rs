@@ -220,22 +220,11 @@ impl Gen {
                     b.line("  EOT");
                     b.label_range(at + 1, at + lines.len(), &secret_of(family, kind, begin));
                 }
-                Lang::Shell
-                | Lang::Markdown
-                | Lang::Dockerfile
-                | Lang::EnvExample
-                | Lang::Properties
-                | Lang::Ini
-                | Lang::Xml => {
+                Lang::Shell | Lang::Markdown => {
                     let at = b.lines.len();
-                    b.line(match lang {
-                        Lang::Shell | Lang::Markdown => "cat > deploy_key <<'EOF'".to_string(),
-                        _ => lang.comment("deploy key"),
-                    });
+                    b.line("cat > deploy_key <<'EOF'");
                     b.lines(lines.iter().cloned());
-                    if matches!(lang, Lang::Shell | Lang::Markdown) {
-                        b.line("EOF");
-                    }
+                    b.line("EOF");
                     b.label_range(at + 1, at + lines.len(), &secret_of(family, kind, begin));
                 }
                 _ => {
