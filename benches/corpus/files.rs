@@ -304,7 +304,7 @@ impl Gen {
         let mut b = Builder::new(path);
         let header = lang.header(&self.rng, module);
         b.lines(header);
-        let secrets = self.rng.range(1, 3);
+        let secrets = self.rng.range(1, 4);
         let negatives = self.rng.range(2, 6);
         let mut slots: Vec<bool> = (0..secrets)
             .map(|_| true)
