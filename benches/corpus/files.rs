@@ -341,7 +341,7 @@ impl Gen {
     }
 
     fn special(&mut self, i: usize) {
-        const KINDS: usize = 27;
+        const KINDS: usize = 28;
         match i % KINDS {
             0 => self.package_lock(),
             1 => self.yarn_lock(),
@@ -369,8 +369,69 @@ impl Gen {
             23 => self.locale(),
             24 => self.wp_config(),
             25 => self.key_file(),
+            26 => self.notebook(),
             _ => self.pnpm_lock(),
         }
+    }
+
+    /// A Jupyter notebook: code cells are JSON strings, so quotes inside them are escaped.
+    fn notebook(&mut self) {
+        let project = self.project();
+        let name = self
+            .rng
+            .pick(&["explore", "prototype", "eval", "scratch"])
+            .to_string();
+        let path = self.unique(format!("{project}/notebooks/{name}.ipynb"));
+        let mut b = Builder::new(path);
+        b.lines([
+            "{",
+            " \"cells\": [",
+            "  {",
+            "   \"cell_type\": \"code\",",
+            "   \"execution_count\": 1,",
+            "   \"metadata\": {},",
+            "   \"outputs\": [],",
+            "   \"source\": [",
+            "    \"import os\\n\",",
+        ]);
+        for _ in 0..self.rng.range(2, 3) {
+            if self.rng.chance(0.5) {
+                let family = *self.rng.pick(&[
+                    Family::Ai,
+                    Family::Ai,
+                    Family::Cloud,
+                    Family::Database,
+                    Family::MigoTelnxo,
+                ]);
+                let s = if family == Family::MigoTelnxo {
+                    secrets::migo_telnxo(&self.rng)
+                } else {
+                    secrets::secret(&self.rng, family)
+                };
+                let words = *self.rng.pick(s.names);
+                let line = Lang::Python
+                    .assign(&self.rng, words, &s.value)
+                    .replace('"', "\\\"");
+                b.labelled(format!("    \"{}\\n\",", line.trim()), &secret_item(&s));
+            } else {
+                let (line, item) = negatives::line(&self.rng, Lang::Python);
+                let needle = item.needle.replace('"', "\\\"");
+                let item = Item { needle, ..item };
+                let line = line.replace('"', "\\\"");
+                b.labelled(format!("    \"{}\\n\",", line.trim()), &item);
+            }
+        }
+        b.lines([
+            "    \"client = Client()\"",
+            "   ]",
+            "  }",
+            " ],",
+            " \"metadata\": {\"kernelspec\": {\"name\": \"python3\", \"display_name\": \"Python 3\"}},",
+            " \"nbformat\": 4,",
+            " \"nbformat_minor\": 5",
+            "}",
+        ]);
+        self.push(b);
     }
 
     fn version(&mut self) -> String {
