@@ -380,10 +380,10 @@ fn report(corpus: &Corpus, runs: &[Run], dir: &Path, show: usize, detail: &str) 
         );
     }
 
-    println!("\nper family: precision / recall (secrets, hard negatives)");
+    println!("\nper family: precision recall F1 (secrets/hard negatives)");
     print!("{:<20} {:>8}", "family", "sec/neg");
     for run in runs {
-        print!(" {:>15}", run.tool);
+        print!(" {:>18}", run.tool);
     }
     println!();
     let per_family = corpus.per_family();
@@ -401,10 +401,8 @@ fn report(corpus: &Corpus, runs: &[Run], dir: &Path, show: usize, detail: &str) 
                 .values()
                 .filter(|(l, _)| family_of_fp(corpus, *l) == Some(family))
                 .count();
-            print!(
-                " {:>15}",
-                format!("{:.2} / {:.2}", ratio(tp, tp + fp), ratio(tp, sec))
-            );
+            let (p, r) = (ratio(tp, tp + fp), ratio(tp, sec));
+            print!(" {:>18}", format!("{p:.2} {r:.2} {:.2}", f1(p, r)));
         }
         println!();
     }
@@ -415,7 +413,7 @@ fn report(corpus: &Corpus, runs: &[Run], dir: &Path, show: usize, detail: &str) 
             .values()
             .filter(|(l, _)| l.is_none())
             .count();
-        print!(" {:>15}", format!("{fp} FP"));
+        print!(" {:>18}", format!("{fp} FP"));
     }
     println!();
 
