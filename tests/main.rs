@@ -2,6 +2,7 @@
 
 mod common;
 
+mod accuracy;
 mod adoption;
 mod catalog;
 mod check_history;

@@ -1,0 +1,161 @@
+//! The accuracy benchmark's corpus generator (`benches/corpus/`): its labels must be
+//! self-consistent, whatever keygate scores on it (the score lives in `cargo bench --bench
+//! accuracy`). See: issue 7.
+
+#[path = "../benches/corpus/mod.rs"]
+mod corpus;
+
+use std::collections::{HashMap, HashSet};
+
+use corpus::{Corpus, Family};
+
+const SEED: u64 = 7;
+
+fn corpus() -> Corpus {
+    corpus::generate(SEED, 320)
+}
+
+#[test]
+fn corpus_meets_the_issue_minimums() {
+    let c = corpus();
+    assert!(c.files.len() >= 300, "{} files", c.files.len());
+    let secrets = c.secrets().count();
+    let negatives = c.negatives().count();
+    assert!(secrets >= 500, "{secrets} secret lines");
+    assert!(negatives >= 800, "{negatives} hard-negative lines");
+    for (family, (s, _)) in c.per_family() {
+        assert!(s >= 30, "family {} has only {s} secrets", family.name());
+    }
+    // MigoSMTP and Telnxo both appear, in many file types.
+    let migo: HashSet<&str> = c
+        .secrets()
+        .filter(|l| l.family == Family::MigoTelnxo)
+        .map(|l| l.file.rsplit('.').next().unwrap_or(""))
+        .collect();
+    assert!(migo.len() >= 10, "MigoSMTP/Telnxo keys in only {migo:?}");
+    let kinds: HashSet<&str> = c.negatives().map(|l| l.kind).collect();
+    for kind in [
+        "env-read",
+        "templating",
+        "placeholder",
+        "empty-value",
+        "lockfile-integrity",
+        "go-sum",
+        "cargo-lock-checksum",
+        "uuid",
+        "commit-id",
+        "data-uri",
+        "public-key",
+        "certificate",
+        "test-vector",
+        "base64-blob",
+        "css-colour",
+        "identifier",
+    ] {
+        assert!(kinds.contains(kind), "no hard negative of kind {kind}");
+    }
+}
+
+#[test]
+fn labels_point_at_their_text() {
+    let c = corpus();
+    let files: HashMap<&str, &corpus::File> =
+        c.files.iter().map(|f| (f.path.as_str(), f)).collect();
+    assert_eq!(files.len(), c.files.len(), "file paths are unique");
+    let mut lines_seen = HashSet::new();
+    for label in &c.labels {
+        let file = files[label.file.as_str()];
+        assert!(
+            label.line >= 1 && label.line <= label.end_line && label.end_line <= file.lines.len(),
+            "{label:?}"
+        );
+        let text = &file.lines[label.line - 1];
+        assert!(
+            text.contains(&label.needle),
+            "{}:{} does not hold the labelled text ({})",
+            label.file,
+            label.line,
+            label.kind
+        );
+        for line in label.line..=label.end_line {
+            assert!(
+                lines_seen.insert((label.file.clone(), line)),
+                "{}:{line} is labelled twice",
+                label.file
+            );
+        }
+    }
+}
+
+#[test]
+fn written_files_match_the_labels() {
+    let c = corpus::generate(SEED, 40);
+    let dir = tempfile::tempdir().unwrap();
+    c.write(dir.path()).unwrap();
+    for label in &c.labels {
+        let text = std::fs::read_to_string(dir.path().join(&label.file)).unwrap();
+        let line = text.lines().nth(label.line - 1).unwrap();
+        assert!(
+            line.contains(&label.needle),
+            "{}:{}",
+            label.file,
+            label.line
+        );
+    }
+}
+
+#[test]
+fn corpus_is_seeded() {
+    let a = corpus::generate(SEED, 40);
+    let b = corpus::generate(SEED, 40);
+    let other = corpus::generate(SEED + 1, 40);
+    let texts = |c: &Corpus| c.files.iter().map(|f| f.text()).collect::<Vec<_>>();
+    assert_eq!(texts(&a), texts(&b));
+    assert_ne!(texts(&a), texts(&other));
+}
+
+#[test]
+fn secrets_are_distinct_and_checksums_valid() {
+    let c = corpus();
+    let secrets: Vec<&corpus::Label> = c.secrets().collect();
+    let unique: HashSet<&str> = secrets.iter().map(|l| l.needle.as_str()).collect();
+    // Block secrets share their BEGIN line as needle; every other secret is unique.
+    let blocks = secrets
+        .iter()
+        .filter(|l| l.needle.starts_with("-----BEGIN") || l.needle.starts_with("PuTTY"))
+        .count();
+    assert!(unique.len() + blocks >= secrets.len(), "duplicate secrets");
+    let validator = keygate::rules::validators::Validator::Crc32Base62;
+    let mut checked = 0;
+    for label in &secrets {
+        for token in label
+            .needle
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        {
+            let prefixed = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "npm_"]
+                .iter()
+                .any(|p| token.starts_with(p));
+            if prefixed && token.len() == 40 {
+                assert!(
+                    validator.check(token.as_bytes()),
+                    "{}:{} checksum",
+                    label.file,
+                    label.line
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 5, "only {checked} checksummed tokens");
+    // No secret value leaks into a line labelled as a negative.
+    let files: HashMap<&str, &corpus::File> =
+        c.files.iter().map(|f| (f.path.as_str(), f)).collect();
+    for neg in c.negatives() {
+        let text = &files[neg.file.as_str()].lines[neg.line - 1];
+        for s in &secrets {
+            if s.needle.len() >= 16 && !s.needle.starts_with("-----BEGIN") {
+                assert!(!text.contains(&s.needle), "{}:{}", neg.file, neg.line);
+            }
+        }
+    }
+}
