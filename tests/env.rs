@@ -159,7 +159,7 @@ fn an_ignored_folder_hides_its_env_files_and_a_folder_named_env_is_not_one() {
     assert_eq!(check(&repo), (0, vec![]));
 }
 
-// --- env-staged (library level: `check --staged` is on another branch) -----------------------
+// --- env-staged (library level; through a real `git commit` in check_staged.rs) -------------
 
 #[test]
 fn env_staged_reports_a_staged_env_file_once_and_not_an_older_tracked_one() {
