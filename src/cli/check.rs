@@ -84,12 +84,13 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
             let repo = ctx.repo.as_ref().expect("worktree mode opens a repository");
             let sources = worktree::worktree_sources(repo, &excludes)?;
             let scanned = input::scan_files(&ctx.scanner, &ctx.fingerprints, &sources);
-            env = hygiene::check_worktree(
+            env = hygiene::check_files(
                 repo,
                 &ctx.config,
                 &ctx.scanner,
                 &ctx.fingerprints,
                 &sources,
+                hygiene::Scope::Worktree,
             )?;
             (Mode::Worktree, scanned)
         }
@@ -97,12 +98,13 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
             let sources = worktree::path_sources(paths, &cfg.cwd, ctx.repo.as_ref(), &excludes)?;
             let scanned = input::scan_files(&ctx.scanner, &ctx.fingerprints, &sources);
             if let Some(repo) = &ctx.repo {
-                env = hygiene::check_paths(
+                env = hygiene::check_files(
                     repo,
                     &ctx.config,
                     &ctx.scanner,
                     &ctx.fingerprints,
                     &sources,
+                    hygiene::Scope::Paths,
                 )?;
             }
             (Mode::Paths, scanned)

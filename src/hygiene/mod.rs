@@ -532,32 +532,29 @@ pub fn check_staged_paths(
     })
 }
 
-/// Everything hygiene reports for `keygate check` on a working tree: the checks, and known
-/// local secrets in `sources` (the files the secret scan read).
-pub fn check_worktree(
-    repo: &Repo,
-    config: &Config,
-    scanner: &Scanner,
-    fingerprints: &Fingerprinter,
-    sources: &[Source],
-) -> Result<Hygiene> {
-    let ctx = RepoContext::new(repo, config, scanner, fingerprints, None)?;
-    let mut out = leaks(&ctx, sources);
-    out.findings.extend(run(&ctx));
-    out.notes.extend(ctx.notes);
-    Ok(out)
+/// Which hygiene a scan of files gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// `keygate check` on the working tree: every check, and known local secrets.
+    Worktree,
+    /// `keygate check PATH...` inside a repository: known local secrets only.
+    Paths,
 }
 
-/// Known local secrets in `sources` for `keygate check PATH...` inside a repository.
-pub fn check_paths(
+/// What hygiene reports for a scan of `sources` (the files the secret scan read).
+pub fn check_files(
     repo: &Repo,
     config: &Config,
     scanner: &Scanner,
     fingerprints: &Fingerprinter,
     sources: &[Source],
+    scope: Scope,
 ) -> Result<Hygiene> {
     let ctx = RepoContext::new(repo, config, scanner, fingerprints, None)?;
     let mut out = leaks(&ctx, sources);
+    if scope == Scope::Worktree {
+        out.findings.extend(run(&ctx));
+    }
     out.notes.extend(ctx.notes);
     Ok(out)
 }
