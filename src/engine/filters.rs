@@ -48,12 +48,13 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "****",
     "...",
     "…",
+    "goes-here",
+    "goes_here",
+    "goeshere",
+    "unique phrase",
     "${",
     "{{",
     "}}",
-    "%(",
-    "<",
-    ">",
     "12345678",
     "abcdefgh",
     "abcd1234",
@@ -65,6 +66,10 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "4eC39HqLyjWDarjtT1zdp7dc",
     "BQokikJOvBiI2HlWgH4olfQ2",
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    // Published test vectors (RFC 8032 Ed25519 test 1 secret key, RFC 7748 X25519 test keys).
+    "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+    "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a",
+    "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb",
 ];
 
 static PLACEHOLDER_AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
@@ -75,16 +80,18 @@ static PLACEHOLDER_AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
 });
 
 /// Whether a matched secret is a placeholder rather than a key: documentation words, template
-/// syntax, masks, or a long run of one character (`sk_live_000000…`).
+/// syntax (`<API_KEY>`, `%(token)s`), masks, or a run of one character that fills a good part of
+/// the value (`sk_live_000000…`; a long key block may hold `AAAAAA` by nature).
 pub fn is_placeholder(secret: &[u8]) -> bool {
-    if PLACEHOLDER_AC.is_match(secret) {
+    if PLACEHOLDER_AC.is_match(secret) || has_template_marker(secret) {
         return true;
     }
+    let min_run = 6.max(secret.len() / 4);
     let mut run = 1;
     for pair in secret.windows(2) {
         if pair[0] == pair[1] && pair[0].is_ascii_alphanumeric() {
             run += 1;
-            if run >= 6 {
+            if run >= min_run {
                 return true;
             }
         } else {
@@ -92,6 +99,36 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
         }
     }
     false
+}
+
+/// `<your-key>`, `<API_KEY>`, `%(token)s`: a name in angle brackets or a Python format field.
+/// Random punctuation (`<AYg>` in a WordPress salt) is not a name: it mixes cases.
+fn has_template_marker(secret: &[u8]) -> bool {
+    let is_name = |inner: &[u8]| {
+        inner.len() >= 3
+            && inner
+                .iter()
+                .all(|b| matches!(b, b'a'..=b'z' | b'_' | b'-' | b' ' | b'.' | b'0'..=b'9'))
+            || inner.len() >= 2
+                && inner
+                    .iter()
+                    .all(|b| matches!(b, b'A'..=b'Z' | b'_' | b'-' | b'0'..=b'9'))
+    };
+    let enclosed = |open: &[u8], close: u8| {
+        let mut rest = secret;
+        while let Some(i) = rest.windows(open.len()).position(|w| w == open) {
+            rest = &rest[i + open.len()..];
+            if let Some(j) = rest.iter().position(|&b| b == close) {
+                if is_name(&rest[..j]) {
+                    return true;
+                }
+            }
+        }
+        false
+    };
+    secret.starts_with(b"<") && secret.ends_with(b">")
+        || enclosed(b"<", b'>')
+        || enclosed(b"%(", b')')
 }
 
 /// The user's allow list: regexes that, matching a secret, drop it, and stopwords that, contained
@@ -168,6 +205,22 @@ mod tests {
             ("sk_live_000000000000000000", true),
             ("sk-****************", true),
             ("sk_test_4eC39HqLyjWDarjtT1zdp7dc", true),
+            ("acme-api-key-goes-here", true),
+            ("<your-password>", true),
+            ("%(db_password)s", true),
+            (
+                "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+                true,
+            ),
+            (
+                "dfO]8^^e#?2!6bpP{[>u]N>U4pP]-;%^Pqp>]^)RKBX<AYg>yr;IAi",
+                false,
+            ),
+            ("x%(7zzni3&df=#db6", false),
+            (
+                "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW",
+                false,
+            ),
             ("q8Ff3kZp0LmXw2RtY7uVbN4c", false),
             ("ghp_R4nd0mL00kingT0kenValue9xQ", false),
         ];
