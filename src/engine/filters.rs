@@ -72,6 +72,9 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb",
 ];
 
+/// Above this length a value is a key block or a blob rather than a typed placeholder.
+const LONG_VALUE: usize = 200;
+
 static PLACEHOLDER_AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
@@ -81,9 +84,16 @@ static PLACEHOLDER_AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
 
 /// Whether a matched secret is a placeholder rather than a key: documentation words, template
 /// syntax (`<API_KEY>`, `%(token)s`), masks, or a run of one character that fills a good part of
-/// the value (`sk_live_000000…`; a long key block may hold `AAAAAA` by nature).
+/// the value (`sk_live_000000…`; a long key block may hold `AAAAAA` by nature). In a long value
+/// (a key block), a four-letter mask (`xxxx`) turns up by chance and is ignored.
 pub fn is_placeholder(secret: &[u8]) -> bool {
-    if PLACEHOLDER_AC.is_match(secret) || has_template_marker(secret) {
+    let long = secret.len() > LONG_VALUE;
+    let chance = |word: &[u8]| word.len() <= 4 && word.iter().all(u8::is_ascii_alphanumeric);
+    if PLACEHOLDER_AC
+        .find_overlapping_iter(secret)
+        .any(|m| !long || !chance(&secret[m.range()]))
+        || has_template_marker(secret)
+    {
         return true;
     }
     let min_run = 6.max(secret.len() / 4);
@@ -217,6 +227,11 @@ mod tests {
                 false,
             ),
             ("x%(7zzni3&df=#db6", false),
+            (
+                &format!("MIIEp{}xxxx{}", "Ab9+".repeat(60), "Qz7/".repeat(60)),
+                false,
+            ),
+            (&format!("MIIEp{}{}", "Ab9+".repeat(60), "EXAMPLEKEY"), true),
             (
                 "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW",
                 false,

@@ -23,6 +23,10 @@ pub enum Validator {
     /// A JSON Web Token: three base64url parts whose header and payload are JSON objects, the
     /// header naming its `alg`; not the jwt.io sample.
     Jwt,
+    /// A literal that is not a name: not an identifier (`MigosmtpApiKeyHandler`) and not words
+    /// joined by separators (`migosmtp-api-key`). For named-provider rules, whose keys have no
+    /// fixed shape.
+    NotAName,
 }
 
 impl Validator {
@@ -34,6 +38,7 @@ impl Validator {
             "password" => Validator::Password,
             "basic-auth" => Validator::BasicAuth,
             "jwt" => Validator::Jwt,
+            "not-a-name" => Validator::NotAName,
             _ => return None,
         })
     }
@@ -46,6 +51,7 @@ impl Validator {
             Validator::Password => "password",
             Validator::BasicAuth => "basic-auth",
             Validator::Jwt => "jwt",
+            Validator::NotAName => "not-a-name",
         }
     }
 
@@ -58,6 +64,7 @@ impl Validator {
             Validator::Password => password(secret),
             Validator::BasicAuth => basic_auth(secret),
             Validator::Jwt => jwt(secret),
+            Validator::NotAName => !is_identifier_path(secret) && !is_word_chain(secret),
         }
     }
 }
@@ -193,6 +200,7 @@ fn is_identifier_path(s: &[u8]) -> bool {
             && part.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
             && reads_as_words(part)
     }) && (s.contains(&b'.') || !s.iter().any(u8::is_ascii_digit))
+        && !s.windows(3).any(|w| w.iter().all(u8::is_ascii_digit))
 }
 
 /// Whether the letters of a name have the case pattern of words: one case, or camel case whose
@@ -253,7 +261,8 @@ fn generic_secret(s: &[u8]) -> bool {
         && !is_word_chain(s)
         && !s.starts_with(b"/")
         && !s.starts_with(b"./")
-        && !s.windows(2).any(|w| w == b"//")
+        && !s.windows(3).any(|w| w == b"://")
+        && !s.starts_with(b"//")
         && !HASH_PREFIXES
             .iter()
             .any(|p| lower.starts_with(p.as_bytes()))
@@ -592,6 +601,14 @@ mod tests {
         assert!(!Validator::GenericSecret.check(b"2YotnFZFEjr1zCsicMWpAA"));
         assert!(!Validator::BasicAuth.check(b"czZCaGRSa3F0MzpnWDFmQmF0M2JW"));
         assert!(!Validator::Password.check(b"gX1fBat3bV"));
+    }
+
+    #[test]
+    fn not_a_name_table() {
+        assert!(Validator::NotAName.check(b"mk_live_3f9Kq2LxV8pR7tZ1wYb4N6cD"));
+        assert!(Validator::NotAName.check(b"KEY01H8Zq4rT2vN9pLx6WcB3kYd7"));
+        assert!(!Validator::NotAName.check(b"migosmtp-api-key"));
+        assert!(!Validator::NotAName.check(b"PasswordResetTokenExpirationHandlerFactory"));
     }
 
     #[test]
