@@ -52,9 +52,6 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "goes_here",
     "goeshere",
     "unique phrase",
-    "${",
-    "{{",
-    "}}",
     "12345678",
     "abcdefgh",
     "abcd1234",
@@ -136,9 +133,31 @@ fn has_template_marker(secret: &[u8]) -> bool {
         }
         false
     };
+    // `${API_KEY}`, `{{ secrets.TOKEN }}`: template syntax around an expression; a random salt
+    // may hold `{{` without one.
+    let expression = |inner: &[u8]| {
+        !inner.is_empty()
+            && inner.iter().all(|b| {
+                b.is_ascii_alphanumeric()
+                    || matches!(b, b'_' | b'.' | b':' | b'-' | b' ' | b'|' | b'\'' | b'"')
+            })
+    };
+    let templated = |open: &[u8]| {
+        let mut rest = secret;
+        while let Some(i) = rest.windows(open.len()).position(|w| w == open) {
+            rest = &rest[i + open.len()..];
+            let end = rest.iter().position(|&b| b == b'}').unwrap_or(rest.len());
+            if expression(&rest[..end]) {
+                return true;
+            }
+        }
+        false
+    };
     secret.starts_with(b"<") && secret.ends_with(b">")
         || enclosed(b"<", b'>')
         || enclosed(b"%(", b')')
+        || templated(b"${")
+        || templated(b"{{")
 }
 
 /// The user's allow list: regexes that, matching a secret, drop it, and stopwords that, contained
@@ -227,6 +246,13 @@ mod tests {
                 false,
             ),
             ("x%(7zzni3&df=#db6", false),
+            ("${DB_PASSWORD}", true),
+            ("${DB_PASSWORD:-local}", true),
+            ("{{vault_db_password}}", true),
+            (
+                "~FY=ldz{KpNn+Nv;QX4?O2%rw&r;Eiea]W7sK5E9+[h{{Mw~X8;XBUn)%*fr5O%.",
+                false,
+            ),
             (
                 &format!("MIIEp{}xxxx{}", "Ab9+".repeat(60), "Qz7/".repeat(60)),
                 false,

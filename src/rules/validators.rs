@@ -233,6 +233,17 @@ fn is_word_chain(s: &[u8]) -> bool {
         })
 }
 
+/// `/etc/ssl/private/server.pem`: a path whose parts read as names. Base64 may start with `/` too
+/// (`/ZwBWLqHB7bvAkpZ…`), but its parts are random.
+fn is_absolute_path(s: &[u8]) -> bool {
+    s.starts_with(b"/")
+        && s.split(|&b| b == b'/').all(|part| {
+            part.iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+                && reads_as_words(part)
+        })
+}
+
 fn is_uuid(s: &[u8]) -> bool {
     s.len() == 36
         && s.iter().enumerate().all(|(i, b)| match i {
@@ -259,7 +270,7 @@ fn generic_secret(s: &[u8]) -> bool {
         && !is_uuid(s)
         && !is_identifier_path(s)
         && !is_word_chain(s)
-        && !s.starts_with(b"/")
+        && !is_absolute_path(s)
         && !s.starts_with(b"./")
         && !s.windows(3).any(|w| w == b"://")
         && !s.starts_with(b"//")
@@ -601,6 +612,14 @@ mod tests {
         assert!(!Validator::GenericSecret.check(b"2YotnFZFEjr1zCsicMWpAA"));
         assert!(!Validator::BasicAuth.check(b"czZCaGRSa3F0MzpnWDFmQmF0M2JW"));
         assert!(!Validator::Password.check(b"gX1fBat3bV"));
+    }
+
+    #[test]
+    fn absolute_paths_are_not_secrets() {
+        assert!(is_absolute_path(b"/etc/ssl/private/server-2024.pem"));
+        assert!(!is_absolute_path(
+            b"/ZwBWLqHB7bvAkpZUeBqWthSbNYF/QG7lXWAwACUZDuVvKW8m7ncvTr8Ti6ITjgo"
+        ));
     }
 
     #[test]
