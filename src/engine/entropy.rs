@@ -20,6 +20,20 @@ pub fn shannon(data: &[u8]) -> f64 {
         .sum()
 }
 
+/// Ceiling on the entropy a rule may demand of a hexadecimal value: 16 symbols give at most 4 bits
+/// per character, and a random 32-character hex key often measures under 3.5.
+pub const HEX_CEILING: f64 = 3.0;
+
+/// The entropy `secret` must reach for a rule asking `min`: the rule's figure, capped for
+/// hexadecimal values whose alphabet cannot reach it.
+pub fn threshold(secret: &[u8], min: f64) -> f64 {
+    if secret.iter().all(u8::is_ascii_hexdigit) {
+        min.min(HEX_CEILING)
+    } else {
+        min
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,5 +51,15 @@ mod tests {
             let got = shannon(s.as_bytes());
             assert!((got - want).abs() < 1e-9, "{s}: {got} != {want}");
         }
+    }
+
+    #[test]
+    fn hex_threshold_is_capped() {
+        assert_eq!(
+            threshold(b"7b912ac28417377df767c6a4200771f2", 3.5),
+            HEX_CEILING
+        );
+        assert_eq!(threshold(b"7b912ac28417377df767c6a4200771f2", 2.5), 2.5);
+        assert_eq!(threshold(b"Se0sGv0dk7kLa3Evdh2Gu08V", 3.5), 3.5);
     }
 }

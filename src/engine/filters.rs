@@ -48,12 +48,10 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "****",
     "...",
     "…",
-    "${",
-    "{{",
-    "}}",
-    "%(",
-    "<",
-    ">",
+    "goes-here",
+    "goes_here",
+    "goeshere",
+    "unique phrase",
     "12345678",
     "abcdefgh",
     "abcd1234",
@@ -65,7 +63,14 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "4eC39HqLyjWDarjtT1zdp7dc",
     "BQokikJOvBiI2HlWgH4olfQ2",
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    // Published test vectors (RFC 8032 Ed25519 test 1 secret key, RFC 7748 X25519 test keys).
+    "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+    "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a",
+    "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb",
 ];
+
+/// Above this length a value is a key block or a blob rather than a typed placeholder.
+const LONG_VALUE: usize = 200;
 
 static PLACEHOLDER_AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasickBuilder::new()
@@ -75,16 +80,25 @@ static PLACEHOLDER_AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
 });
 
 /// Whether a matched secret is a placeholder rather than a key: documentation words, template
-/// syntax, masks, or a long run of one character (`sk_live_000000…`).
+/// syntax (`<API_KEY>`, `%(token)s`), masks, or a run of one character that fills a good part of
+/// the value (`sk_live_000000…`; a long key block may hold `AAAAAA` by nature). In a long value
+/// (a key block), a four-letter mask (`xxxx`) turns up by chance and is ignored.
 pub fn is_placeholder(secret: &[u8]) -> bool {
-    if PLACEHOLDER_AC.is_match(secret) {
+    let long = secret.len() > LONG_VALUE;
+    let chance = |word: &[u8]| word.len() <= 4 && word.iter().all(u8::is_ascii_alphanumeric);
+    if PLACEHOLDER_AC
+        .find_overlapping_iter(secret)
+        .any(|m| !long || !chance(&secret[m.range()]))
+        || has_template_marker(secret)
+    {
         return true;
     }
+    let min_run = 6.max(secret.len() / 4);
     let mut run = 1;
     for pair in secret.windows(2) {
         if pair[0] == pair[1] && pair[0].is_ascii_alphanumeric() {
             run += 1;
-            if run >= 6 {
+            if run >= min_run {
                 return true;
             }
         } else {
@@ -92,6 +106,58 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
         }
     }
     false
+}
+
+/// `<your-key>`, `<API_KEY>`, `%(token)s`: a name in angle brackets or a Python format field.
+/// Random punctuation (`<AYg>` in a WordPress salt) is not a name: it mixes cases.
+fn has_template_marker(secret: &[u8]) -> bool {
+    let is_name = |inner: &[u8]| {
+        inner.len() >= 3
+            && inner
+                .iter()
+                .all(|b| matches!(b, b'a'..=b'z' | b'_' | b'-' | b' ' | b'.' | b'0'..=b'9'))
+            || inner.len() >= 2
+                && inner
+                    .iter()
+                    .all(|b| matches!(b, b'A'..=b'Z' | b'_' | b'-' | b'0'..=b'9'))
+    };
+    let enclosed = |open: &[u8], close: u8| {
+        let mut rest = secret;
+        while let Some(i) = rest.windows(open.len()).position(|w| w == open) {
+            rest = &rest[i + open.len()..];
+            if let Some(j) = rest.iter().position(|&b| b == close) {
+                if is_name(&rest[..j]) {
+                    return true;
+                }
+            }
+        }
+        false
+    };
+    // `${API_KEY}`, `{{ secrets.TOKEN }}`: template syntax around an expression; a random salt
+    // may hold `{{` without one.
+    let expression = |inner: &[u8]| {
+        !inner.is_empty()
+            && inner.iter().all(|b| {
+                b.is_ascii_alphanumeric()
+                    || matches!(b, b'_' | b'.' | b':' | b'-' | b' ' | b'|' | b'\'' | b'"')
+            })
+    };
+    let templated = |open: &[u8]| {
+        let mut rest = secret;
+        while let Some(i) = rest.windows(open.len()).position(|w| w == open) {
+            rest = &rest[i + open.len()..];
+            let end = rest.iter().position(|&b| b == b'}').unwrap_or(rest.len());
+            if expression(&rest[..end]) {
+                return true;
+            }
+        }
+        false
+    };
+    secret.starts_with(b"<") && secret.ends_with(b">")
+        || enclosed(b"<", b'>')
+        || enclosed(b"%(", b')')
+        || templated(b"${")
+        || templated(b"{{")
 }
 
 /// The user's allow list: regexes that, matching a secret, drop it, and stopwords that, contained
@@ -168,6 +234,34 @@ mod tests {
             ("sk_live_000000000000000000", true),
             ("sk-****************", true),
             ("sk_test_4eC39HqLyjWDarjtT1zdp7dc", true),
+            ("acme-api-key-goes-here", true),
+            ("<your-password>", true),
+            ("%(db_password)s", true),
+            (
+                "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+                true,
+            ),
+            (
+                "dfO]8^^e#?2!6bpP{[>u]N>U4pP]-;%^Pqp>]^)RKBX<AYg>yr;IAi",
+                false,
+            ),
+            ("x%(7zzni3&df=#db6", false),
+            ("${DB_PASSWORD}", true),
+            ("${DB_PASSWORD:-local}", true),
+            ("{{vault_db_password}}", true),
+            (
+                "~FY=ldz{KpNn+Nv;QX4?O2%rw&r;Eiea]W7sK5E9+[h{{Mw~X8;XBUn)%*fr5O%.",
+                false,
+            ),
+            (
+                &format!("MIIEp{}xxxx{}", "Ab9+".repeat(60), "Qz7/".repeat(60)),
+                false,
+            ),
+            (&format!("MIIEp{}{}", "Ab9+".repeat(60), "EXAMPLEKEY"), true),
+            (
+                "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW",
+                false,
+            ),
             ("q8Ff3kZp0LmXw2RtY7uVbN4c", false),
             ("ghp_R4nd0mL00kingT0kenValue9xQ", false),
         ];

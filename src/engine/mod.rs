@@ -137,7 +137,7 @@ impl Scanner {
         secret.len() >= spec.min_length.unwrap_or(1)
             && spec
                 .min_entropy
-                .is_none_or(|min| entropy::shannon(secret) >= min)
+                .is_none_or(|min| entropy::shannon(secret) >= entropy::threshold(secret, min))
             && rule.validator.is_none_or(|v| v.check(secret))
             && !filters::is_placeholder(secret)
     }

@@ -320,7 +320,7 @@ mod tests {
             ("API_KEY", "changeme", false),
             ("API_KEY", "", false),
             ("API_KEY", "xxxxxxxxxxxxxxxxxxxxxxxx", false),
-            ("DB_PASSWORD", "Tr0ub4dor&3horse", true),
+            ("DB_PASSWORD", "Tr0ub4dor&3horse", true), // keygate:allow (a test value)
             ("DATABASE_URL", "postgres://u:p@localhost/db", false),
             ("NODE_ENV", "development", false),
             ("PORT", "3000", false),

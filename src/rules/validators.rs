@@ -23,6 +23,10 @@ pub enum Validator {
     /// A JSON Web Token: three base64url parts whose header and payload are JSON objects, the
     /// header naming its `alg`; not the jwt.io sample.
     Jwt,
+    /// A literal that is not a name: not an identifier (`MigosmtpApiKeyHandler`) and not words
+    /// joined by separators (`migosmtp-api-key`). For named-provider rules, whose keys have no
+    /// fixed shape.
+    NotAName,
 }
 
 impl Validator {
@@ -34,6 +38,7 @@ impl Validator {
             "password" => Validator::Password,
             "basic-auth" => Validator::BasicAuth,
             "jwt" => Validator::Jwt,
+            "not-a-name" => Validator::NotAName,
             _ => return None,
         })
     }
@@ -46,6 +51,7 @@ impl Validator {
             Validator::Password => "password",
             Validator::BasicAuth => "basic-auth",
             Validator::Jwt => "jwt",
+            Validator::NotAName => "not-a-name",
         }
     }
 
@@ -58,6 +64,7 @@ impl Validator {
             Validator::Password => password(secret),
             Validator::BasicAuth => basic_auth(secret),
             Validator::Jwt => jwt(secret),
+            Validator::NotAName => !is_identifier_path(secret) && !is_word_chain(secret),
         }
     }
 }
@@ -183,13 +190,35 @@ fn macaroon_v2(m: &[u8]) -> bool {
     matches!(field(m, &mut pos), Some(Some((6, sig))) if sig.len() == 32) && pos == m.len()
 }
 
-/// `a.b_c.d`: a dotted path of identifiers (`settings.SECRET_KEY`), not a value.
+/// `a.b_c.d`: a dotted path of identifiers (`settings.SECRET_KEY`), not a value. Without a dot,
+/// a name has no digits. Either way its parts read as words (`PasswordResetHandler`, `DB_PASSWORD`),
+/// which a random run of letters (`lXPLOSjuIIWlKJLHXvdIDN`) does not.
 fn is_identifier_path(s: &[u8]) -> bool {
     s.split(|&b| b == b'.').all(|part| {
         part.first()
             .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
             && part.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            && reads_as_words(part)
     }) && (s.contains(&b'.') || !s.iter().any(u8::is_ascii_digit))
+        && !s.windows(3).any(|w| w.iter().all(u8::is_ascii_digit))
+}
+
+/// Whether the letters of a name have the case pattern of words: one case, or camel case whose
+/// lower-case runs (after the first) are at least two letters and whose capitals are at most
+/// five in a row (`XMLHttpRequest`).
+fn reads_as_words(s: &[u8]) -> bool {
+    let letters: Vec<u8> = s.iter().copied().filter(u8::is_ascii_alphabetic).collect();
+    if letters.iter().all(u8::is_ascii_uppercase) || letters.iter().all(u8::is_ascii_lowercase) {
+        return true;
+    }
+    let runs = letters.chunk_by(|a, b| a.is_ascii_uppercase() == b.is_ascii_uppercase());
+    runs.enumerate().all(|(i, run)| {
+        if run[0].is_ascii_uppercase() {
+            run.len() <= 5
+        } else {
+            i == 0 || run.len() >= 2
+        }
+    })
 }
 
 /// `my-app-secret-v2`, `db_password_prod`: words joined by separators.
@@ -201,6 +230,17 @@ fn is_word_chain(s: &[u8]) -> bool {
                 || p.iter().all(u8::is_ascii_lowercase)
                 || p.iter().all(u8::is_ascii_uppercase)
                 || p.iter().all(u8::is_ascii_digit)
+        })
+}
+
+/// `/etc/ssl/private/server.pem`: a path whose parts read as names. Base64 may start with `/` too
+/// (`/ZwBWLqHB7bvAkpZ…`), but its parts are random.
+fn is_absolute_path(s: &[u8]) -> bool {
+    s.starts_with(b"/")
+        && s.split(|&b| b == b'/').all(|part| {
+            part.iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+                && reads_as_words(part)
         })
 }
 
@@ -219,6 +259,10 @@ const FILE_SUFFIXES: &[&str] = &[
 
 const HASH_PREFIXES: &[&str] = &["sha1-", "sha256-", "sha384-", "sha512-", "md5-", "sha256:"];
 
+/// Tokens that providers publish for browsers and apps: public by design (Mapbox `pk.eyJ…`,
+/// Stripe publishable keys).
+const PUBLIC_PREFIXES: &[&str] = &["pk.eyj", "pk_live_", "pk_test_"];
+
 fn generic_secret(s: &[u8]) -> bool {
     let lower = s.to_ascii_lowercase();
     s.iter().any(u8::is_ascii_alphabetic)
@@ -226,10 +270,14 @@ fn generic_secret(s: &[u8]) -> bool {
         && !is_uuid(s)
         && !is_identifier_path(s)
         && !is_word_chain(s)
-        && !s.starts_with(b"/")
+        && !is_absolute_path(s)
         && !s.starts_with(b"./")
-        && !s.windows(2).any(|w| w == b"//")
+        && !s.windows(3).any(|w| w == b"://")
+        && !s.starts_with(b"//")
         && !HASH_PREFIXES
+            .iter()
+            .any(|p| lower.starts_with(p.as_bytes()))
+        && !PUBLIC_PREFIXES
             .iter()
             .any(|p| lower.starts_with(p.as_bytes()))
         && !FILE_SUFFIXES.iter().any(|x| lower.ends_with(x.as_bytes()))
@@ -295,14 +343,19 @@ fn password(s: &[u8]) -> bool {
         })
         .collect();
     // `kadmin/server`: a path or a name, not a password.
-    let path_like = s.contains(&b'/') && !s.iter().any(u8::is_ascii_digit);
+    let path_like = s.contains(&b'/')
+        && (!s.iter().any(u8::is_ascii_digit)
+            || s.iter()
+                .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'/' | b'_' | b'.' | b'-')));
     !s.iter()
         .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
         && classes.iter().filter(|&&c| c).count() >= 2
         && !matches!(
             s.first(),
-            Some(b'$' | b'%' | b'{' | b':' | b'@' | b'?' | b'/' | b'~')
+            Some(b'$' | b'%' | b'{' | b':' | b'@' | b'?' | b'/')
         )
+        && s != b"~"
+        && !s.starts_with(b"~/")
         && !path_like
         && !s.windows(3).any(|w| w == b"://")
         && !encodes_prose(s)
@@ -559,6 +612,22 @@ mod tests {
         assert!(!Validator::GenericSecret.check(b"2YotnFZFEjr1zCsicMWpAA"));
         assert!(!Validator::BasicAuth.check(b"czZCaGRSa3F0MzpnWDFmQmF0M2JW"));
         assert!(!Validator::Password.check(b"gX1fBat3bV"));
+    }
+
+    #[test]
+    fn absolute_paths_are_not_secrets() {
+        assert!(is_absolute_path(b"/etc/ssl/private/server-2024.pem"));
+        assert!(!is_absolute_path(
+            b"/ZwBWLqHB7bvAkpZUeBqWthSbNYF/QG7lXWAwACUZDuVvKW8m7ncvTr8Ti6ITjgo"
+        ));
+    }
+
+    #[test]
+    fn not_a_name_table() {
+        assert!(Validator::NotAName.check(b"mk_live_3f9Kq2LxV8pR7tZ1wYb4N6cD"));
+        assert!(Validator::NotAName.check(b"KEY01H8Zq4rT2vN9pLx6WcB3kYd7"));
+        assert!(!Validator::NotAName.check(b"migosmtp-api-key"));
+        assert!(!Validator::NotAName.check(b"PasswordResetTokenExpirationHandlerFactory"));
     }
 
     #[test]
