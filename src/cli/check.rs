@@ -83,30 +83,14 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
         Target::Worktree => {
             let repo = ctx.repo.as_ref().expect("worktree mode opens a repository");
             let sources = worktree::worktree_sources(repo, &excludes)?;
-            let scanned = input::scan_files(&ctx.scanner, &ctx.fingerprints, &sources);
-            env = hygiene::check_files(
-                repo,
-                &ctx.config,
-                &ctx.scanner,
-                &ctx.fingerprints,
-                &sources,
-                hygiene::Scope::Worktree,
-            )?;
+            let scanned;
+            (scanned, env) = scan_sources(ctx, &sources, hygiene::Scope::Worktree)?;
             (Mode::Worktree, scanned)
         }
         Target::Paths(paths) => {
             let sources = worktree::path_sources(paths, &cfg.cwd, ctx.repo.as_ref(), &excludes)?;
-            let scanned = input::scan_files(&ctx.scanner, &ctx.fingerprints, &sources);
-            if let Some(repo) = &ctx.repo {
-                env = hygiene::check_files(
-                    repo,
-                    &ctx.config,
-                    &ctx.scanner,
-                    &ctx.fingerprints,
-                    &sources,
-                    hygiene::Scope::Paths,
-                )?;
-            }
+            let scanned;
+            (scanned, env) = scan_sources(ctx, &sources, hygiene::Scope::Paths)?;
             (Mode::Paths, scanned)
         }
         Target::Stdin => (Mode::Stdin, scan_stdin(ctx)?),
@@ -168,6 +152,27 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
         .extend(errors.iter().map(|e| format!("could not read {e}")));
     report.notes.extend(env.notes);
     Ok((report, errors))
+}
+
+/// Scans `sources` for secrets and, inside a repository, runs the file-level hygiene of `scope`.
+fn scan_sources(
+    ctx: &Context,
+    sources: &[input::Source],
+    scope: hygiene::Scope,
+) -> Result<(Scanned, hygiene::Hygiene)> {
+    let scanned = input::scan_files(&ctx.scanner, &ctx.fingerprints, sources);
+    let env = match &ctx.repo {
+        Some(repo) => hygiene::check_files(
+            repo,
+            &ctx.config,
+            &ctx.scanner,
+            &ctx.fingerprints,
+            sources,
+            scope,
+        )?,
+        None => hygiene::Hygiene::default(),
+    };
+    Ok((scanned, env))
 }
 
 fn scan_stdin(ctx: &Context) -> Result<Scanned> {
