@@ -318,18 +318,7 @@ fn a_linked_worktree_shares_the_common_hook() {
     );
     assert!(hooks(&repo).join("pre-commit").is_file());
     std::fs::write(wt_path.join("b.py"), key_line(&migosmtp_key())).unwrap();
-    let git = |args: &[&str]| {
-        Command::new("git")
-            .args(args)
-            .current_dir(&wt_path)
-            .env("PATH", path_with_keygate())
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_INDEX_FILE")
-            .env_remove("GIT_WORK_TREE")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    };
+    let git = |args: &[&str]| git_in(&wt_path, args);
     assert!(git(&["add", "b.py"]).status.success());
     let c = outcome(git(&["commit", "-m", "leak"]));
     assert!(!c.ok, "{}", c.text);

@@ -165,17 +165,7 @@ impl TestRepo {
 
     /// Runs `git` with keygate's binary folder first on PATH, without asserting success.
     pub fn git_output(&self, args: &[&str]) -> Output {
-        Command::new("git")
-            .args(args)
-            .current_dir(self.path())
-            .env("PATH", path_with_keygate())
-            .env("NO_COLOR", "1")
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_INDEX_FILE")
-            .env_remove("GIT_WORK_TREE")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
+        git_in(self.path(), args)
     }
 
     /// Runs keygate in the repository.
@@ -214,6 +204,22 @@ impl TestRepo {
             output: child.wait_with_output().unwrap(),
         }
     }
+}
+
+/// Runs `git` in `dir` with keygate's binary folder first on PATH and none of the variables a
+/// hook inherits, without asserting success.
+pub fn git_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("PATH", path_with_keygate())
+        .env("NO_COLOR", "1")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .env_remove("GIT_WORK_TREE")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
 }
 
 /// PATH with the folder of the binary under test first, as after `install.sh`.
