@@ -288,6 +288,19 @@ fn a_template_with_a_real_looking_key_blocks() {
             ("apps/api/.env.sample".into(), 2, 24)
         ]
     );
+    // Each template line is reported once, not again by the rule that matched it.
+    let on_line = |file: &str| {
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["file"] == file && f["line"] == 2)
+            .count()
+    };
+    assert_eq!(
+        (on_line(".env.example"), on_line("apps/api/.env.sample")),
+        (1, 1)
+    );
     let all = format!("{}{}", run.stdout(), repo.keygate(&["check"]).stdout());
     assert!(!all.contains(&rule_key) && !all.contains(&random));
     // An untracked template that Git would add is checked too; an ignored one is not.

@@ -134,6 +134,7 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
         }
     };
     scanned.findings.extend(env.findings);
+    drop_template_duplicates(&mut scanned.findings);
     scanned.errors.extend(env.errors);
     let Scanned {
         findings,
@@ -152,6 +153,21 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
         .extend(errors.iter().map(|e| format!("could not read {e}")));
     report.notes.extend(env.notes);
     Ok((report, errors))
+}
+
+/// A template line reported by `env-template-secret` is not reported a second time by the rule
+/// that matched it (the secret scan reads tracked templates too): the template finding already
+/// names that rule, and says why a template is the wrong place for the key.
+fn drop_template_duplicates(findings: &mut Vec<crate::finding::Finding>) {
+    use crate::finding::Category;
+    let templates: std::collections::HashSet<(String, Option<u64>, Option<u64>)> = findings
+        .iter()
+        .filter(|f| f.rule_id == hygiene::template_secret::ID)
+        .map(|f| (f.file.clone(), f.line, f.column))
+        .collect();
+    findings.retain(|f| {
+        f.category != Category::Secret || !templates.contains(&(f.file.clone(), f.line, f.column))
+    });
 }
 
 /// Scans `sources` for secrets and, inside a repository, runs the file-level hygiene of `scope`.
