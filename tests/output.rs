@@ -253,3 +253,35 @@ fn sarif_has_rules_results_locations_and_fingerprints() {
         assert!(!text.contains(s.as_str()), "SARIF holds a whole secret");
     }
 }
+
+#[test]
+fn a_reader_that_stops_early_does_not_turn_findings_into_an_error() {
+    use std::process::{Command, Stdio};
+    let dir = TestRepo::plain();
+    // Far more report than a pipe buffer holds.
+    let text: String = (0..3000)
+        .map(|_| format!("MIGOSMTP_API_KEY = '{}'\n", migosmtp_key()))
+        .collect();
+    dir.write("many.py", text);
+    let mut child = Command::new(keygate_bin())
+        .args(["check", "many.py"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // like `| head -0`
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

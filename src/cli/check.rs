@@ -220,9 +220,13 @@ pub fn emit(cfg: &ScanConfig, report: &Report) -> Result<()> {
             let stdout = std::io::stdout();
             let to_terminal = stdout.is_terminal();
             let mut lock = stdout.lock();
-            report::write(report, cfg.format, cfg.color, to_terminal, &mut lock)
+            match report::write(report, cfg.format, cfg.color, to_terminal, &mut lock)
                 .and_then(|()| lock.flush())
-                .map_err(|e| Error::io("<stdout>", e))
+            {
+                // The reader stopped reading (`| head`): the check itself ran, its outcome stands.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(|e| Error::io("<stdout>", e)),
+            }
         }
     }
 }
