@@ -5,7 +5,7 @@ pub mod entropy;
 pub mod filters;
 pub mod prefilter;
 
-use crate::finding::{Category, Finding, Fingerprinter, Secret, Severity};
+use crate::finding::{Category, Finding, Fingerprinter, Secret};
 use crate::rules::Rule;
 use filters::Allowlist;
 use memchr::{memchr, memrchr};
@@ -245,10 +245,4 @@ fn is_line(text: &[u8], start: usize, end: usize) -> bool {
 /// Characters (not bytes) in `bytes`: UTF-8 continuation bytes do not start a character.
 pub fn char_count(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64
-}
-
-impl Severity {
-    pub fn blocks(self) -> bool {
-        self == Severity::Block
-    }
 }

@@ -247,11 +247,6 @@ pub fn compile_all(extra: &[RuleSpec]) -> Result<Vec<Rule>> {
     Ok(rules)
 }
 
-/// The file names of the built-in catalog, for the README table and `keygate rules`.
-pub fn builtin_files() -> impl Iterator<Item = &'static str> {
-    BUILTIN.iter().map(|(name, _)| *name)
-}
-
 /// The rules a check runs with: built-ins plus the config's custom rules, with the config's
 /// `disable` and `severity` applied. Unknown ids in the config are errors.
 pub fn from_config(config: &crate::config::Config) -> Result<Vec<Rule>> {
