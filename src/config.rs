@@ -291,7 +291,7 @@ impl Config {
             }
         }
         let known = |id: &str| {
-            crate::rules::builtin_specs().iter().any(|s| s.id == id)
+            crate::rules::is_builtin_id(id)
                 || self.rules.iter().any(|r| r.id == id)
                 || crate::hygiene::RULE_IDS.contains(&id)
         };

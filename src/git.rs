@@ -134,11 +134,14 @@ impl Repo {
         Ok(index)
     }
 
-    /// Every path in the index (each once, whatever its merge stage), with its file mode.
-    pub fn index_entries(&self) -> Result<Vec<(PathBuf, u32)>> {
+    /// Every path in the index (each once, whatever its merge stage) that `keep` accepts, with
+    /// its file mode. `keep` sees the path as findings name it (see [`display_path`]), and is
+    /// asked before anything is copied: on a large index it is the whole cost.
+    pub fn index_entries(&self, keep: impl Fn(&str) -> bool) -> Result<Vec<(PathBuf, u32)>> {
         let index = self.fresh_index()?;
         let mut out: Vec<(PathBuf, u32)> = index
             .iter()
+            .filter(|entry| keep(&String::from_utf8_lossy(&entry.path)))
             .map(|entry| (path_from_git(&entry.path), entry.mode))
             .collect();
         out.sort();
@@ -146,17 +149,19 @@ impl Repo {
         Ok(out)
     }
 
-    /// The files Git does not track, each with whether Git ignores it. Untracked folders are
-    /// entered; ignored folders are not (Git reports them whole, and they are left out), so a
-    /// `node_modules/` costs nothing; nor are nested repositories and submodules. Paths are
-    /// relative to the root.
+    /// The files Git does not track that `keep` accepts (called with the path as findings name
+    /// it), each with whether Git ignores it. Untracked folders are entered; ignored folders are
+    /// not (Git reports them whole, and they are left out), so a `node_modules/` costs nothing;
+    /// nor are nested repositories and submodules. Paths are relative to the root.
     ///
     /// A folder walk that reads each folder once and never stats a tracked file: a pre-commit
     /// check runs this on every commit, and `git status`'s comparison of every tracked file with
-    /// the index cost more than the rest of the check.
-    pub fn untracked_files(&self) -> Result<Vec<(PathBuf, bool)>> {
-        let tracked: std::collections::HashSet<Vec<u8>> =
-            self.fresh_index()?.iter().map(|entry| entry.path).collect();
+    /// the index cost more than the rest of the check. A file name is first given to `keep`,
+    /// and only the few it accepts are looked up in the index and in the ignore rules.
+    pub fn untracked_files(&self, keep: impl Fn(&str) -> bool) -> Result<Vec<(PathBuf, bool)>> {
+        let index = self.fresh_index()?;
+        // Any merge stage counts as tracked.
+        let tracked = |path: &Path| (0..=3).any(|stage| index.get_path(path, stage).is_some());
         let mut out = Vec::new();
         let mut stack = vec![PathBuf::new()];
         while let Some(rel) = stack.pop() {
@@ -177,10 +182,10 @@ impl Repo {
                 let kind = entry.file_type().map_err(|e| Error::io(&path, e))?;
                 if kind.is_dir() {
                     // Not a nested repository or a submodule, and not ignored as a whole.
-                    if !self.root.join(&path).join(".git").exists() && !self.is_ignored(&path)? {
+                    if !dir.join(&name).join(".git").exists() && !self.is_ignored(&path)? {
                         stack.push(path);
                     }
-                } else if !tracked.contains(&git_bytes(&path)) {
+                } else if keep(&display_path(&path)) && !tracked(&path) {
                     let ignored = self.is_ignored(&path)?;
                     out.push((path, ignored));
                 }
@@ -498,19 +503,6 @@ pub fn path_from_git(bytes: &[u8]) -> PathBuf {
     #[cfg(not(unix))]
     {
         PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
-    }
-}
-
-/// A relative file-system path as Git stores it: bytes with `/` separators.
-fn git_bytes(path: &Path) -> Vec<u8> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        path.as_os_str().as_bytes().to_vec()
-    }
-    #[cfg(not(unix))]
-    {
-        display_path(path).into_bytes()
     }
 }
 

@@ -68,10 +68,28 @@ impl Scanner {
         self.locate(text, candidates)
     }
 
+    /// [`Scanner::scan`] for a caller that wants only the secrets touching some lines (the lines
+    /// a staged change adds): `wanted(first, last)` says whether any of the 1-based lines
+    /// `first..=last` is wanted. Regexes run only on the keyword windows of wanted lines and on
+    /// the windows overlapping those (whose matches could take precedence over theirs), so a
+    /// rule whose keyword occurs only elsewhere is not even compiled. Every match of `scan` on a
+    /// wanted line is returned, with the same line and column; others may be too.
+    pub fn scan_lines(&self, text: &[u8], wanted: impl Fn(u64, u64) -> bool) -> Vec<Match> {
+        let mut windows = self.windows(text);
+        keep_wanted(&mut windows, text, wanted);
+        let candidates = self.candidates_in(text, windows);
+        self.locate(text, candidates)
+    }
+
     /// Regex matches that pass the rule's own checks (length, entropy, checksum, placeholder).
     fn candidates(&self, text: &[u8]) -> Vec<Candidate> {
+        self.candidates_in(text, self.windows(text))
+    }
+
+    /// [`Scanner::candidates`] within `windows` (from [`Scanner::windows`]).
+    fn candidates_in(&self, text: &[u8], windows: Vec<(usize, usize, usize)>) -> Vec<Candidate> {
         let mut found = Vec::new();
-        for (index, start, end) in self.windows(text) {
+        for (index, start, end) in windows {
             let rule = &self.rules[index];
             let group_index = rule.secret_group();
             for caps in rule.regex().captures_iter(&text[start..end]) {
@@ -228,6 +246,51 @@ impl Scanner {
     }
 }
 
+/// Keeps the `(rule, start, end)` windows that lie in a group of overlapping (or touching)
+/// windows spanning a line that `wanted` accepts. A candidate can only displace another whose
+/// bytes it overlaps (see `resolve_overlaps`), so the matches of wanted lines are those a scan of
+/// every window finds.
+fn keep_wanted(
+    windows: &mut Vec<(usize, usize, usize)>,
+    text: &[u8],
+    wanted: impl Fn(u64, u64) -> bool,
+) {
+    if windows.is_empty() {
+        return;
+    }
+    let newlines: Vec<usize> = memchr::memchr_iter(b'\n', text).collect();
+    // The 1-based line holding byte `at`.
+    let line_of = |at: usize| newlines.partition_point(|&n| n < at) as u64 + 1;
+    let mut order: Vec<usize> = (0..windows.len()).collect();
+    order.sort_unstable_by_key(|&i| windows[i].1);
+    let mut keep = vec![false; windows.len()];
+    let mut group: Vec<usize> = Vec::new();
+    let (mut lo, mut hi) = (0, 0);
+    let mut close = |group: &mut Vec<usize>, lo: usize, hi: usize| {
+        if wanted(line_of(lo), line_of(hi.saturating_sub(1).max(lo))) {
+            for &i in group.iter() {
+                keep[i] = true;
+            }
+        }
+        group.clear();
+    };
+    for i in order {
+        let (_, start, end) = windows[i];
+        if !group.is_empty() && start > hi {
+            close(&mut group, lo, hi);
+        }
+        if group.is_empty() {
+            (lo, hi) = (start, end);
+        } else {
+            hi = hi.max(end);
+        }
+        group.push(i);
+    }
+    close(&mut group, lo, hi);
+    let mut keep = keep.into_iter();
+    windows.retain(|_| keep.next().unwrap_or(false));
+}
+
 /// The line around `start..end`, at most `LOOK_BEHIND` bytes before and `LOOK_AHEAD` after.
 fn line_window(text: &[u8], start: usize, end: usize) -> (usize, usize) {
     let lo = start.saturating_sub(LOOK_BEHIND);
@@ -245,4 +308,50 @@ fn is_line(text: &[u8], start: usize, end: usize) -> bool {
 /// Characters (not bytes) in `bytes`: UTF-8 continuation bytes do not start a character.
 pub fn char_count(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `scan_lines` reports exactly the matches of `scan` on the wanted lines, over every
+    /// example of the catalog (many rules, overlapping and multi-line secrets), for several
+    /// choices of wanted lines.
+    #[test]
+    fn scan_lines_equals_scan_on_the_wanted_lines() {
+        let rules = crate::rules::compile_all(&[]).unwrap();
+        let scanner = Scanner::new(rules, Allowlist::default());
+        let text: String = crate::rules::builtin_specs()
+            .iter()
+            .flat_map(|s| s.examples.iter().chain(&s.negative_examples))
+            .map(|e| format!("{e}\nfiller line\n"))
+            .collect();
+        let text = text.as_bytes();
+        let all = scanner.scan(text);
+        let key = |m: &Match| (m.rule, m.offset, m.line, m.column);
+        for modulus in [2, 3, 7, 50] {
+            let wanted = |first: u64, last: u64| (first..=last).any(|l| l % modulus == 1);
+            let want: Vec<_> = all
+                .iter()
+                .filter(|m| {
+                    let last =
+                        m.line + m.secret.expose().iter().filter(|&&b| b == b'\n').count() as u64;
+                    wanted(m.line, last)
+                })
+                .map(key)
+                .collect();
+            let got: Vec<_> = scanner
+                .scan_lines(text, wanted)
+                .iter()
+                .filter(|m| {
+                    let last =
+                        m.line + m.secret.expose().iter().filter(|&&b| b == b'\n').count() as u64;
+                    wanted(m.line, last)
+                })
+                .map(key)
+                .collect();
+            assert!(!want.is_empty());
+            assert_eq!(got, want, "lines = 1 mod {modulus}");
+        }
+    }
 }

@@ -170,6 +170,12 @@ impl Matcher {
         })
     }
 
+    /// Whether any glob matches `rel` (`/`-separated, from the root); no allocation.
+    fn is_match(&self, rel: &str) -> bool {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        self.names.is_match(name) || (!self.paths.is_empty() && self.paths.is_match(rel))
+    }
+
     /// The first glob (in list order) matching `rel` (`/`-separated, from the root).
     fn first_match(&self, rel: &str) -> Option<&str> {
         let name = rel.rsplit('/').next().unwrap_or(rel);
@@ -218,10 +224,11 @@ impl EnvPatterns {
     }
 
     /// What `rel` (`/`-separated, from the root) is: a template, a `.env` file, or neither.
+    /// Every path of the index and of the working tree goes through here on each check.
     pub fn classify(&self, rel: &str) -> Option<Kind> {
-        if self.templates.first_match(rel).is_some() {
+        if self.templates.is_match(rel) {
             Some(Kind::Template)
-        } else if self.files.first_match(rel).is_some() {
+        } else if self.files.is_match(rel) {
             Some(Kind::Env)
         } else {
             None
@@ -291,16 +298,15 @@ impl<'a> RepoContext<'a> {
     ) -> Result<RepoContext<'a>> {
         let patterns = EnvPatterns::from_config(config)?;
         let mut found: Vec<(PathBuf, bool, Option<bool>)> = Vec::new(); // path, tracked, ignored
-        for (path, mode) in repo.index_entries()? {
+        let named = |rel: &str| patterns.classify(rel).is_some();
+        for (path, mode) in repo.index_entries(named)? {
             // Not submodules (gitlinks).
-            if mode & 0o170000 != 0o160000 && patterns.classify(&display_path(&path)).is_some() {
+            if mode & 0o170000 != 0o160000 {
                 found.push((path, true, None));
             }
         }
-        for (path, ignored) in repo.untracked_files()? {
-            if patterns.classify(&display_path(&path)).is_some() {
-                found.push((path, false, Some(ignored)));
-            }
+        for (path, ignored) in repo.untracked_files(named)? {
+            found.push((path, false, Some(ignored)));
         }
         found.sort_by(|a, b| a.0.cmp(&b.0));
         found.dedup_by(|a, b| a.0 == b.0);

@@ -282,8 +282,9 @@ fn scan_file(
     let result = match file.content {
         Content::Large => scan_large(repo, file, scanner),
         _ => repo.with_blob(file.blob, |bytes| {
+            let wanted = |first, last| file.added_lines.overlaps(first, last);
             let matches = scanner
-                .scan(bytes)
+                .scan_lines(bytes, wanted)
                 .into_iter()
                 .filter(|m| file.added_lines.overlaps(m.line, last_line(m)))
                 .collect();
