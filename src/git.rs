@@ -164,8 +164,11 @@ impl Repo {
         let tracked = |path: &Path| (0..=3).any(|stage| index.get_path(path, stage).is_some());
         let mut out = Vec::new();
         let mut stack = vec![PathBuf::new()];
+        // The display form of each file's path, built in one buffer: no allocation per file.
+        let mut shown = String::new();
         while let Some(rel) = stack.pop() {
             let dir = self.root.join(&rel);
+            let shown_dir = display_path(&rel);
             let entries = match std::fs::read_dir(&dir) {
                 Ok(entries) => entries,
                 // Gone or unreadable since it was listed: Git would not see into it either.
@@ -178,14 +181,28 @@ impl Repo {
                 if name == ".git" {
                     continue;
                 }
-                let path = rel.join(&name);
-                let kind = entry.file_type().map_err(|e| Error::io(&path, e))?;
+                let kind = entry
+                    .file_type()
+                    .map_err(|e| Error::io(rel.join(&name), e))?;
                 if kind.is_dir() {
+                    let path = rel.join(&name);
                     // Not a nested repository or a submodule, and not ignored as a whole.
                     if !dir.join(&name).join(".git").exists() && !self.is_ignored(&path)? {
                         stack.push(path);
                     }
-                } else if keep(&display_path(&path)) && !tracked(&path) {
+                    continue;
+                }
+                shown.clear();
+                if !shown_dir.is_empty() {
+                    shown.push_str(&shown_dir);
+                    shown.push('/');
+                }
+                shown.push_str(&name.to_string_lossy());
+                if !keep(&shown) {
+                    continue;
+                }
+                let path = rel.join(&name);
+                if !tracked(&path) {
                     let ignored = self.is_ignored(&path)?;
                     out.push((path, ignored));
                 }

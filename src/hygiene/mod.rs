@@ -136,6 +136,11 @@ pub enum Kind {
 /// Globs without `/` match the file name; globs with `/` the path from the root.
 struct Matcher {
     globs: Vec<String>,
+    /// Literals of which every matching path contains at least one (the longest plain run of
+    /// each glob); `None` when some glob has none. Every path of the index and of the working
+    /// tree is classified on each check, and a substring search rejects nearly all of them for
+    /// a fraction of a glob set's cost.
+    required: Option<Vec<memchr::memmem::Finder<'static>>>,
     names: GlobSet,
     paths: GlobSet,
     /// Index in `globs` of each glob in `names` / `paths`.
@@ -161,7 +166,18 @@ impl Matcher {
                 name_index.push(i);
             }
         }
+        let required = globs
+            .iter()
+            .map(|g| required_literal(g))
+            .collect::<Option<Vec<_>>>()
+            .map(|literals| {
+                literals
+                    .into_iter()
+                    .map(|l| memchr::memmem::Finder::new(l.as_bytes()).into_owned())
+                    .collect()
+            });
         Ok(Matcher {
+            required,
             globs,
             names: names.build().map_err(|e| e.to_string())?,
             paths: paths.build().map_err(|e| e.to_string())?,
@@ -172,6 +188,11 @@ impl Matcher {
 
     /// Whether any glob matches `rel` (`/`-separated, from the root); no allocation.
     fn is_match(&self, rel: &str) -> bool {
+        if let Some(required) = &self.required {
+            if !required.iter().any(|f| f.find(rel.as_bytes()).is_some()) {
+                return false;
+            }
+        }
         let name = rel.rsplit('/').next().unwrap_or(rel);
         self.names.is_match(name) || (!self.paths.is_empty() && self.paths.is_match(rel))
     }
@@ -194,6 +215,18 @@ impl Matcher {
         hits.sort_unstable();
         hits.first().map(|&i| self.globs[i].as_str())
     }
+}
+
+/// The longest run of plain characters in `glob`, which every path it matches contains (globs
+/// are case-sensitive); `None` when it has none, or uses classes, alternatives or escapes, whose
+/// characters are not all required.
+fn required_literal(glob: &str) -> Option<&str> {
+    if glob.contains(['[', ']', '{', '}', '\\']) {
+        return None;
+    }
+    glob.split(['*', '?', '/'])
+        .max_by_key(|run| run.len())
+        .filter(|run| !run.is_empty())
 }
 
 /// The `.env` file and template name patterns, and the client-side prefixes.
@@ -599,6 +632,23 @@ mod tests {
         assert_eq!(patterns.file_glob_for("a/.env"), Some(".env"));
         assert_eq!(patterns.file_glob_for(".env.local"), Some(".env.*"));
         assert_eq!(patterns.file_glob_for("prod.env"), Some("*.env"));
+    }
+
+    #[test]
+    fn required_literals() {
+        let table = [
+            (".env", Some(".env")),
+            ("*.env", Some(".env")),
+            (".env.*.example", Some(".example")),
+            ("config/*.vars", Some("config")),
+            ("**/secrets.env", Some("secrets.env")),
+            ("*", None),
+            ("[.]env", None),
+            ("{a,b}.env", None),
+        ];
+        for (glob, want) in table {
+            assert_eq!(required_literal(glob), want, "{glob}");
+        }
     }
 
     #[test]
