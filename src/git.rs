@@ -1,16 +1,32 @@
 //! The only module that touches git2: opening the repository the way Git itself would, listing
 //! the working tree's files, and Git's own ignore rules.
 
+mod index_file;
+
 use crate::error::{Error, Result};
 use git2::{Repository, StatusOptions};
+use index_file::{CacheTree, IndexFile};
+use std::cell::{Cell, RefCell};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// An open repository with a working tree.
 pub struct Repo {
     repo: Repository,
     root: PathBuf,
+    /// The index Git commits from: `GIT_INDEX_FILE`, or the Git directory's `index`.
+    index_path: PathBuf,
+    /// `GIT_INDEX_FILE` is yet to be handed to libgit2, which is done on its first use of the
+    /// index: opening it parses it, which the pre-commit check's fast path never needs.
+    index_pending: Cell<bool>,
+    /// The index as [`IndexFile`] read it, with the file's stamp then; `None` inside when
+    /// libgit2 must read it.
+    parsed: RefCell<Option<(IndexStamp, Arc<Option<IndexFile>>)>>,
 }
+
+/// Size, modification time and inode of the index file; `None` when there is no file.
+type IndexStamp = Option<(u64, Option<std::time::SystemTime>, u64)>;
 
 impl Repo {
     /// Opens the repository containing `start`, honouring `GIT_DIR`, `GIT_WORK_TREE` and
@@ -30,17 +46,16 @@ impl Repo {
             Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
             Err(e) => return Err(Error::git("open repository")(e)),
         };
-        if let Some(index) = std::env::var_os("GIT_INDEX_FILE") {
-            let path = match repo.workdir() {
-                Some(_) if Path::new(&index).is_relative() => std::env::current_dir()
+        let index_file = std::env::var_os("GIT_INDEX_FILE");
+        let index_path = match &index_file {
+            Some(index) => match repo.workdir() {
+                Some(_) if Path::new(index).is_relative() => std::env::current_dir()
                     .map_err(|e| Error::io(".", e))?
-                    .join(&index),
-                _ => PathBuf::from(&index),
-            };
-            let index = git2::Index::open(&path).map_err(Error::git("open GIT_INDEX_FILE"))?;
-            repo.set_index(&mut { index })
-                .map_err(Error::git("use GIT_INDEX_FILE"))?;
-        }
+                    .join(index),
+                _ => PathBuf::from(index),
+            },
+            None => repo.path().join("index"),
+        };
         if let Some(tree) = std::env::var_os("GIT_WORK_TREE").filter(|_| in_env) {
             repo.set_workdir(Path::new(&tree), false)
                 .map_err(Error::git("use GIT_WORK_TREE"))?;
@@ -51,7 +66,63 @@ impl Repo {
             ));
         };
         let root = workdir.canonicalize().map_err(|e| Error::io(workdir, e))?;
-        Ok(Some(Repo { repo, root }))
+        Ok(Some(Repo {
+            repo,
+            root,
+            index_path,
+            index_pending: Cell::new(index_file.is_some()),
+            parsed: RefCell::new(None),
+        }))
+    }
+
+    /// libgit2's index: `GIT_INDEX_FILE`'s when set.
+    fn git2_index(&self) -> Result<git2::Index> {
+        if self.index_pending.get() {
+            let index =
+                git2::Index::open(&self.index_path).map_err(Error::git("open GIT_INDEX_FILE"))?;
+            self.repo
+                .set_index(&mut { index })
+                .map_err(Error::git("use GIT_INDEX_FILE"))?;
+            self.index_pending.set(false);
+        }
+        self.repo.index().map_err(Error::git("read index"))
+    }
+
+    /// The index read by [`IndexFile`], re-read when the file changed since; `None` inside when
+    /// it uses something only libgit2 reads (see `index_file`), or on a case-insensitive
+    /// repository, where libgit2 compares paths its own way.
+    fn index_file(&self) -> Arc<Option<IndexFile>> {
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt;
+        let stamp: IndexStamp = match std::fs::metadata(&self.index_path) {
+            #[cfg(unix)]
+            Ok(m) => Some((m.len(), m.modified().ok(), m.ino())),
+            #[cfg(not(unix))]
+            Ok(m) => Some((m.len(), m.modified().ok(), 0)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(_) => return Arc::new(None),
+        };
+        if let Some((seen, parsed)) = &*self.parsed.borrow() {
+            if *seen == stamp {
+                return parsed.clone();
+            }
+        }
+        let ignore_case = self
+            .repo
+            .config()
+            .and_then(|c| c.get_bool("core.ignorecase"))
+            .unwrap_or(false);
+        let parsed = match stamp {
+            _ if ignore_case => None,
+            // No index file yet: an empty index, as libgit2 has it.
+            None => Some(IndexFile::default()),
+            Some(_) => std::fs::read(&self.index_path)
+                .ok()
+                .and_then(|data| IndexFile::parse(&data)),
+        };
+        let parsed = Arc::new(parsed);
+        *self.parsed.borrow_mut() = Some((stamp, parsed.clone()));
+        parsed
     }
 
     /// Like [`Repo::discover`], but a missing repository is an error.
@@ -75,7 +146,7 @@ impl Repo {
     /// and symbolic links are left out.
     pub fn worktree_files(&self) -> Result<Vec<PathBuf>> {
         let mut files = Vec::new();
-        let index = self.repo.index().map_err(Error::git("read index"))?;
+        let index = self.git2_index()?;
         for entry in index.iter() {
             let mode = entry.mode;
             // Regular files only: not gitlinks (0o160000) or symlinks (0o120000).
@@ -129,7 +200,7 @@ impl Repo {
 
     /// The index, re-read when the file changed on disk since it was opened.
     fn fresh_index(&self) -> Result<git2::Index> {
-        let mut index = self.repo.index().map_err(Error::git("read index"))?;
+        let mut index = self.git2_index()?;
         index.read(false).map_err(Error::git("read index"))?;
         Ok(index)
     }
@@ -138,6 +209,14 @@ impl Repo {
     /// its file mode. `keep` sees the path as findings name it (see [`display_path`]), and is
     /// asked before anything is copied: on a large index it is the whole cost.
     pub fn index_entries(&self, keep: impl Fn(&str) -> bool) -> Result<Vec<(PathBuf, u32)>> {
+        if let Some(index) = &*self.index_file() {
+            return Ok(index
+                .entries
+                .iter()
+                .filter(|entry| keep(&String::from_utf8_lossy(&entry.path)))
+                .map(|entry| (path_from_git(&entry.path), entry.mode))
+                .collect());
+        }
         let index = self.fresh_index()?;
         let mut out: Vec<(PathBuf, u32)> = index
             .iter()
@@ -159,9 +238,17 @@ impl Repo {
     /// the index cost more than the rest of the check. A file name is first given to `keep`,
     /// and only the few it accepts are looked up in the index and in the ignore rules.
     pub fn untracked_files(&self, keep: impl Fn(&str) -> bool) -> Result<Vec<(PathBuf, bool)>> {
-        let index = self.fresh_index()?;
+        let parsed = self.index_file();
+        let index = match &*parsed {
+            Some(_) => None,
+            None => Some(self.fresh_index()?),
+        };
         // Any merge stage counts as tracked.
-        let tracked = |path: &Path| (0..=3).any(|stage| index.get_path(path, stage).is_some());
+        let tracked = |path: &Path| match (&*parsed, &index) {
+            (Some(parsed), _) => parsed.get(&git_path(path)).is_some(),
+            (None, Some(index)) => (0..=3).any(|stage| index.get_path(path, stage).is_some()),
+            (None, None) => unreachable!("one of the two is read"),
+        };
         let mut out = Vec::new();
         let mut stack = vec![PathBuf::new()];
         // The display form of each file's path, built in one buffer: no allocation per file.
@@ -214,6 +301,16 @@ impl Repo {
 
     /// The staged content of `rel` (stage 0 of the index), or `None` when it is not in the index.
     pub fn index_blob(&self, rel: &Path) -> Result<Option<Vec<u8>>> {
+        if let Some(index) = &*self.index_file() {
+            let Some(entry) = index.get(&git_path(rel)) else {
+                return Ok(None);
+            };
+            let blob = self
+                .repo
+                .find_blob(git2::Oid::from_bytes(&entry.id).map_err(Error::git("read index"))?)
+                .map_err(Error::git("read a staged file"))?;
+            return Ok(Some(blob.content().to_vec()));
+        }
         let index = self.fresh_index()?;
         let Some(entry) = index.get_path(rel, 0) else {
             return Ok(None);
@@ -334,14 +431,41 @@ impl Repo {
             }
             Err(e) => return Err(Error::git("read HEAD")(e)),
         };
-        let index = self.repo.index().map_err(Error::git("read index"))?;
+        match self.walk_index(head.as_ref())? {
+            Some(changes) => Ok(changes),
+            None => self.diff_index(head.as_ref()),
+        }
+    }
+
+    /// [`Repo::staged_changes`] from the parsed index (see [`IndexWalk`]), or `None` when
+    /// libgit2 must diff: the index is one [`IndexFile`] does not read, or the change may hold a
+    /// rename or touches a submodule.
+    fn walk_index(&self, head: Option<&git2::Tree<'_>>) -> Result<Option<Vec<IndexChange>>> {
+        let parsed = self.index_file();
+        let Some(index) = &*parsed else {
+            return Ok(None);
+        };
+        let mut walk = IndexWalk {
+            repo: self,
+            out: Vec::new(),
+            added: false,
+            deleted: false,
+            to_libgit2: false,
+        };
+        walk.folder(head.map(|t| t.id()), 0, &index.entries, index.tree.as_ref())?;
+        Ok((!walk.to_libgit2 && !(walk.added && walk.deleted)).then_some(walk.out))
+    }
+
+    /// [`Repo::staged_changes`] by libgit2's diff of `head` against the index.
+    fn diff_index(&self, head: Option<&git2::Tree<'_>>) -> Result<Vec<IndexChange>> {
+        let index = self.git2_index()?;
         let mut opts = git2::DiffOptions::new();
         opts.ignore_submodules(true)
             .include_typechange(true)
             .skip_binary_check(true);
         let mut diff = self
             .repo
-            .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut opts))
+            .diff_tree_to_index(head, Some(&index), Some(&mut opts))
             .map_err(Error::git("diff HEAD against the index"))?;
         let (added, deleted) = diff.deltas().fold((false, false), |(a, d), delta| {
             (
@@ -423,6 +547,150 @@ impl Repo {
     }
 }
 
+/// The staged change read from the parsed index: the same [`IndexChange`]s, in the same order, as
+/// libgit2's diff of `HEAD` against the index, without reading every tree of `HEAD`. A folder
+/// whose cache-tree entry is valid and names `HEAD`'s tree for it holds no change and is skipped
+/// whole; after `git add` of one file, only the folders on its path are compared.
+struct IndexWalk<'r> {
+    repo: &'r Repo,
+    out: Vec<IndexChange>,
+    /// Some path is added (a symbolic link included), or deleted: both together may be a rename,
+    /// which libgit2's rename detection decides.
+    added: bool,
+    deleted: bool,
+    /// A submodule changed, or something else this walk leaves to libgit2's diff.
+    to_libgit2: bool,
+}
+
+const MODE_KIND: u32 = 0o170000;
+const MODE_TREE: u32 = 0o040000;
+const MODE_FILE: u32 = 0o100000;
+const MODE_GITLINK: u32 = 0o160000;
+
+impl IndexWalk<'_> {
+    /// Compares the index `entries` under one folder (their paths' first `prefix` bytes name it)
+    /// with `head`, that folder's tree in `HEAD` (`None`: it has none).
+    fn folder(
+        &mut self,
+        head: Option<git2::Oid>,
+        prefix: usize,
+        entries: &[index_file::Entry],
+        cache: Option<&CacheTree>,
+    ) -> Result<()> {
+        if let (Some(head), Some(valid)) = (head, cache.and_then(|c| c.valid_id(entries.len()))) {
+            if head.as_bytes() == valid {
+                return Ok(());
+            }
+        }
+        let mut old: Vec<(Vec<u8>, u32, git2::Oid, bool)> = match head {
+            Some(id) => self
+                .repo
+                .repo
+                .find_tree(id)
+                .map_err(Error::git("read tree"))?
+                .iter()
+                .map(|e| (e.name_bytes().to_vec(), e.filemode() as u32, e.id(), false))
+                .collect(),
+            None => Vec::new(),
+        };
+        old.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut find = |name: &[u8]| {
+            let i = old.binary_search_by(|o| o.0.as_slice().cmp(name)).ok()?;
+            old[i].3 = true;
+            Some((old[i].1, old[i].2))
+        };
+        let mut i = 0;
+        while i < entries.len() {
+            let entry = &entries[i];
+            let rest = &entry.path[prefix..];
+            if let Some(slash) = memchr::memchr(b'/', rest) {
+                // A folder: its entries are contiguous in the sorted index.
+                let folder = &entry.path[..prefix + slash + 1];
+                let end = i + entries[i..].partition_point(|e| e.path.starts_with(folder));
+                let name = &rest[..slash];
+                let subtree = match find(name) {
+                    Some((mode, id)) if mode & MODE_KIND == MODE_TREE => Some(id),
+                    Some(_) => {
+                        self.deleted = true; // a file that became a folder
+                        None
+                    }
+                    None => None,
+                };
+                let cache = cache.and_then(|c| c.child(name));
+                self.folder(subtree, prefix + slash + 1, &entries[i..end], cache)?;
+                i = end;
+                continue;
+            }
+            match find(rest) {
+                Some((mode, _)) if mode & MODE_KIND == MODE_TREE => {
+                    self.deleted = true; // a folder that became a file
+                    self.add(entry, None);
+                }
+                Some((mode, id)) if canonical(mode) == canonical(entry.mode) => {
+                    if id.as_bytes() != entry.id {
+                        self.add(entry, Some((mode, id)));
+                    }
+                }
+                Some(old) => self.add(entry, Some(old)),
+                None => self.add(entry, None),
+            }
+            i += 1;
+        }
+        for (_, mode, _, matched) in &old {
+            if !matched {
+                self.deleted = true;
+                self.to_libgit2 |= mode & MODE_KIND == MODE_GITLINK;
+            }
+        }
+        Ok(())
+    }
+
+    /// `entry` is added (`old` is `None`) or changed from `old` (mode and id in `HEAD`).
+    fn add(&mut self, entry: &index_file::Entry, old: Option<(u32, git2::Oid)>) {
+        if entry.mode & MODE_KIND == MODE_GITLINK
+            || old.is_some_and(|(mode, _)| mode & MODE_KIND == MODE_GITLINK)
+        {
+            self.to_libgit2 = true; // libgit2 leaves submodules out its own way
+            return;
+        }
+        let Ok(id) = git2::Oid::from_bytes(&entry.id) else {
+            self.to_libgit2 = true;
+            return;
+        };
+        let status = match old {
+            None => {
+                self.added = true;
+                ChangeStatus::Added
+            }
+            Some((mode, _)) if mode & MODE_KIND != entry.mode & MODE_KIND => {
+                ChangeStatus::TypeChanged
+            }
+            Some(_) => ChangeStatus::Modified,
+        };
+        if entry.mode & MODE_KIND != MODE_FILE {
+            return; // a symbolic link adds no file content
+        }
+        self.out.push(IndexChange {
+            path: path_from_git(&entry.path),
+            old_path: None,
+            status,
+            blob: BlobId(id),
+            old_blob: old
+                .filter(|(mode, id)| mode & MODE_KIND == MODE_FILE && !id.is_zero())
+                .map(|(_, id)| BlobId(id)),
+        });
+    }
+}
+
+/// A mode as Git compares it: regular files are 644 or 755.
+fn canonical(mode: u32) -> u32 {
+    match mode & MODE_KIND {
+        MODE_FILE if mode & 0o111 != 0 => 0o100755,
+        MODE_FILE => 0o100644,
+        _ => mode,
+    }
+}
+
 /// Where a [`Repo`] is; see [`Repo::location`].
 #[derive(Debug, Clone)]
 pub struct RepoLocation {
@@ -436,8 +704,11 @@ impl RepoLocation {
     pub fn open(&self) -> Result<Repo> {
         let repo = Repository::open(&self.git_dir).map_err(Error::git("open repository"))?;
         Ok(Repo {
+            index_path: repo.path().join("index"),
             repo,
             root: self.root.clone(),
+            index_pending: Cell::new(false),
+            parsed: RefCell::new(None),
         })
     }
 }
@@ -520,6 +791,19 @@ pub fn path_from_git(bytes: &[u8]) -> PathBuf {
     #[cfg(not(unix))]
     {
         PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+    }
+}
+
+/// A relative file-system path as Git stores it: bytes with `/` separators.
+fn git_path(path: &Path) -> Vec<u8> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        path.as_os_str().as_bytes().to_vec()
+    }
+    #[cfg(not(unix))]
+    {
+        display_path(path).into_bytes()
     }
 }
 
@@ -1040,7 +1324,111 @@ pub fn rfc3339(seconds: i64, offset: i32) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::rfc3339;
+    use super::*;
+
+    /// Runs git in `dir` with a clean configuration.
+    fn git(dir: &Path, args: &[&str]) {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_INDEX_FILE")
+            .env_remove("GIT_WORK_TREE")
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    }
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// The walk's answer, checked against libgit2's diff; `None` when it leaves it to libgit2.
+    fn walked(dir: &Path) -> Option<Vec<IndexChange>> {
+        let repo = Repo::discover(dir).unwrap().unwrap();
+        let head = repo.repo.head().ok().map(|h| h.peel_to_tree().unwrap());
+        let walked = repo.walk_index(head.as_ref()).unwrap();
+        let diffed = repo.diff_index(head.as_ref()).unwrap();
+        if let Some(walked) = &walked {
+            assert_eq!(walked, &diffed);
+        }
+        walked
+    }
+
+    /// The parsed index and its cache-tree walk find what libgit2's diff finds, in the same
+    /// order: first commit, additions in new and old folders, edits deep in the tree, mode and
+    /// type changes, odd names, index version 4; renames and deletions plus additions are left
+    /// to libgit2.
+    #[cfg(unix)]
+    #[test]
+    fn index_walk_equals_libgit2_diff() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        git(dir, &["init", "-q", "-b", "main"]);
+        git(dir, &["config", "user.name", "t"]);
+        git(dir, &["config", "user.email", "t@example.com"]);
+        for (rel, text) in [
+            ("a.txt", "a\n"),
+            ("d/b.txt", "b\n"),
+            ("d/e/c.txt", "c\n"),
+            ("d-e/x.txt", "x\n"),
+            ("z/\u{e9}t\u{e9} file.txt", "\u{e9}\n"),
+            ("link-target.txt", "t\n"),
+        ] {
+            write(dir, rel, text);
+        }
+        std::os::unix::fs::symlink("link-target.txt", dir.join("link")).unwrap();
+        git(dir, &["add", "-A"]);
+        let first = walked(dir).expect("first commit: all added");
+        assert_eq!(first.len(), 6);
+        assert!(first.iter().all(|c| c.status == ChangeStatus::Added));
+        git(dir, &["commit", "-q", "-m", "one"]);
+        assert_eq!(walked(dir), Some(vec![]));
+
+        write(dir, "d/e/c.txt", "c\nmore\n");
+        write(dir, "d/new.txt", "new\n");
+        write(dir, "n/deep/new.txt", "new\n");
+        write(dir, "z/\u{e9}t\u{e9} file.txt", "\u{e9}\nmore\n");
+        std::fs::remove_file(dir.join("link")).unwrap();
+        write(dir, "link", "now a file\n");
+        git(dir, &["add", "-A"]);
+        git(dir, &["update-index", "--chmod=+x", "a.txt"]);
+        let changes = walked(dir).expect("no deletion: walked");
+        assert_eq!(changes.len(), 6, "{changes:?}");
+
+        git(dir, &["commit", "-q", "-m", "two"]);
+        git(dir, &["update-index", "--index-version", "4"]);
+        write(dir, "d/e/c.txt", "c\nmore\nagain\n");
+        git(dir, &["add", "d/e/c.txt"]);
+        assert_eq!(walked(dir).expect("index v4").len(), 1);
+
+        git(dir, &["commit", "-q", "-m", "three"]);
+        git(dir, &["mv", "d/new.txt", "d/renamed.txt"]);
+        assert_eq!(walked(dir), None, "a rename is left to libgit2");
+        git(dir, &["commit", "-q", "-m", "four"]);
+        git(dir, &["rm", "-q", "d-e/x.txt"]);
+        assert_eq!(walked(dir), Some(vec![]), "a deletion alone adds nothing");
+    }
+
+    /// What the index reader leaves to libgit2.
+    #[test]
+    fn index_reader_declines_what_it_does_not_read() {
+        assert!(IndexFile::parse(b"").is_none());
+        assert!(IndexFile::parse(b"DIRC\0\0\0\x05\0\0\0\0").is_none());
+        let mut empty = b"DIRC\0\0\0\x02\0\0\0\0".to_vec();
+        empty.extend([0u8; 20]);
+        assert_eq!(IndexFile::parse(&empty).unwrap().entries, vec![]);
+        let mut linked = b"DIRC\0\0\0\x02\0\0\0\0link\0\0\0\0".to_vec();
+        linked.extend([0u8; 20]);
+        assert!(IndexFile::parse(&linked).is_none(), "split index");
+        let mut optional = b"DIRC\0\0\0\x02\0\0\0\0UNTR\0\0\0\x01x".to_vec();
+        optional.extend([0u8; 20]);
+        assert!(IndexFile::parse(&optional).is_some(), "optional extension");
+    }
 
     #[test]
     fn rfc3339_dates() {

@@ -1,0 +1,224 @@
+//! A reader for Git's index file (the staging area, `.git/index` or `GIT_INDEX_FILE`), for the
+//! pre-commit check's hot path: libgit2 hashes the whole file on every read and builds a hash
+//! map of every entry, and git2 exposes no way to reach the index's cache tree, without which
+//! finding the staged change means comparing every entry with `HEAD`'s whole tree.
+//!
+//! Only what the common case needs is read: versions 2 to 4, SHA-1 ids, entries at stage 0, and
+//! the cache-tree extension (`TREE`). Anything else (conflicts, a split or sparse index,
+//! intent-to-add entries, an unknown required extension) makes [`IndexFile::parse`] answer
+//! `None`, and the caller uses libgit2 instead. Like Git itself, the trailing checksum is not
+//! verified.
+
+/// One index entry at stage 0.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// `/`-separated, as Git stores it.
+    pub path: Vec<u8>,
+    pub mode: u32,
+    pub id: [u8; 20],
+}
+
+/// A node of the cache tree: the tree object id of one folder of the index, when still valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheTree {
+    /// The folder's own name (empty for the root).
+    pub name: Vec<u8>,
+    /// The number of index entries under the folder; negative when invalidated.
+    pub entry_count: i64,
+    /// The tree id, when valid.
+    pub id: Option<[u8; 20]>,
+    pub children: Vec<CacheTree>,
+}
+
+impl CacheTree {
+    /// The child folder named `name`.
+    pub fn child(&self, name: &[u8]) -> Option<&CacheTree> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    /// The tree id, when it is valid and covers `entries` index entries.
+    pub fn valid_id(&self, entries: usize) -> Option<[u8; 20]> {
+        self.id
+            .filter(|_| self.entry_count >= 0 && self.entry_count as usize == entries)
+    }
+}
+
+/// The parsed index: entries sorted by path, and the cache tree when there is one.
+#[derive(Debug, Clone, Default)]
+pub struct IndexFile {
+    pub entries: Vec<Entry>,
+    pub tree: Option<CacheTree>,
+}
+
+const HASH: usize = 20;
+/// ctime, mtime (8 bytes each), dev, ino, mode, uid, gid, size (4 each), id, flags.
+const FIXED: usize = 8 + 8 + 6 * 4 + HASH + 2;
+
+impl IndexFile {
+    /// The index in `data`, or `None` when it uses anything this reader leaves to libgit2 (or is
+    /// malformed, which libgit2 then reports).
+    pub fn parse(data: &[u8]) -> Option<IndexFile> {
+        let mut r = Reader { data, at: 0 };
+        if r.take(4)? != b"DIRC" {
+            return None;
+        }
+        let version = r.u32()?;
+        if !(2..=4).contains(&version) {
+            return None;
+        }
+        let count = r.u32()? as usize;
+        let end = data.len().checked_sub(HASH)?;
+        let mut entries: Vec<Entry> = Vec::with_capacity(count.min(data.len() / FIXED));
+        let mut previous: Vec<u8> = Vec::new();
+        for _ in 0..count {
+            let start = r.at;
+            r.take(8 + 8 + 2 * 4)?; // times, dev, ino
+            let mode = r.u32()?;
+            r.take(3 * 4)?; // uid, gid, size
+            let id: [u8; 20] = r.take(HASH)?.try_into().ok()?;
+            let flags = r.u16()?;
+            if flags & 0x3000 != 0 {
+                return None; // a merge stage: a conflict
+            }
+            if flags & 0x4000 != 0 {
+                if version < 3 {
+                    return None;
+                }
+                let extended = r.u16()?;
+                if extended != 0 {
+                    return None; // intent-to-add, skip-worktree
+                }
+            }
+            let path = if version == 4 {
+                let strip = r.varint()?;
+                let keep = previous.len().checked_sub(strip)?;
+                let suffix = r.until_nul()?;
+                let mut path = Vec::with_capacity(keep + suffix.len());
+                path.extend_from_slice(&previous[..keep]);
+                path.extend_from_slice(suffix);
+                path
+            } else {
+                let path = r.until_nul()?.to_vec();
+                // The entry is padded with NULs to a multiple of 8 bytes (the path's NUL first).
+                let len = r.at - start;
+                let padded = (len + 7) & !7;
+                r.take(padded - len)?;
+                path
+            };
+            if path.is_empty() || r.at > end {
+                return None;
+            }
+            if version == 4 {
+                previous.clone_from(&path);
+            }
+            entries.push(Entry { path, mode, id });
+        }
+        let mut tree = None;
+        while r.at < end {
+            let signature: [u8; 4] = r.take(4)?.try_into().ok()?;
+            let size = r.u32()? as usize;
+            let body = r.take(size)?;
+            if r.at > end {
+                return None;
+            }
+            match &signature {
+                b"TREE" => tree = Some(CacheTree::parse(body)?),
+                // Optional extensions (upper-case first letter) can be skipped; a required one
+                // (split index `link`, sparse `sdir`) changes what the entries mean.
+                [b'A'..=b'Z', ..] => {}
+                _ => return None,
+            }
+        }
+        if r.at != end || !entries.windows(2).all(|w| w[0].path < w[1].path) {
+            return None;
+        }
+        Some(IndexFile { entries, tree })
+    }
+
+    /// The entry for `path`.
+    pub fn get(&self, path: &[u8]) -> Option<&Entry> {
+        self.entries
+            .binary_search_by(|e| e.path.as_slice().cmp(path))
+            .ok()
+            .map(|i| &self.entries[i])
+    }
+}
+
+impl CacheTree {
+    fn parse(data: &[u8]) -> Option<CacheTree> {
+        let mut r = Reader { data, at: 0 };
+        let tree = CacheTree::node(&mut r)?;
+        (r.at == data.len()).then_some(tree)
+    }
+
+    /// One node and, recursively, its children: `name NUL count SP subtrees LF [id]`.
+    fn node(r: &mut Reader<'_>) -> Option<CacheTree> {
+        let name = r.until_nul()?.to_vec();
+        let count_end = r.data[r.at..].iter().position(|&b| b == b' ')?;
+        let entry_count: i64 = std::str::from_utf8(r.take(count_end)?).ok()?.parse().ok()?;
+        r.take(1)?;
+        let subtrees_end = r.data[r.at..].iter().position(|&b| b == b'\n')?;
+        let subtrees: usize = std::str::from_utf8(r.take(subtrees_end)?)
+            .ok()?
+            .parse()
+            .ok()?;
+        r.take(1)?;
+        let id = if entry_count >= 0 {
+            Some(r.take(HASH)?.try_into().ok()?)
+        } else {
+            None
+        };
+        let children = (0..subtrees)
+            .map(|_| CacheTree::node(r))
+            .collect::<Option<Vec<_>>>()?;
+        Some(CacheTree {
+            name,
+            entry_count,
+            id,
+            children,
+        })
+    }
+}
+
+struct Reader<'a> {
+    data: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let bytes = self.data.get(self.at..self.at.checked_add(n)?)?;
+        self.at += n;
+        Some(bytes)
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_be_bytes(self.take(4)?.try_into().ok()?))
+    }
+
+    fn u16(&mut self) -> Option<u16> {
+        Some(u16::from_be_bytes(self.take(2)?.try_into().ok()?))
+    }
+
+    /// Bytes up to the next NUL, which is consumed.
+    fn until_nul(&mut self) -> Option<&'a [u8]> {
+        let len = memchr::memchr(0, &self.data[self.at..])?;
+        let bytes = self.take(len)?;
+        self.take(1)?;
+        Some(bytes)
+    }
+
+    /// Git's offset varint (index v4 path prefix lengths).
+    fn varint(&mut self) -> Option<usize> {
+        let mut byte = self.take(1)?[0];
+        let mut value = usize::from(byte & 0x7f);
+        while byte & 0x80 != 0 {
+            byte = self.take(1)?[0];
+            value = value
+                .checked_add(1)?
+                .checked_mul(128)?
+                .checked_add(usize::from(byte & 0x7f))?;
+        }
+        Some(value)
+    }
+}
