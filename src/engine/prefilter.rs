@@ -196,16 +196,22 @@ impl Table {
         let pair = usize::from(a) << 8 | usize::from(b);
         let present = text.len() >= at + 2 && self.pairs[pair / 64] & (1 << (pair % 64)) != 0;
         let run = if present {
-            self.runs[usize::from(a)] as usize..self.runs[usize::from(a) + 1] as usize
+            // The keywords starting with `a`, then (sorted) the sub-run whose second byte is `b`.
+            let (lo, hi) = (
+                self.runs[usize::from(a)] as usize,
+                self.runs[usize::from(a) + 1] as usize,
+            );
+            let words = &self.words[lo..hi];
+            let from = words.partition_point(|w| w.as_bytes()[1] < b);
+            let to = from + words[from..].partition_point(|w| w.as_bytes()[1] == b);
+            lo + from..lo + to
         } else {
             0..0
         };
         run.filter(move |&i| {
             let w = self.words[i].as_bytes();
-            w[1] == b
-                && text
-                    .get(at..at + w.len())
-                    .is_some_and(|t| t.eq_ignore_ascii_case(w))
+            text.get(at..at + w.len())
+                .is_some_and(|t| t.eq_ignore_ascii_case(w))
         })
     }
 }

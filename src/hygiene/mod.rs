@@ -140,7 +140,7 @@ struct Matcher {
     /// each glob); `None` when some glob has none. Every path of the index and of the working
     /// tree is classified on each check, and a substring search rejects nearly all of them for
     /// a fraction of a glob set's cost.
-    required: Option<Vec<memchr::memmem::Finder<'static>>>,
+    required: Option<Vec<Vec<u8>>>,
     names: GlobSet,
     paths: GlobSet,
     /// Index in `globs` of each glob in `names` / `paths`.
@@ -166,16 +166,7 @@ impl Matcher {
                 name_index.push(i);
             }
         }
-        let required = globs
-            .iter()
-            .map(|g| required_literal(g))
-            .collect::<Option<Vec<_>>>()
-            .map(|literals| {
-                literals
-                    .into_iter()
-                    .map(|l| memchr::memmem::Finder::new(l.as_bytes()).into_owned())
-                    .collect()
-            });
+        let required = required_literals(&globs);
         Ok(Matcher {
             required,
             globs,
@@ -189,7 +180,13 @@ impl Matcher {
     /// Whether any glob matches `rel` (`/`-separated, from the root); no allocation.
     fn is_match(&self, rel: &str) -> bool {
         if let Some(required) = &self.required {
-            if !required.iter().any(|f| f.find(rel.as_bytes()).is_some()) {
+            // Paths are short: a plain window comparison beats a vectorised search's set-up.
+            let bytes = rel.as_bytes();
+            if !required.iter().any(|l| {
+                bytes
+                    .windows(l.len())
+                    .any(|w| w[0] == l[0] && w == l.as_slice())
+            }) {
                 return false;
             }
         }
@@ -217,16 +214,42 @@ impl Matcher {
     }
 }
 
-/// The longest run of plain characters in `glob`, which every path it matches contains (globs
-/// are case-sensitive); `None` when it has none, or uses classes, alternatives or escapes, whose
-/// characters are not all required.
-fn required_literal(glob: &str) -> Option<&str> {
-    if glob.contains(['[', ']', '{', '}', '\\']) {
-        return None;
+/// Literals of which every path matching one of `globs` contains at least one, as few as can
+/// be: for each glob, the run of plain characters that the most globs share (then the longest),
+/// less the literals that contain another. `None` when a glob has no plain run, or uses classes,
+/// alternatives or escapes (whose characters are not all required). Globs are case-sensitive.
+fn required_literals(globs: &[String]) -> Option<Vec<Vec<u8>>> {
+    let runs: Vec<Vec<&str>> = globs
+        .iter()
+        .map(|glob| {
+            if glob.contains(['[', ']', '{', '}', '\\']) {
+                return None;
+            }
+            let runs: Vec<&str> = glob
+                .split(['*', '?', '/'])
+                .filter(|r| !r.is_empty())
+                .collect();
+            (!runs.is_empty()).then_some(runs)
+        })
+        .collect::<Option<_>>()?;
+    let shared = |run: &str| runs.iter().filter(|r| r.contains(&run)).count();
+    let mut chosen: Vec<&str> = runs
+        .iter()
+        .map(|r| {
+            *r.iter()
+                .max_by_key(|run| (shared(run), run.len()))
+                .expect("not empty")
+        })
+        .collect();
+    chosen.sort_by_key(|l| (l.len(), *l));
+    chosen.dedup();
+    let mut out: Vec<&str> = Vec::new();
+    for literal in chosen {
+        if !out.iter().any(|o| literal.contains(o)) {
+            out.push(literal);
+        }
     }
-    glob.split(['*', '?', '/'])
-        .max_by_key(|run| run.len())
-        .filter(|run| !run.is_empty())
+    Some(out.into_iter().map(|l| l.as_bytes().to_vec()).collect())
 }
 
 /// The `.env` file and template name patterns, and the client-side prefixes.
@@ -635,19 +658,21 @@ mod tests {
     }
 
     #[test]
-    fn required_literals() {
-        let table = [
-            (".env", Some(".env")),
-            ("*.env", Some(".env")),
-            (".env.*.example", Some(".example")),
-            ("config/*.vars", Some("config")),
-            ("**/secrets.env", Some("secrets.env")),
-            ("*", None),
-            ("[.]env", None),
-            ("{a,b}.env", None),
+    fn required_literals_table() {
+        let strings = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let table: &[(&[&str], Option<&[&str]>)] = &[
+            (DEFAULT_FILES, Some(&[".env"])),
+            (DEFAULT_TEMPLATES, Some(&[".env."])),
+            (&[".env.*.example"], Some(&[".example"])),
+            (&["config/*.vars", "x.vars"], Some(&["config", "x.vars"])),
+            (&["**/secrets.env", ".env"], Some(&[".env"])),
+            (&["*"], None),
+            (&[".env", "[.]env"], None),
+            (&["{a,b}.env"], None),
         ];
-        for (glob, want) in table {
-            assert_eq!(required_literal(glob), want, "{glob}");
+        for (globs, want) in table {
+            let want = want.map(|w| w.iter().map(|l| l.as_bytes().to_vec()).collect());
+            assert_eq!(required_literals(&strings(globs)), want, "{globs:?}");
         }
     }
 

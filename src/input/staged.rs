@@ -244,6 +244,41 @@ pub fn scan_with(
     }
 }
 
+/// Runs `work` (the `.env` hygiene, say) while another thread compiles the rules that the added
+/// lines of `change` will run, less the files `excludes` matches. Compiling a rule's regex is
+/// most of the work of scanning a small change: on a second core it costs no wall time. Large
+/// changes are left to [`scan_with`], which uses every core on its own.
+pub fn compiling_while<T>(
+    repo: &Repo,
+    change: &StagedChange,
+    excludes: &GlobSet,
+    scanner: &Scanner,
+    work: impl FnOnce() -> T,
+) -> T {
+    let files: Vec<&StagedFile> = change
+        .files
+        .iter()
+        .filter(|f| f.content == Content::Text && !f.added_lines.is_empty())
+        .filter(|f| !excludes.is_match(&f.display))
+        .collect();
+    let bytes: u64 = files.iter().map(|f| f.size).sum();
+    if files.is_empty() || files.len() >= PARALLEL_FROM || bytes > LARGE_BLOB {
+        return work();
+    }
+    let texts: Vec<(Vec<u8>, &AddedLines)> = files
+        .iter()
+        .filter_map(|f| Some((f.bytes(repo).ok()?, &f.added_lines)))
+        .collect();
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            for (text, added) in &texts {
+                scanner.scan_lines(text, |first, last| added.overlaps(first, last));
+            }
+        });
+        work()
+    })
+}
+
 /// Files from which [`each`] uses every core.
 const PARALLEL_FROM: usize = 16;
 
