@@ -453,7 +453,8 @@ impl Repo {
             to_libgit2: false,
         };
         walk.folder(head.map(|t| t.id()), 0, &index.entries, index.tree.as_ref())?;
-        Ok((!walk.to_libgit2 && !(walk.added && walk.deleted)).then_some(walk.out))
+        let to_libgit2 = walk.to_libgit2 || (walk.added && walk.deleted);
+        Ok((!to_libgit2).then_some(walk.out))
     }
 
     /// [`Repo::staged_changes`] by libgit2's diff of `head` against the index.
