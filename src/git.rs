@@ -213,8 +213,9 @@ impl Repo {
             return Ok(index
                 .entries
                 .iter()
-                .filter(|entry| keep(&String::from_utf8_lossy(&entry.path)))
-                .map(|entry| (path_from_git(&entry.path), entry.mode))
+                .map(|entry| (index.path(entry), entry.mode))
+                .filter(|(path, _)| keep(&String::from_utf8_lossy(path)))
+                .map(|(path, mode)| (path_from_git(path), mode))
                 .collect());
         }
         let index = self.fresh_index()?;
@@ -452,7 +453,13 @@ impl Repo {
             deleted: false,
             to_libgit2: false,
         };
-        walk.folder(head.map(|t| t.id()), 0, &index.entries, index.tree.as_ref())?;
+        walk.folder(
+            index,
+            head.map(|t| t.id()),
+            0,
+            &index.entries,
+            index.tree.as_ref(),
+        )?;
         let to_libgit2 = walk.to_libgit2 || (walk.added && walk.deleted);
         Ok((!to_libgit2).then_some(walk.out))
     }
@@ -573,6 +580,7 @@ impl IndexWalk<'_> {
     /// with `head`, that folder's tree in `HEAD` (`None`: it has none).
     fn folder(
         &mut self,
+        index: &IndexFile,
         head: Option<git2::Oid>,
         prefix: usize,
         entries: &[index_file::Entry],
@@ -603,11 +611,12 @@ impl IndexWalk<'_> {
         let mut i = 0;
         while i < entries.len() {
             let entry = &entries[i];
-            let rest = &entry.path[prefix..];
+            let path = index.path(entry);
+            let rest = &path[prefix..];
             if let Some(slash) = memchr::memchr(b'/', rest) {
                 // A folder: its entries are contiguous in the sorted index.
-                let folder = &entry.path[..prefix + slash + 1];
-                let end = i + entries[i..].partition_point(|e| e.path.starts_with(folder));
+                let folder = &path[..prefix + slash + 1];
+                let end = i + entries[i..].partition_point(|e| index.path(e).starts_with(folder));
                 let name = &rest[..slash];
                 let subtree = match find(name) {
                     Some((mode, id)) if mode & MODE_KIND == MODE_TREE => Some(id),
@@ -618,22 +627,22 @@ impl IndexWalk<'_> {
                     None => None,
                 };
                 let cache = cache.and_then(|c| c.child(name));
-                self.folder(subtree, prefix + slash + 1, &entries[i..end], cache)?;
+                self.folder(index, subtree, prefix + slash + 1, &entries[i..end], cache)?;
                 i = end;
                 continue;
             }
             match find(rest) {
                 Some((mode, _)) if mode & MODE_KIND == MODE_TREE => {
                     self.deleted = true; // a folder that became a file
-                    self.add(entry, None);
+                    self.add(path, entry, None);
                 }
                 Some((mode, id)) if canonical(mode) == canonical(entry.mode) => {
                     if id.as_bytes() != entry.id {
-                        self.add(entry, Some((mode, id)));
+                        self.add(path, entry, Some((mode, id)));
                     }
                 }
-                Some(old) => self.add(entry, Some(old)),
-                None => self.add(entry, None),
+                Some(old) => self.add(path, entry, Some(old)),
+                None => self.add(path, entry, None),
             }
             i += 1;
         }
@@ -646,8 +655,9 @@ impl IndexWalk<'_> {
         Ok(())
     }
 
-    /// `entry` is added (`old` is `None`) or changed from `old` (mode and id in `HEAD`).
-    fn add(&mut self, entry: &index_file::Entry, old: Option<(u32, git2::Oid)>) {
+    /// `entry` (at `path`) is added (`old` is `None`) or changed from `old` (mode and id in
+    /// `HEAD`).
+    fn add(&mut self, path: &[u8], entry: &index_file::Entry, old: Option<(u32, git2::Oid)>) {
         if entry.mode & MODE_KIND == MODE_GITLINK
             || old.is_some_and(|(mode, _)| mode & MODE_KIND == MODE_GITLINK)
         {
@@ -672,7 +682,7 @@ impl IndexWalk<'_> {
             return; // a symbolic link adds no file content
         }
         self.out.push(IndexChange {
-            path: path_from_git(&entry.path),
+            path: path_from_git(path),
             old_path: None,
             status,
             blob: BlobId(id),

@@ -9,11 +9,12 @@
 //! `None`, and the caller uses libgit2 instead. Like Git itself, the trailing checksum is not
 //! verified.
 
-/// One index entry at stage 0.
+/// One index entry at stage 0; its path is [`IndexFile::path`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    /// `/`-separated, as Git stores it.
-    pub path: Vec<u8>,
+    /// Where the path is in [`IndexFile`]'s buffer of paths (one allocation, not one a path).
+    start: u32,
+    end: u32,
     pub mode: u32,
     pub id: [u8; 20],
 }
@@ -47,6 +48,8 @@ impl CacheTree {
 #[derive(Debug, Clone, Default)]
 pub struct IndexFile {
     pub entries: Vec<Entry>,
+    /// Every entry's path, one after the other.
+    paths: Vec<u8>,
     pub tree: Option<CacheTree>,
 }
 
@@ -69,7 +72,9 @@ impl IndexFile {
         let count = r.u32()? as usize;
         let end = data.len().checked_sub(HASH)?;
         let mut entries: Vec<Entry> = Vec::with_capacity(count.min(data.len() / FIXED));
-        let mut previous: Vec<u8> = Vec::new();
+        let mut paths: Vec<u8> = Vec::with_capacity(data.len() / 2);
+        // Where the previous entry's path starts in `paths` (index v4 paths extend it).
+        let mut previous = 0;
         for _ in 0..count {
             let start = r.at;
             r.take(8 + 8 + 2 * 4)?; // times, dev, ino
@@ -89,29 +94,29 @@ impl IndexFile {
                     return None; // intent-to-add, skip-worktree
                 }
             }
-            let path = if version == 4 {
+            let path_start = paths.len();
+            if version == 4 {
                 let strip = r.varint()?;
-                let keep = previous.len().checked_sub(strip)?;
-                let suffix = r.until_nul()?;
-                let mut path = Vec::with_capacity(keep + suffix.len());
-                path.extend_from_slice(&previous[..keep]);
-                path.extend_from_slice(suffix);
-                path
+                let keep = (path_start - previous).checked_sub(strip)?;
+                paths.extend_from_within(previous..previous + keep);
+                paths.extend_from_slice(r.until_nul()?);
             } else {
-                let path = r.until_nul()?.to_vec();
+                paths.extend_from_slice(r.until_nul()?);
                 // The entry is padded with NULs to a multiple of 8 bytes (the path's NUL first).
                 let len = r.at - start;
                 let padded = (len + 7) & !7;
                 r.take(padded - len)?;
-                path
-            };
-            if path.is_empty() || r.at > end {
+            }
+            if paths.len() == path_start || r.at > end {
                 return None;
             }
-            if version == 4 {
-                previous.clone_from(&path);
-            }
-            entries.push(Entry { path, mode, id });
+            previous = path_start;
+            entries.push(Entry {
+                start: u32::try_from(path_start).ok()?,
+                end: u32::try_from(paths.len()).ok()?,
+                mode,
+                id,
+            });
         }
         let mut tree = None;
         while r.at < end {
@@ -129,16 +134,27 @@ impl IndexFile {
                 _ => return None,
             }
         }
-        if r.at != end || !entries.windows(2).all(|w| w[0].path < w[1].path) {
-            return None;
-        }
-        Some(IndexFile { entries, tree })
+        let index = IndexFile {
+            entries,
+            paths,
+            tree,
+        };
+        let sorted = index
+            .entries
+            .windows(2)
+            .all(|w| index.path(&w[0]) < index.path(&w[1]));
+        (r.at == end && sorted).then_some(index)
+    }
+
+    /// An entry's path: `/`-separated, as Git stores it.
+    pub fn path(&self, entry: &Entry) -> &[u8] {
+        &self.paths[entry.start as usize..entry.end as usize]
     }
 
     /// The entry for `path`.
     pub fn get(&self, path: &[u8]) -> Option<&Entry> {
         self.entries
-            .binary_search_by(|e| e.path.as_slice().cmp(path))
+            .binary_search_by(|e| self.path(e).cmp(path))
             .ok()
             .map(|i| &self.entries[i])
     }
