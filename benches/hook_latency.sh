@@ -9,7 +9,8 @@
 # from $PEERS (default ~/.keygate-peers/bin, see ../shared/peers/install.sh). Medians over
 # $RUNS runs (default 60) after $WARMUP warm-up runs (default 5).
 # Targets: `keygate check --staged` under 10 ms median; `git commit` with the hook at most 1.3x
-# the time without it.
+# the time without it. A commit with an empty `#!/bin/sh` hook is measured too: the floor of any
+# hook that starts a process (Git re-reads and refreshes the index after a pre-commit hook).
 set -euo pipefail
 
 files=${1:-5000}
@@ -72,10 +73,15 @@ echo "hook_latency: checking one staged change in a repository of $tracked track
 hyperfine -N -i --warmup "$warmup" --runs "$runs" --export-json "$json/check.json" "${cmds[@]}" >&2
 
 "$keygate" install >/dev/null
+empty=$work/empty-hooks
+mkdir -p "$empty"
+printf '#!/bin/sh\n' >"$empty/pre-commit"
+chmod +x "$empty/pre-commit"
 echo "hook_latency: git commit with and without keygate's hook" >&2
 hyperfine -N --warmup "$warmup" --runs "$runs" \
   --prepare "git -C $repo reset -q --soft $base" \
   -n "git commit (no hook)" "git -C $repo commit -q --no-verify -m bench" \
+  -n "git commit (empty hook)" "git -C $repo -c core.hooksPath=$empty commit -q -m bench" \
   -n "git commit (keygate hook)" "git -C $repo commit -q -m bench" \
   --export-json "$json/commit.json" >&2
 
@@ -92,7 +98,9 @@ print("|---|---:|---:|")
 for name, (ms, cpu) in check.items():
     print(f"| `{name}` | {ms:.1f} ms | {cpu:.1f} ms |")
 (base, base_cpu), (hooked, hooked_cpu) = commit["git commit (no hook)"], commit["git commit (keygate hook)"]
+empty, empty_cpu = commit["git commit (empty hook)"]
 print(f"| `git commit` without a hook | {base:.1f} ms | {base_cpu:.1f} ms |")
+print(f"| `git commit` with an empty `#!/bin/sh` hook | {empty:.1f} ms ({empty / base:.2f}x) | {empty_cpu:.1f} ms |")
 print(f"| `git commit` with keygate's hook | {hooked:.1f} ms ({hooked / base:.2f}x) | {hooked_cpu:.1f} ms |")
 ok = check["keygate check --staged"][0] < 10 and hooked <= 1.3 * base
 print(f"\ntargets (check < 10 ms, commit <= 1.3x): {'met' if ok else 'NOT met'}")

@@ -101,21 +101,24 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
             let repo = ctx.repo.as_ref().expect("staged mode opens a repository");
             let change = staged::StagedChange::read(repo)?;
             let paths = change.files.iter().map(|f| f.path.clone()).collect();
-            let fingerprints = &ctx.fingerprints;
-            let hygiene = staged::compiling_while(repo, &change, &excludes, &ctx.scanner, || {
-                hygiene::check_staged_paths(repo, &ctx.config, &ctx.scanner, fingerprints, paths)
-            })?;
-            // Known local .env values in the added lines, read while each blob is in memory.
-            let leaks = |file: &staged::StagedFile, text: &[u8]| {
-                hygiene.leaks_in(
-                    &file.display,
-                    text,
-                    |line| file.added_lines.contains(line),
-                    fingerprints,
-                )
-            };
             let change = change.without(&excludes);
-            let scanned = staged::scan_with(repo, &change, &ctx.scanner, fingerprints, &leaks);
+            let fingerprints = &ctx.fingerprints;
+            let (hygiene, scanned) = staged::compiling_while(repo, &change, &ctx.scanner, || {
+                let config = &ctx.config;
+                let hygiene =
+                    hygiene::check_staged_paths(repo, config, &ctx.scanner, fingerprints, paths)?;
+                // Known local .env values in the added lines, read while each blob is in memory.
+                let leaks = |file: &staged::StagedFile, text: &[u8]| {
+                    hygiene.leaks_in(
+                        &file.display,
+                        text,
+                        |line| file.added_lines.contains(line),
+                        fingerprints,
+                    )
+                };
+                let scanned = staged::scan_with(repo, &change, &ctx.scanner, fingerprints, &leaks);
+                Ok::<_, Error>((hygiene, scanned))
+            })?;
             env.findings = hygiene.findings;
             env.notes = hygiene.notes;
             (Mode::Staged, scanned)

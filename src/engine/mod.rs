@@ -81,6 +81,17 @@ impl Scanner {
         self.locate(text, candidates)
     }
 
+    /// Compiles the regexes that [`Scanner::scan_lines`] with the same arguments runs, in the
+    /// reverse of the order it runs them: a second thread calling this while the first scans
+    /// shares the work (a regex being compiled by one thread is waited for by the other).
+    pub fn compile_for_lines(&self, text: &[u8], wanted: impl Fn(u64, u64) -> bool) {
+        let mut windows = self.windows(text);
+        keep_wanted(&mut windows, text, wanted);
+        for (rule, _, _) in windows.into_iter().rev() {
+            self.rules[rule].regex();
+        }
+    }
+
     /// Regex matches that pass the rule's own checks (length, entropy, checksum, placeholder).
     fn candidates(&self, text: &[u8]) -> Vec<Candidate> {
         self.candidates_in(text, self.windows(text))

@@ -244,14 +244,14 @@ pub fn scan_with(
     }
 }
 
-/// Runs `work` (the `.env` hygiene, say) while another thread compiles the rules that the added
-/// lines of `change` will run, less the files `excludes` matches. Compiling a rule's regex is
-/// most of the work of scanning a small change: on a second core it costs no wall time. Large
-/// changes are left to [`scan_with`], which uses every core on its own.
+/// Runs `work` (the `.env` hygiene, then the scan of `change`) while another thread compiles the
+/// rules that the added lines of `change` will run, last first: the scan compiles the others
+/// itself, first first, once `work` reaches it. Compiling the regexes is most of the work of
+/// scanning a small change, and on a second core it costs little wall time. Large changes are
+/// left to [`scan_with`], which uses every core on its own.
 pub fn compiling_while<T>(
     repo: &Repo,
     change: &StagedChange,
-    excludes: &GlobSet,
     scanner: &Scanner,
     work: impl FnOnce() -> T,
 ) -> T {
@@ -259,7 +259,6 @@ pub fn compiling_while<T>(
         .files
         .iter()
         .filter(|f| f.content == Content::Text && !f.added_lines.is_empty())
-        .filter(|f| !excludes.is_match(&f.display))
         .collect();
     let bytes: u64 = files.iter().map(|f| f.size).sum();
     if files.is_empty() || files.len() >= PARALLEL_FROM || bytes > LARGE_BLOB {
@@ -271,8 +270,8 @@ pub fn compiling_while<T>(
         .collect();
     std::thread::scope(|s| {
         s.spawn(|| {
-            for (text, added) in &texts {
-                scanner.scan_lines(text, |first, last| added.overlaps(first, last));
+            for (text, added) in texts.iter().rev() {
+                scanner.compile_for_lines(text, |first, last| added.overlaps(first, last));
             }
         });
         work()
