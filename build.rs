@@ -9,6 +9,12 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+// The prefilter's keyword minimisation: the very code the crate runs (plain `std`), run here over
+// the whole catalog so that a check with the default rules does not redo it at every start.
+#[allow(dead_code)]
+#[path = "src/engine/keywords.rs"]
+mod keywords;
+
 /// The catalog files, one per provider family: an explicit list rather than a folder walk, so
 /// that a new file is never missed by an incremental build (the build also fails when a `.toml`
 /// file in the folder is not listed).
@@ -35,6 +41,7 @@ const LISTS: &[&str] = &["keywords", "examples", "negative_examples", "reference
 fn main() {
     let dir = Path::new("src/rules/builtin");
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/engine/keywords.rs");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut on_disk: Vec<String> = std::fs::read_dir(dir)
         .expect("src/rules/builtin")
@@ -70,6 +77,7 @@ fn main() {
     out.push_str(
         "];\n\n/// Every built-in rule, as written.\npub static BUILTIN_RULES: &[RawRule] = &[\n",
     );
+    let mut all_keywords: Vec<Vec<String>> = Vec::new();
     for name in BUILTIN {
         let path = dir.join(name);
         let text = std::fs::read_to_string(&path).expect("read catalog file");
@@ -89,9 +97,39 @@ fn main() {
                 .as_table()
                 .unwrap_or_else(|| panic!("{name}: `rules` must be an array of tables"));
             out.push_str(&raw_rule(name, family, rule));
+            let keywords = rule.get("keywords").and_then(|k| k.as_array()).unwrap();
+            all_keywords.push(
+                keywords
+                    .iter()
+                    .map(|k| k.as_str().unwrap().to_string())
+                    .collect(),
+            );
         }
     }
     out.push_str("];\n");
+    // The prefilter's keywords for the whole catalog, every rule enabled.
+    let lists: Vec<&[String]> = all_keywords.iter().map(Vec::as_slice).collect();
+    let (words, rules_of) = keywords::minimal(&lists);
+    let rules_of: Vec<String> = rules_of
+        .iter()
+        .map(|r| {
+            format!(
+                "&{:?}",
+                r.iter()
+                    .map(|&i| u16::try_from(i).unwrap())
+                    .collect::<Vec<_>>()
+            )
+        })
+        .collect();
+    let rules_of = format!("[{}]", rules_of.join(", "));
+    writeln!(
+        out,
+        "\n/// The catalog's minimal keywords (see `engine::keywords::minimal`).\n\
+         pub static BUILTIN_MINIMAL_KEYWORDS: &[&str] = &{words:?};\n\
+         /// For each of them, the rules (indexes in `BUILTIN_RULES`) it triggers.\n\
+         pub static BUILTIN_RULES_OF: &[&[u16]] = &{rules_of};"
+    )
+    .unwrap();
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("builtin_rules.rs");
     std::fs::write(dest, out).expect("write builtin_rules.rs");
 }

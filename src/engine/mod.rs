@@ -3,6 +3,7 @@
 
 pub mod entropy;
 pub mod filters;
+mod keywords;
 pub mod prefilter;
 
 use crate::finding::{Category, Finding, Fingerprinter, Secret};

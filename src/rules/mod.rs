@@ -245,6 +245,20 @@ pub fn builtin_specs() -> &'static [RuleSpec] {
     &BUILTIN_SPECS
 }
 
+/// The prefilter's minimal keywords and the rules each triggers, computed at build time, when
+/// `keywords` (each rule's keywords, in order) are exactly the built-in catalog's: the default,
+/// every rule enabled and no custom rule.
+pub(crate) fn builtin_prefilter(
+    keywords: &[&[String]],
+) -> Option<(&'static [&'static str], &'static [&'static [u16]])> {
+    let same = keywords.len() == BUILTIN_RULES.len()
+        && keywords
+            .iter()
+            .zip(BUILTIN_RULES)
+            .all(|(mine, raw)| mine.iter().eq(raw.keywords.iter()));
+    same.then_some((BUILTIN_MINIMAL_KEYWORDS, BUILTIN_RULES_OF))
+}
+
 /// Whether `id` names a built-in rule (without building the specs).
 pub fn is_builtin_id(id: &str) -> bool {
     BUILTIN_RULES.iter().any(|r| r.id == id)
