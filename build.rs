@@ -177,7 +177,15 @@ fn raw_rule(file: &str, family: &str, rule: &toml::Table) -> String {
             None if key == "references" => Vec::new(),
             None => fail(format!("missing field `{key}`")),
         };
-        writeln!(out, "        {key}: &{items:?},").unwrap();
+        if key == "keywords" {
+            writeln!(out, "        {key}: &{items:?},").unwrap();
+        } else {
+            let items: Vec<String> = items
+                .iter()
+                .map(|i| format!("Cow::Borrowed({i:?})"))
+                .collect();
+            writeln!(out, "        {key}: &[{}],", items.join(", ")).unwrap();
+        }
     }
     let min_entropy = match rule.get("min_entropy") {
         None => None,

@@ -266,9 +266,9 @@ pub fn translate(path: &Path, text: &str) -> Result<Import> {
             generic: false,
             multiline: false,
             severity: None,
-            examples: Vec::new(),
-            negative_examples: Vec::new(),
-            references: Vec::new(),
+            examples: Default::default(),
+            negative_examples: Default::default(),
+            references: Default::default(),
             remedy: "Remove the secret from the code and rotate it; read it from the environment \
                      at run time (rule imported from .gitleaks.toml)."
                 .into(),

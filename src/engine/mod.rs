@@ -335,7 +335,7 @@ mod tests {
         let scanner = Scanner::new(rules, Allowlist::default());
         let text: String = crate::rules::builtin_specs()
             .iter()
-            .flat_map(|s| s.examples.iter().chain(&s.negative_examples))
+            .flat_map(|s| s.examples.iter().chain(s.negative_examples.iter()))
             .map(|e| format!("{e}\nfiller line\n"))
             .collect();
         let text = text.as_bytes();

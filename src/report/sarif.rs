@@ -84,7 +84,7 @@ fn level(severity: Severity) -> &'static str {
 fn builtin_descriptor(spec: &RuleSpec) -> Value {
     let severity = spec.severity.unwrap_or(Severity::Block);
     let mut help_md = spec.remedy.clone();
-    for r in &spec.references {
+    for r in spec.references.iter() {
         help_md.push_str(&format!("\n\n- <{r}>"));
     }
     let mut rule = json!({

@@ -6,7 +6,11 @@ use crate::error::{Error, Result};
 use crate::finding::Severity;
 use regex::bytes::Regex;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::sync::{LazyLock, OnceLock};
+
+/// A list of texts: borrowed from the binary, or owned.
+pub type Texts = Cow<'static, [Cow<'static, str>]>;
 
 /// A rule as written in TOML, built-in or in a user's `.keygate.toml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -35,10 +39,12 @@ pub struct RuleSpec {
     pub multiline: bool,
     #[serde(default)]
     pub severity: Option<Severity>,
-    pub examples: Vec<String>,
-    pub negative_examples: Vec<String>,
+    /// Borrowed from the binary for built-in rules (making a copy of every example at each start
+    /// would cost a pre-commit check more than its scan), owned for rules read at run time.
+    pub examples: Texts,
+    pub negative_examples: Texts,
     #[serde(default)]
-    pub references: Vec<String>,
+    pub references: Texts,
     pub remedy: String,
     /// The catalog file the rule came from (`aws`, `github`, …) or `custom`; not read from TOML.
     #[serde(skip)]
@@ -186,9 +192,9 @@ pub struct RawRule {
     pattern: &'static str,
     remedy: &'static str,
     keywords: &'static [&'static str],
-    examples: &'static [&'static str],
-    negative_examples: &'static [&'static str],
-    references: &'static [&'static str],
+    examples: &'static [Cow<'static, str>],
+    negative_examples: &'static [Cow<'static, str>],
+    references: &'static [Cow<'static, str>],
     min_entropy: Option<f64>,
     min_length: Option<usize>,
     validator: Option<&'static str>,
@@ -212,9 +218,9 @@ impl RawRule {
             generic: self.generic,
             multiline: self.multiline,
             severity: self.severity,
-            examples: strings(self.examples),
-            negative_examples: strings(self.negative_examples),
-            references: strings(self.references),
+            examples: Cow::Borrowed(self.examples),
+            negative_examples: Cow::Borrowed(self.negative_examples),
+            references: Cow::Borrowed(self.references),
             remedy: self.remedy.to_string(),
             family: self.family.to_string(),
         }
