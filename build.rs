@@ -222,6 +222,53 @@ fn raw_rule(file: &str, family: &str, rule: &toml::Table) -> String {
     };
     writeln!(out, "        severity: {severity},").unwrap();
     writeln!(out, "        family: {family:?},").unwrap();
+    let pattern = rule.get("pattern").and_then(|v| v.as_str()).unwrap();
+    match first_literals(pattern) {
+        Some(literals) => {
+            let literals: Vec<String> = literals.iter().map(|l| format!("&{l:?}")).collect();
+            writeln!(
+                out,
+                "        first_literals: Some(&[{}]),",
+                literals.join(", ")
+            )
+            .unwrap();
+        }
+        None => out.push_str("        first_literals: None,\n"),
+    }
     out.push_str("    },\n");
     out
+}
+
+/// Literals (lowercase, to be looked for ASCII case-insensitively) of which every match of
+/// `pattern` starts with one, as regex-syntax extracts them from the pattern parsed the way the
+/// engine compiles it; `None` when there is no such finite set without the empty literal. The
+/// set is minimal: a literal that contains another adds nothing.
+fn first_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let seq = regex_syntax::hir::literal::Extractor::new().extract(&hir);
+    let mut literals: Vec<Vec<u8>> = seq
+        .literals()?
+        .iter()
+        .map(|l| l.as_bytes().to_ascii_lowercase())
+        .collect();
+    if literals.is_empty() || literals.iter().any(|l| l.is_empty()) {
+        return None;
+    }
+    literals.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    literals.dedup();
+    let mut minimal: Vec<Vec<u8>> = Vec::new();
+    for literal in literals {
+        if !minimal
+            .iter()
+            .any(|m| literal.windows(m.len()).any(|w| w == m.as_slice()))
+        {
+            minimal.push(literal);
+        }
+    }
+    Some(minimal)
 }

@@ -88,8 +88,11 @@ impl Scanner {
     pub fn compile_for_lines(&self, text: &[u8], wanted: impl Fn(u64, u64) -> bool) {
         let mut windows = self.windows(text);
         keep_wanted(&mut windows, text, wanted);
-        for (rule, _, _) in windows.into_iter().rev() {
-            self.rules[rule].regex();
+        for (rule, start, end) in windows.into_iter().rev() {
+            let rule = &self.rules[rule];
+            if rule.may_match(&text[start..end]) {
+                rule.regex();
+            }
         }
     }
 
@@ -103,6 +106,9 @@ impl Scanner {
         let mut found = Vec::new();
         for (index, start, end) in windows {
             let rule = &self.rules[index];
+            if !rule.may_match(&text[start..end]) {
+                continue;
+            }
             let group_index = rule.secret_group();
             for caps in rule.regex().captures_iter(&text[start..end]) {
                 let Some(group) = caps.get(group_index) else {

@@ -64,6 +64,9 @@ struct RuleFile {
 pub struct Rule {
     pub spec: RuleSpec,
     compiled: OnceLock<Compiled>,
+    /// For built-in rules: lowercase literals of which every match starts with one, found in the
+    /// pattern at build time. Where none occurs the regex cannot match, and is not compiled.
+    first_literals: Option<&'static [&'static [u8]]>,
     pub validator: Option<validators::Validator>,
     pub severity: Severity,
     pub enabled: bool,
@@ -79,6 +82,18 @@ struct Compiled {
 impl Rule {
     pub fn id(&self) -> &str {
         &self.spec.id
+    }
+
+    /// Whether the regex may match in `window`: `false` only when it is not compiled yet and
+    /// none of its first literals occurs there (no match can start without one), so that a
+    /// keyword hit that cannot lead to a match costs no compilation. Results never depend on it.
+    pub fn may_match(&self, window: &[u8]) -> bool {
+        match self.first_literals {
+            Some(literals) if self.compiled.get().is_none() => literals
+                .iter()
+                .any(|l| contains_ignore_ascii_case(window, l)),
+            _ => true,
+        }
     }
 
     /// The rule's regex, compiled on first use.
@@ -148,9 +163,22 @@ impl Rule {
             enabled: true,
             spec,
             compiled: OnceLock::new(),
+            first_literals: None,
             validator,
         })
     }
+}
+
+/// Whether `needle` (lowercase) occurs in `haystack`, ASCII case-insensitively.
+fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), haystack).any(|at| {
+        haystack
+            .get(at..at + needle.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(needle))
+    })
 }
 
 /// Compiles a rule's pattern. Secrets are ASCII, so classes like `\w` and `(?i)` are ASCII-only
@@ -202,6 +230,8 @@ pub struct RawRule {
     multiline: bool,
     severity: Option<Severity>,
     family: &'static str,
+    /// Every match of `pattern` starts with one of these (see build.rs `first_literals`).
+    first_literals: Option<&'static [&'static [u8]]>,
 }
 
 impl RawRule {
@@ -275,19 +305,24 @@ pub fn compile_all(extra: &[RuleSpec]) -> Result<Vec<Rule>> {
     let mut rules = Vec::new();
     let mut seen = std::collections::HashSet::new();
     // The built-in specs are made straight from the generated data: no parse, no second copy.
-    let builtin = BUILTIN_RULES.iter().map(|r| (r.spec(), false));
-    for (spec, eager) in builtin.chain(extra.iter().map(|s| (s.clone(), true))) {
+    let builtin = BUILTIN_RULES
+        .iter()
+        .map(|r| (r.spec(), r.first_literals, false));
+    let custom = extra.iter().map(|s| (s.clone(), None, true));
+    for (spec, first_literals, eager) in builtin.chain(custom) {
         if !seen.insert(spec.id.clone()) {
             return Err(Error::Rule {
                 id: spec.id.clone(),
                 message: "duplicate rule id".into(),
             });
         }
-        rules.push(if eager {
+        let mut rule = if eager {
             Rule::compile(spec)?
         } else {
             Rule::lazy(spec)?
-        });
+        };
+        rule.first_literals = first_literals;
+        rules.push(rule);
     }
     Ok(rules)
 }
@@ -388,6 +423,42 @@ mod tests {
             assert_eq!(format!("{want:?}"), format!("{got:?}"), "rule {}", want.id);
         }
         assert!(is_builtin_id("migosmtp-api-key"));
+    }
+
+    /// Every match of a built-in rule, in its examples and near misses, starts with one of the
+    /// first literals build.rs found for it: where none occurs, skipping the regex loses nothing.
+    #[test]
+    fn every_match_starts_with_a_first_literal() {
+        let rules = compile_all(&[]).unwrap();
+        let with_literals = rules.iter().filter(|r| r.first_literals.is_some()).count();
+        assert!(with_literals > rules.len() / 2, "{with_literals}");
+        for rule in &rules {
+            let Some(literals) = rule.first_literals else {
+                continue;
+            };
+            let texts = rule
+                .spec
+                .examples
+                .iter()
+                .chain(rule.spec.negative_examples.iter());
+            for text in texts {
+                let text = text.as_bytes();
+                for m in rule.regex().find_iter(text) {
+                    let rest = &text[m.start()..];
+                    assert!(
+                        literals
+                            .iter()
+                            .any(|l| rest.len() >= l.len()
+                                && rest[..l.len()].eq_ignore_ascii_case(l)),
+                        "rule {}: a match at {} starts with none of its first literals",
+                        rule.id(),
+                        m.start()
+                    );
+                }
+            }
+        }
+        assert!(contains_ignore_ascii_case(b"x = MiGo_smtp", b"migo"));
+        assert!(!contains_ignore_ascii_case(b"x = mig", b"migo"));
         assert!(!is_builtin_id("env-tracked"));
     }
 }
