@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use git2::{Repository, StatusOptions};
+use std::collections::{HashMap, VecDeque};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -553,6 +554,8 @@ pub enum Tips {
 pub struct CommitNode {
     pub id: ObjectId,
     pub parents: Vec<ObjectId>,
+    /// Its root tree.
+    pub tree: ObjectId,
 }
 
 /// A file whose content differs between a commit and its parent. Only regular files count:
@@ -704,6 +707,7 @@ impl Repo {
             out.push(CommitNode {
                 id: ObjectId(id),
                 parents: commit.parent_ids().map(ObjectId).collect(),
+                tree: ObjectId(commit.tree_id()),
             });
         }
         Ok(out)
@@ -716,91 +720,18 @@ impl Repo {
             .map_err(Error::git("read commit tree"))
     }
 
-    /// The regular files whose content differs between `parent` (the empty tree when `None`) and
-    /// `commit`, in path order, appended to `out`. No file content is read.
-    pub fn changes(
-        &self,
-        commit: ObjectId,
-        parent: Option<ObjectId>,
-        out: &mut Vec<FileChange>,
-    ) -> Result<()> {
-        let new = self.tree_of(commit)?;
-        let old = parent.map(|p| self.tree_of(p)).transpose()?;
-        let mut prefix = Vec::new();
-        self.diff_trees(old.as_ref(), Some(&new), &mut prefix, out)
+    /// The root tree of `commit`.
+    pub fn tree_id(&self, commit: ObjectId) -> Result<ObjectId> {
+        Ok(ObjectId(self.tree_of(commit)?.id()))
     }
 
-    /// Compares two trees entry by entry, descending only into subtrees whose ids differ: the
-    /// cost follows the size of the change, not of the tree.
-    fn diff_trees(
-        &self,
-        old: Option<&git2::Tree<'_>>,
-        new: Option<&git2::Tree<'_>>,
-        prefix: &mut Vec<u8>,
-        out: &mut Vec<FileChange>,
-    ) -> Result<()> {
-        fn entries<'t>(t: Option<&'t git2::Tree<'_>>) -> Vec<Entry<'t>> {
-            t.map(|t| t.iter().map(Entry).collect()).unwrap_or_default()
+    /// Compares trees for a history walk, keeping the trees it read last (see [`TreeDiff`]).
+    pub fn tree_diff(&self) -> TreeDiff<'_> {
+        TreeDiff {
+            repo: self,
+            cache: HashMap::new(),
+            order: VecDeque::new(),
         }
-        let (a, b) = (entries(old), entries(new));
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() || j < b.len() {
-            let order = match (a.get(i), b.get(j)) {
-                (Some(x), Some(y)) => x.cmp_name(y),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                _ => std::cmp::Ordering::Greater,
-            };
-            let (x, y) = match order {
-                std::cmp::Ordering::Less => (a.get(i), None),
-                std::cmp::Ordering::Greater => (None, b.get(j)),
-                std::cmp::Ordering::Equal => (a.get(i), b.get(j)),
-            };
-            if x.is_some() {
-                i += 1;
-            }
-            if y.is_some() {
-                j += 1;
-            }
-            if let (Some(x), Some(y)) = (x, y) {
-                if x.id() == y.id() && x.mode() == y.mode() {
-                    continue;
-                }
-            }
-            let name = x.or(y).expect("one side").name();
-            let len = prefix.len();
-            prefix.extend_from_slice(name);
-            let name_len = name.len();
-            let (old_tree, new_tree) = (
-                x.filter(|e| e.is_tree())
-                    .map(|e| self.find_tree(e.id()))
-                    .transpose()?,
-                y.filter(|e| e.is_tree())
-                    .map(|e| self.find_tree(e.id()))
-                    .transpose()?,
-            );
-            if old_tree.is_some() || new_tree.is_some() {
-                prefix.push(b'/');
-                self.diff_trees(old_tree.as_ref(), new_tree.as_ref(), prefix, out)?;
-            }
-            let blob = |e: Option<&Entry<'_>>| {
-                e.filter(|e| is_regular(e.mode())).map(|e| ObjectId(e.id()))
-            };
-            let (old, new) = (blob(x), blob(y));
-            if (old.is_some() || new.is_some()) && old != new {
-                prefix.truncate(len + name_len);
-                out.push(FileChange {
-                    path: prefix.clone(),
-                    old,
-                    new,
-                });
-            }
-            prefix.truncate(len);
-        }
-        Ok(())
-    }
-
-    fn find_tree(&self, id: git2::Oid) -> Result<git2::Tree<'_>> {
-        self.repo.find_tree(id).map_err(Error::git("read tree"))
     }
 
     /// Every regular file of `commit`'s tree with its blob.
@@ -892,6 +823,122 @@ fn tune_for_history() {
     }
 }
 
+/// Tree comparison for a history walk. Consecutive commits share most of their trees, so the
+/// trees read last are kept (a bounded number) instead of being inflated again for the next
+/// commit.
+pub struct TreeDiff<'r> {
+    repo: &'r Repo,
+    cache: HashMap<git2::Oid, git2::Tree<'r>>,
+    order: VecDeque<git2::Oid>,
+}
+
+impl<'r> TreeDiff<'r> {
+    /// Trees kept: the directories a walk's recent commits touched.
+    const KEEP: usize = 4096;
+
+    /// The regular files whose content differs between the trees `old` (the empty tree when
+    /// `None`) and `new`, in path order, appended to `out`. No file content is read.
+    pub fn changes(
+        &mut self,
+        new: ObjectId,
+        old: Option<ObjectId>,
+        out: &mut Vec<FileChange>,
+    ) -> Result<()> {
+        let new = self.tree(new.0)?;
+        let old = old.map(|o| self.tree(o.0)).transpose()?;
+        let mut prefix = Vec::new();
+        self.diff_trees(old.as_ref(), Some(&new), &mut prefix, out)
+    }
+
+    fn tree(&mut self, id: git2::Oid) -> Result<git2::Tree<'r>> {
+        if let Some(t) = self.cache.get(&id) {
+            return Ok(t.clone());
+        }
+        let tree = self
+            .repo
+            .repo
+            .find_tree(id)
+            .map_err(Error::git("read tree"))?;
+        if self.order.len() == Self::KEEP {
+            if let Some(old) = self.order.pop_front() {
+                self.cache.remove(&old);
+            }
+        }
+        self.cache.insert(id, tree.clone());
+        self.order.push_back(id);
+        Ok(tree)
+    }
+
+    /// Compares two trees entry by entry, descending only into subtrees whose ids differ: the
+    /// cost follows the size of the change, not of the tree.
+    fn diff_trees(
+        &mut self,
+        old: Option<&git2::Tree<'_>>,
+        new: Option<&git2::Tree<'_>>,
+        prefix: &mut Vec<u8>,
+        out: &mut Vec<FileChange>,
+    ) -> Result<()> {
+        fn entries<'t>(t: Option<&'t git2::Tree<'_>>) -> Vec<Entry<'t>> {
+            t.map(|t| t.iter().map(Entry).collect()).unwrap_or_default()
+        }
+        let (a, b) = (entries(old), entries(new));
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            let order = match (a.get(i), b.get(j)) {
+                (Some(x), Some(y)) => x.cmp_name(y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                _ => std::cmp::Ordering::Greater,
+            };
+            let (x, y) = match order {
+                std::cmp::Ordering::Less => (a.get(i), None),
+                std::cmp::Ordering::Greater => (None, b.get(j)),
+                std::cmp::Ordering::Equal => (a.get(i), b.get(j)),
+            };
+            if x.is_some() {
+                i += 1;
+            }
+            if y.is_some() {
+                j += 1;
+            }
+            if let (Some(x), Some(y)) = (x, y) {
+                if x.id() == y.id() && x.mode() == y.mode() {
+                    continue;
+                }
+            }
+            let name = x.or(y).expect("one side").name();
+            let len = prefix.len();
+            prefix.extend_from_slice(name);
+            let name_len = name.len();
+            let (old_tree, new_tree) = (
+                x.filter(|e| e.is_tree())
+                    .map(|e| self.tree(e.id()))
+                    .transpose()?,
+                y.filter(|e| e.is_tree())
+                    .map(|e| self.tree(e.id()))
+                    .transpose()?,
+            );
+            if old_tree.is_some() || new_tree.is_some() {
+                prefix.push(b'/');
+                self.diff_trees(old_tree.as_ref(), new_tree.as_ref(), prefix, out)?;
+            }
+            let blob = |e: Option<&Entry<'_>>| {
+                e.filter(|e| is_regular(e.mode())).map(|e| ObjectId(e.id()))
+            };
+            let (old, new) = (blob(x), blob(y));
+            if (old.is_some() || new.is_some()) && old != new {
+                prefix.truncate(len + name_len);
+                out.push(FileChange {
+                    path: prefix.clone(),
+                    old,
+                    new,
+                });
+            }
+            prefix.truncate(len);
+        }
+        Ok(())
+    }
+}
+
 /// Reads blobs by id, one reader per thread (git2 handles are not shared between threads).
 pub struct BlobReader {
     repo: Repository,
@@ -911,14 +958,15 @@ impl BlobReader {
     }
 }
 
-/// Streams the contents of `ids` from `git cat-file --batch`, in order, to `each`. Git's own
+/// Streams the contents of `ids` from `git cat-file --batch`, in order, to `each`, each with the
+/// tag it was asked with. Git's own
 /// object reader keeps a much larger delta-base cache than libgit2's (fixed at 16 MB), which
 /// makes it several times faster at reading every version of every file; `Ok(false)` when the
 /// `git` command is not available, so that the caller falls back to [`BlobReader`].
-pub fn stream_blobs(
+pub fn stream_blobs<T: Send>(
     git_dir: &Path,
-    ids: impl Iterator<Item = ObjectId> + Send,
-    mut each: impl FnMut(ObjectId, std::result::Result<Vec<u8>, String>),
+    ids: impl Iterator<Item = (ObjectId, T)> + Send,
+    mut each: impl FnMut(ObjectId, T, std::result::Result<Vec<u8>, String>),
 ) -> Result<bool> {
     use std::io::{BufRead, BufReader, BufWriter, Read, Write};
     use std::process::{Command, Stdio};
@@ -944,10 +992,13 @@ pub fn stream_blobs(
     let stdout = child.stdout.take().expect("piped");
     let io = |e: std::io::Error| Error::io("git cat-file", e);
     let (sent, read) = std::thread::scope(|s| {
+        // The tags go to the reader in the order their ids go to `git`.
+        let (tag_tx, tag_rx) = std::sync::mpsc::channel::<T>();
         let writer = s.spawn(move || -> std::io::Result<u64> {
             let mut w = BufWriter::with_capacity(64 << 10, stdin);
             let mut sent = 0;
-            for id in ids {
+            for (id, tag) in ids {
+                let _ = tag_tx.send(tag);
                 writeln!(w, "{}", id.0)?;
                 sent += 1;
             }
@@ -969,6 +1020,9 @@ pub fn stream_blobs(
                     .and_then(|n| git2::Oid::from_str(n).ok())
                     .ok_or_else(|| std::io::Error::other("unexpected git cat-file output"))?;
                 read += 1;
+                let tag = tag_rx
+                    .recv()
+                    .map_err(|_| std::io::Error::other("git cat-file answered more than asked"))?;
                 match (kind, size.and_then(|n| n.parse::<usize>().ok())) {
                     (Some("blob"), Some(size)) => {
                         let mut content = Vec::with_capacity(size);
@@ -978,10 +1032,11 @@ pub fn stream_blobs(
                         }
                         let mut lf = [0u8; 1];
                         r.read_exact(&mut lf)?;
-                        each(ObjectId(id), Ok(content));
+                        each(ObjectId(id), tag, Ok(content));
                     }
                     _ => each(
                         ObjectId(id),
+                        tag,
                         Err(format!("not readable: {}", header.trim())),
                     ),
                 }

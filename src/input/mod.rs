@@ -2,6 +2,7 @@
 //! scanned on every core. Turns engine matches into findings with the file's own line numbers.
 
 pub mod history;
+mod novel;
 pub mod staged;
 pub mod worktree;
 
