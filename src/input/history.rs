@@ -48,6 +48,9 @@ use std::sync::{mpsc, Arc, Mutex};
 
 /// Blobs up to this size are scanned in one piece; larger ones in bounded chunks.
 const WHOLE: usize = 8 << 20;
+/// `git cat-file` processes reading blobs side by side: reading is the longest task of an
+/// audit once only new lines are scanned.
+const STREAMS: usize = 2;
 /// A NUL byte in the first this-many bytes marks a blob as binary (as for files).
 const BINARY_SNIFF: usize = 8 << 10;
 
@@ -370,7 +373,11 @@ fn walk(
                 continue;
             };
             if let Some(id) = ch.new.filter(|&n| seen.insert(n)) {
-                on_blob(Wanted { id, base: ch.old });
+                on_blob(Wanted {
+                    id,
+                    base: ch.old,
+                    path,
+                });
             }
             w.changes.push(Change {
                 path,
@@ -397,6 +404,7 @@ fn walk(
                     on_blob(Wanted {
                         id: blob,
                         base: None,
+                        path,
                     });
                 }
                 files.push((path, blob));
@@ -412,6 +420,8 @@ fn walk(
 struct Wanted {
     id: ObjectId,
     base: Option<ObjectId>,
+    /// Where it was first seen: a file's versions go through one stream, after their base.
+    path: u32,
 }
 
 /// What scanning one blob found, when it has matches, was scanned against its base, or failed.
@@ -447,7 +457,7 @@ struct Recent {
 }
 
 impl Recent {
-    const BUDGET: usize = 32 << 20;
+    const BUDGET: usize = 16 << 20;
     /// Larger contents are not kept: a handful would fill the budget.
     const LARGEST: usize = 4 << 20;
 
@@ -520,7 +530,8 @@ fn walk_and_scan(
     let local = LineLocal::default();
     let mut results: Vec<BlobResult> = Vec::new();
     let mut blobs: Vec<Wanted> = Vec::new();
-    let (id_tx, id_rx) = mpsc::channel::<Wanted>();
+    let (id_txs, id_rxs): (Vec<_>, Vec<_>) =
+        (0..STREAMS).map(|_| mpsc::channel::<Wanted>()).unzip();
     let (job_tx, job_rx) = mpsc::sync_channel::<Job>(64);
     // Shared by the workers only, so that if they all stop the queue closes and nothing blocks.
     let job_rx = Arc::new(Mutex::new(job_rx));
@@ -550,35 +561,45 @@ fn walk_and_scan(
             })
             .collect();
         drop(job_rx);
-        let streamer = s.spawn(move || {
-            let mut recent = Recent::default();
-            let wanted = id_rx.into_iter().map(|w| (w.id, w.base));
-            git::stream_blobs(git_dir, wanted, |id, base, content| {
-                let content = content.map(Arc::new);
-                let base = base.map(|b| (b, recent.get(b)));
-                if let Ok(c) = &content {
-                    recent.put(id, c);
-                }
-                let _ = job_tx.send(Job { id, content, base });
+        let streamers: Vec<_> = id_rxs
+            .into_iter()
+            .map(|id_rx| {
+                let job_tx = job_tx.clone();
+                s.spawn(move || {
+                    let mut recent = Recent::default();
+                    let wanted = id_rx.into_iter().map(|w| (w.id, w.base));
+                    git::stream_blobs(git_dir, wanted, |id, base, content| {
+                        let content = content.map(Arc::new);
+                        let base = base.map(|b| (b, recent.get(b)));
+                        if let Ok(c) = &content {
+                            recent.put(id, c);
+                        }
+                        let _ = job_tx.send(Job { id, content, base });
+                    })
+                })
             })
-        });
+            .collect();
+        drop(job_tx);
         let walked = walk(&mut |w| {
             blobs.push(w);
-            let _ = id_tx.send(w);
+            let _ = id_txs[w.path as usize % STREAMS].send(w);
         });
-        drop(id_tx);
+        drop(id_txs);
         progress.set_prefix("blobs");
         progress.set_length(blobs.len() as u64);
         progress.set_position(done.load(Ordering::Relaxed));
         counting_blobs.store(true, Ordering::Relaxed);
-        let streamed = streamer.join().expect("blob streamer");
+        let streamed: Result<Vec<bool>> = streamers
+            .into_iter()
+            .map(|s| s.join().expect("blob streamer"))
+            .collect();
         for worker in workers {
             results.extend(worker.join().expect("scan worker"));
         }
         (walked, streamed)
     });
     let walked = walked?;
-    if !streamed? {
+    if !streamed?.iter().all(|&s| s) {
         // No `git` command: libgit2, one handle per thread.
         results = blobs
             .par_iter()
