@@ -834,7 +834,7 @@ pub struct TreeDiff<'r> {
 
 impl<'r> TreeDiff<'r> {
     /// Trees kept: the directories a walk's recent commits touched.
-    const KEEP: usize = 4096;
+    const KEEP: usize = 1024;
 
     /// The regular files whose content differs between the trees `old` (the empty tree when
     /// `None`) and `new`, in path order, appended to `out`. No file content is read.

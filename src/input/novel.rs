@@ -11,6 +11,9 @@ use crate::engine::Match;
 use memchr::{memchr, memchr_iter, memrchr};
 use std::collections::HashSet;
 
+/// Lines shorter than this are taken as new without a look-up.
+const SHORT: usize = 8;
+
 /// The novel lines of a version, joined (each ends with `\n`), and where each run of them sits in
 /// the version.
 #[derive(Debug, Default)]
@@ -51,7 +54,14 @@ impl NovelLines {
             return NovelLines::default();
         }
         let middle_old = &old[head..old.len() - (new.len() - tail_start)];
-        let known: HashSet<&[u8], foldhash::fast::FixedState> = lines(middle_old).collect();
+        // Short lines are not looked up: they are scanned as new, which costs less than
+        // hashing every brace and blank line of both versions.
+        let mut known: HashSet<&[u8], foldhash::fast::FixedState> =
+            HashSet::with_capacity_and_hasher(
+                memchr_iter(b'\n', middle_old).count() + 1,
+                Default::default(),
+            );
+        known.extend(lines(middle_old).filter(|l| l.len() >= SHORT));
 
         let mut out = NovelLines::default();
         let first = 1 + memchr_iter(b'\n', &new[..head]).count() as u64;
@@ -59,7 +69,7 @@ impl NovelLines {
         let mut offset = head;
         let mut open = false;
         for (line, l) in (first..).zip(lines(middle_new)) {
-            if known.contains(l) {
+            if l.len() >= SHORT && known.contains(l) {
                 open = false;
             } else {
                 if !open {
@@ -180,26 +190,43 @@ mod tests {
         assert_eq!(novel("a\nb\nc\n", "a\nX\nc\n"), owned(&[(2, "X")]));
         assert_eq!(novel("", "a\nb"), owned(&[(1, "a"), (2, "b")]));
         assert!(novel("a\nb\n", "").is_empty());
-        // Moved lines are not new.
-        assert!(novel("a\nb\nc\n", "c\na\nb\n").is_empty());
+        // Moved lines are not new; short ones are scanned again rather than looked up.
+        assert!(novel(
+            "alpha---\nbravo---\ncharlie-\n",
+            "charlie-\nalpha---\nbravo---\n"
+        )
+        .is_empty());
+        assert_eq!(
+            novel("a\nb\nc\n", "c\na\nb\n"),
+            owned(&[(1, "c"), (2, "a"), (3, "b")])
+        );
         // Edits at both ends.
         assert_eq!(
-            novel("a\nb\nc\nd\n", "A\nb\nc\nD\n"),
+            novel("a\nbravo---\ncharlie-\nd\n", "A\nbravo---\ncharlie-\nD\n"),
             owned(&[(1, "A"), (4, "D")])
         );
     }
 
     #[test]
     fn part_of_an_old_line_is_not_that_line() {
+        let s = "SECRET_VALUE";
+        let n = |old: String, new: String| novel(&old, &new);
         assert_eq!(
-            novel("k\nxSECRET\n", "k\nSECRET\n"),
-            owned(&[(2, "SECRET")])
+            n(format!("k\nx{s}\n"), format!("k\n{s}\n")),
+            owned(&[(2, s)])
         );
-        assert_eq!(novel("k\nSECRETx", "k\nSECRET"), owned(&[(2, "SECRET")]));
-        assert_eq!(novel("k\nSECRET", "k\nSECRETx"), owned(&[(2, "SECRETx")]));
-        assert_eq!(novel("SECRET\nk\n", "SEC\nk\n"), owned(&[(1, "SEC")]));
+        assert_eq!(n(format!("k\n{s}x"), format!("k\n{s}")), owned(&[(2, s)]));
+        let longer = format!("{s}x");
+        assert_eq!(
+            n(format!("k\n{s}"), format!("k\n{longer}")),
+            owned(&[(2, &longer)])
+        );
+        assert_eq!(
+            n(format!("{s}\nk\n"), "SECRET_V\nk\n".into()),
+            owned(&[(1, "SECRET_V")])
+        );
         // A missing final newline does not make a line new.
-        assert!(novel("k\nSECRET\n", "k\nSECRET").is_empty());
+        assert!(n(format!("k\n{s}\n"), format!("k\n{s}")).is_empty());
     }
 
     #[test]
