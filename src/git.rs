@@ -990,6 +990,7 @@ pub fn stream_blobs<T: Send>(
     };
     let stdin = child.stdin.take().expect("piped");
     let stdout = child.stdout.take().expect("piped");
+    widen_pipe(&stdout);
     let io = |e: std::io::Error| Error::io("git cat-file", e);
     let (sent, read) = std::thread::scope(|s| {
         // The tags go to the reader in the order their ids go to `git`.
@@ -1057,6 +1058,20 @@ pub fn stream_blobs<T: Send>(
     }
     Ok(true)
 }
+
+/// Asks for a 1 MiB pipe from `git cat-file` (Linux allows it by default): with the 64 KiB default,
+/// streaming a gigabyte of blobs costs tens of thousands of extra wake-ups on both sides.
+#[cfg(target_os = "linux")]
+fn widen_pipe(pipe: &std::process::ChildStdout) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: F_SETPIPE_SZ on a pipe this process owns; failure leaves the default size.
+    unsafe {
+        libc::fcntl(pipe.as_raw_fd(), libc::F_SETPIPE_SZ, 1 << 20);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn widen_pipe(_pipe: &std::process::ChildStdout) {}
 
 /// `seconds` since the epoch at UTC offset `offset` (minutes), as RFC 3339.
 pub fn rfc3339(seconds: i64, offset: i32) -> String {
