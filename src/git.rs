@@ -532,6 +532,16 @@ pub fn display_path(path: &Path) -> String {
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub struct ObjectId(git2::Oid);
 
+#[cfg(test)]
+impl ObjectId {
+    /// A distinct id for tests that need ids but no repository.
+    pub(crate) fn for_test(n: u32) -> ObjectId {
+        let mut bytes = [0u8; 20];
+        bytes[..4].copy_from_slice(&n.to_be_bytes());
+        ObjectId(git2::Oid::from_bytes(&bytes).expect("20 bytes"))
+    }
+}
+
 impl std::fmt::Display for ObjectId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.0.fmt(f)

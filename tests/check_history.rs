@@ -462,3 +462,25 @@ fn a_private_key_completed_by_deleting_a_line_is_found_at_that_commit() {
     );
     assert_eq!(findings[0]["rule_id"], "private-key");
 }
+
+/// A version too large to keep at hand as the next edit's base is read again for that edit.
+#[test]
+fn an_edit_of_a_large_file_is_found_on_its_exact_line() {
+    let repo = TestRepo::new();
+    let file = "data/fixtures.csv";
+    let mut lines: Vec<String> = (0..90_000)
+        .map(|i| format!("{i},row-{i},value-{},{}", i * 7, "padding;".repeat(4)))
+        .collect();
+    let text = |lines: &[String]| lines.join("\n") + "\n";
+    assert!(text(&lines).len() > 5 << 20);
+    commit_file(&repo, file, &text(&lines), "fixtures");
+    let key = migosmtp_key();
+    lines[45_000] = line(&key).trim_end().to_string();
+    let added = commit_file(&repo, file, &text(&lines), "add key");
+    lines[10] = "10,row-10,changed".into();
+    commit_file(&repo, file, &text(&lines), "edit");
+    let findings = audit(&repo, &[], 1);
+    assert_eq!(places(&findings), vec![(added, file.to_string(), 45_001)]);
+    assert_eq!(findings[0]["provenance"]["later_commits"], 1);
+    assert_eq!(findings[0]["provenance"]["present_at_head"], true);
+}

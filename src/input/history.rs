@@ -447,39 +447,82 @@ struct Job {
     base: Option<(ObjectId, Option<Arc<Vec<u8>>>)>,
 }
 
-/// Contents streamed last, kept within a byte budget for the edits that follow them: a file that
-/// changes often is its next version's base soon after.
+/// What a stream asks `git cat-file` for: a blob to scan, with its base; or a base again, just
+/// before the edit that needs it, when it has left the recent contents.
+enum Ask {
+    Scan(Option<ObjectId>),
+    Base,
+}
+
+/// The last [`Recent::COUNT`] contents a stream delivered, within a byte budget, kept as bases for
+/// the edits that follow: a file that changes often is its next version's base soon after.
 #[derive(Default)]
 struct Recent {
-    contents: HashMap<ObjectId, Arc<Vec<u8>>>,
-    order: VecDeque<ObjectId>,
+    /// Kept contents, by the delivery that brought them last.
+    contents: HashMap<ObjectId, (u64, Arc<Vec<u8>>)>,
+    /// Every delivery, kept or not, so that [`Asks`] can tell what is still here by counting.
+    order: VecDeque<(ObjectId, u64)>,
+    delivered: u64,
     bytes: usize,
 }
 
 impl Recent {
+    const COUNT: usize = 512;
     const BUDGET: usize = 16 << 20;
     /// Larger contents are not kept: a handful would fill the budget.
     const LARGEST: usize = 4 << 20;
 
     fn get(&self, id: ObjectId) -> Option<Arc<Vec<u8>>> {
-        self.contents.get(&id).cloned()
+        self.contents.get(&id).map(|(_, c)| c.clone())
     }
 
-    fn put(&mut self, id: ObjectId, content: &Arc<Vec<u8>>) {
-        if content.len() > Self::LARGEST || self.contents.contains_key(&id) {
-            return;
+    /// Counts a delivery, keeping its content when it was read and is not too large.
+    fn put(&mut self, id: ObjectId, content: Option<&Arc<Vec<u8>>>) {
+        let at = self.delivered;
+        self.delivered += 1;
+        self.order.push_back((id, at));
+        if let Some(content) = content.filter(|c| c.len() <= Self::LARGEST) {
+            if let Some((_, old)) = self.contents.insert(id, (at, content.clone())) {
+                self.bytes -= old.len();
+            }
+            self.bytes += content.len();
         }
-        self.bytes += content.len();
-        self.contents.insert(id, content.clone());
-        self.order.push_back(id);
-        while self.bytes > Self::BUDGET {
-            let Some(old) = self.order.pop_front() else {
+        while self.order.len() > Self::COUNT || self.bytes > Self::BUDGET {
+            let Some((old, at)) = self.order.pop_front() else {
                 break;
             };
-            if let Some(c) = self.contents.remove(&old) {
+            if self.contents.get(&old).is_some_and(|(last, _)| *last == at) {
+                let (_, c) = self.contents.remove(&old).expect("just seen");
                 self.bytes -= c.len();
             }
         }
+    }
+}
+
+/// The asking side's account of [`Recent`]: a base delivered more than [`Recent::COUNT`]
+/// deliveries ago is asked for again, so that `git`, whose delta cache makes such reads cheap,
+/// reads it rather than a scanning thread through libgit2.
+#[derive(Default)]
+struct Asks {
+    delivered: HashMap<ObjectId, u64>,
+    count: u64,
+}
+
+impl Asks {
+    fn asks(&mut self, w: Wanted) -> impl Iterator<Item = (ObjectId, Ask)> {
+        let refill = w.base.filter(|b| {
+            self.delivered
+                .get(b)
+                .is_none_or(|&at| self.count - at >= Recent::COUNT as u64)
+        });
+        for id in refill.iter().chain([&w.id]) {
+            self.delivered.insert(*id, self.count);
+            self.count += 1;
+        }
+        refill
+            .map(|b| (b, Ask::Base))
+            .into_iter()
+            .chain([(w.id, Ask::Scan(w.base))])
     }
 }
 
@@ -566,15 +609,18 @@ fn walk_and_scan(
             .map(|id_rx| {
                 let job_tx = job_tx.clone();
                 s.spawn(move || {
-                    let mut recent = Recent::default();
-                    let wanted = id_rx.into_iter().map(|w| (w.id, w.base));
-                    git::stream_blobs(git_dir, wanted, |id, base, content| {
+                    let (mut recent, mut asks) = (Recent::default(), Asks::default());
+                    let wanted = id_rx.into_iter().flat_map(|w| asks.asks(w));
+                    git::stream_blobs(git_dir, wanted, |id, ask, content| {
                         let content = content.map(Arc::new);
-                        let base = base.map(|b| (b, recent.get(b)));
-                        if let Ok(c) = &content {
-                            recent.put(id, c);
+                        let job = match ask {
+                            Ask::Scan(base) => Some(base.map(|b| (b, recent.get(b)))),
+                            Ask::Base => None,
+                        };
+                        recent.put(id, content.as_ref().ok());
+                        if let Some(base) = job {
+                            let _ = job_tx.send(Job { id, content, base });
                         }
-                        let _ = job_tx.send(Job { id, content, base });
                     })
                 })
             })
@@ -796,4 +842,54 @@ fn scan_version(
 
 fn is_binary(content: &[u8]) -> bool {
     content[..content.len().min(BINARY_SNIFF)].contains(&0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Drives [`Asks`] and [`Recent`] as a stream does, with contents of `size` bytes, and returns
+    /// how many edits found their base at hand, of how many.
+    fn stream(edits: &[(u32, Option<u32>)], size: usize) -> (usize, usize) {
+        let (mut asks, mut recent) = (Asks::default(), Recent::default());
+        let (mut at_hand, mut total) = (0, 0);
+        for &(id, base) in edits {
+            let w = Wanted {
+                id: ObjectId::for_test(id),
+                base: base.map(ObjectId::for_test),
+                path: 0,
+            };
+            for (got, ask) in asks.asks(w).collect::<Vec<_>>() {
+                if let Ask::Scan(Some(b)) = ask {
+                    total += 1;
+                    at_hand += usize::from(recent.get(b).is_some());
+                }
+                recent.put(got, Some(&Arc::new(vec![b'x'; size])));
+            }
+        }
+        (at_hand, total)
+    }
+
+    #[test]
+    fn an_edit_finds_its_base_at_hand_however_long_ago_it_was_read() {
+        // 2,000 new files, then an edit of every 100th: their bases left long ago.
+        let mut edits: Vec<(u32, Option<u32>)> = (0..2000).map(|i| (i, None)).collect();
+        edits.extend((0..2000).step_by(100).map(|i| (10_000 + i, Some(i))));
+        // And a file edited over and over.
+        edits.extend((0..50).map(|i| (20_000 + i, Some(if i == 0 { 0 } else { 20_000 + i - 1 }))));
+        assert_eq!(stream(&edits, 100), (70, 70));
+    }
+
+    #[test]
+    fn recent_contents_stay_within_their_byte_budget() {
+        let edits: Vec<(u32, Option<u32>)> = (0..300).map(|i| (i, None)).collect();
+        let mut recent = Recent::default();
+        for &(id, _) in &edits {
+            recent.put(ObjectId::for_test(id), Some(&Arc::new(vec![0; 1 << 20])));
+            assert!(recent.bytes <= Recent::BUDGET);
+        }
+        // Over the budget, a base may be gone: the scanning thread then reads it itself.
+        let (at_hand, total) = stream(&[(0, None), (1, None), (2, Some(0))], 20 << 20);
+        assert_eq!((at_hand, total), (0, 1));
+    }
 }
