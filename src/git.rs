@@ -735,13 +735,43 @@ impl Repo {
         Ok(ObjectId(self.tree_of(commit)?.id()))
     }
 
-    /// Compares trees for a history walk, keeping the trees it read last (see [`TreeDiff`]).
-    pub fn tree_diff(&self) -> TreeDiff<'_> {
-        TreeDiff {
-            repo: self,
-            cache: HashMap::new(),
-            order: VecDeque::new(),
+    /// The files that differ between the trees of each pair `(new, old)` (`old` `None`: the
+    /// empty tree), in the order of `pairs`. The pairs are compared on every core, in runs of
+    /// consecutive pairs that share most of their trees, each thread with its own handle.
+    pub fn tree_changes(
+        &self,
+        pairs: &[(ObjectId, Option<ObjectId>)],
+    ) -> Result<Vec<Vec<FileChange>>> {
+        use rayon::prelude::*;
+        let git_dir = self.git_dir();
+        let run = pairs
+            .len()
+            .div_ceil(rayon::current_num_threads() * 8)
+            .max(64);
+        let runs: Vec<Result<Vec<Vec<FileChange>>>> = pairs
+            .par_chunks(run)
+            .map(|run| {
+                with_thread_repo(git_dir, |repo| {
+                    let mut trees = TreeDiff {
+                        repo,
+                        cache: HashMap::new(),
+                        order: VecDeque::new(),
+                    };
+                    run.iter()
+                        .map(|&(new, old)| {
+                            let mut out = Vec::new();
+                            trees.changes(new, old, &mut out)?;
+                            Ok(out)
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(pairs.len());
+        for run in runs {
+            out.extend(run?);
         }
+        Ok(out)
     }
 
     /// Every regular file of `commit`'s tree with its blob.
@@ -833,11 +863,30 @@ fn tune_for_history() {
     }
 }
 
+thread_local! {
+    /// One repository handle per thread that compares trees: opening one per run of commits
+    /// would map the pack files again each time.
+    static THREAD_REPO: std::cell::RefCell<Option<(PathBuf, Repository)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with this thread's handle on the repository at `git_dir`, opened on first use.
+fn with_thread_repo<R>(git_dir: &Path, f: impl FnOnce(&Repository) -> Result<R>) -> Result<R> {
+    THREAD_REPO.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.as_ref().is_none_or(|(dir, _)| dir != git_dir) {
+            let repo = Repository::open(git_dir).map_err(Error::git("open repository"))?;
+            *slot = Some((git_dir.to_path_buf(), repo));
+        }
+        f(&slot.as_ref().expect("just opened").1)
+    })
+}
+
 /// Tree comparison for a history walk. Consecutive commits share most of their trees, so the
 /// trees read last are kept (a bounded number) instead of being inflated again for the next
 /// commit.
-pub struct TreeDiff<'r> {
-    repo: &'r Repo,
+struct TreeDiff<'r> {
+    repo: &'r Repository,
     cache: HashMap<git2::Oid, git2::Tree<'r>>,
     order: VecDeque<git2::Oid>,
 }
@@ -848,7 +897,7 @@ impl<'r> TreeDiff<'r> {
 
     /// The regular files whose content differs between the trees `old` (the empty tree when
     /// `None`) and `new`, in path order, appended to `out`. No file content is read.
-    pub fn changes(
+    fn changes(
         &mut self,
         new: ObjectId,
         old: Option<ObjectId>,
@@ -864,11 +913,7 @@ impl<'r> TreeDiff<'r> {
         if let Some(t) = self.cache.get(&id) {
             return Ok(t.clone());
         }
-        let tree = self
-            .repo
-            .repo
-            .find_tree(id)
-            .map_err(Error::git("read tree"))?;
+        let tree = self.repo.find_tree(id).map_err(Error::git("read tree"))?;
         if self.order.len() == Self::KEEP {
             if let Some(old) = self.order.pop_front() {
                 self.cache.remove(&old);
