@@ -11,7 +11,7 @@
 //! 2. **Scan.** Two `git cat-file --batch` processes (libgit2, one handle per rayon thread, when
 //!    `git` is missing) stream the blobs, each file's versions one after another, to a scanning
 //!    thread each. Only the matches are kept, per blob id. A blob with a base is scanned by the
-//!    lines it adds to it (see [`NovelLines`]): most of a history's bytes are lines carried over
+//!    lines it adds to it (see `input::novel`): most of a history's bytes are lines carried over
 //!    from one version to the next. The base is at hand among the contents just streamed, or is
 //!    asked for again. When the base turns out to hold a match, the blob is scanned again whole,
 //!    so every blob's matches are exactly those of a whole scan.
@@ -463,8 +463,8 @@ struct Recent {
 }
 
 impl Recent {
-    const COUNT: usize = 512;
-    const BUDGET: usize = 16 << 20;
+    const COUNT: usize = 64;
+    const BUDGET: usize = 8 << 20;
     /// Larger contents are not kept: a handful would fill the budget.
     const LARGEST: usize = 4 << 20;
 
