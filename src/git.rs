@@ -707,20 +707,25 @@ impl Repo {
         if !pushed {
             return Ok(Vec::new());
         }
-        let mut out = Vec::new();
-        for id in walk {
-            let id = id.map_err(Error::git("walk history"))?;
-            let commit = self
-                .repo
-                .find_commit(id)
-                .map_err(Error::git("read commit"))?;
-            out.push(CommitNode {
-                id: ObjectId(id),
-                parents: commit.parent_ids().map(ObjectId).collect(),
-                tree: ObjectId(commit.tree_id()),
-            });
-        }
-        Ok(out)
+        let ids = walk
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(Error::git("walk history"))?;
+        // The walk has parsed each commit but does not hand its parents and tree out: read them
+        // again, on every core.
+        use rayon::prelude::*;
+        let git_dir = self.git_dir();
+        ids.par_iter()
+            .map(|&id| {
+                with_thread_repo(git_dir, |repo| {
+                    let commit = repo.find_commit(id).map_err(Error::git("read commit"))?;
+                    Ok(CommitNode {
+                        id: ObjectId(id),
+                        parents: commit.parent_ids().map(ObjectId).collect(),
+                        tree: ObjectId(commit.tree_id()),
+                    })
+                })
+            })
+            .collect()
     }
 
     fn tree_of(&self, commit: ObjectId) -> Result<git2::Tree<'_>> {
