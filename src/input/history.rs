@@ -577,11 +577,16 @@ fn walk_and_scan(
     // Each stream reads a file's versions one after another, in the order they were first seen:
     // a version's base is then usually the blob just read, and git's delta cache serves the
     // chain (this reads a quarter faster than in commit order).
+    // Files go to the stream with the fewest versions so far, largest histories first, so that
+    // the streams end together.
     let mut by_path = blobs.clone();
     by_path.sort_by_key(|w| w.path);
+    let mut histories: Vec<&[Wanted]> = by_path.chunk_by(|a, b| a.path == b.path).collect();
+    histories.sort_by_key(|f| std::cmp::Reverse(f.len()));
     let mut streams: Vec<Vec<Wanted>> = vec![Vec::new(); STREAMS];
-    for w in by_path {
-        streams[w.path as usize % STREAMS].push(w);
+    for file in histories {
+        let lightest = streams.iter_mut().min_by_key(|s| s.len()).expect("streams");
+        lightest.extend_from_slice(file);
     }
     let outcomes: Vec<Result<(bool, Vec<BlobResult>)>> = std::thread::scope(|s| {
         let handles: Vec<_> = streams
