@@ -1119,6 +1119,151 @@ pub fn stream_blobs<T: Send>(
     Ok(true)
 }
 
+/// The files each commit changes against its first parent (`None`: a root commit, against the
+/// empty tree), in the order of `commits`, as [`Repo::tree_changes`] gives them for their trees.
+/// `git diff-tree --stdin` computes them, in two processes side by side for a long history:
+/// git's own tree reader is faster than libgit2's, whose threads contend for shared pack windows.
+/// `Ok(None)` when the `git` command is not available.
+pub fn commit_changes(
+    git_dir: &Path,
+    commits: &[(ObjectId, Option<ObjectId>)],
+) -> Result<Option<Vec<Vec<FileChange>>>> {
+    let half = if commits.len() < 1024 {
+        commits.len().max(1)
+    } else {
+        commits.len().div_ceil(2)
+    };
+    let parts: Vec<Result<Option<Vec<Vec<FileChange>>>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = commits
+            .chunks(half)
+            .map(|part| s.spawn(move || diff_tree(git_dir, part)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("git diff-tree reader"))
+            .collect()
+    });
+    let mut out = Vec::with_capacity(commits.len());
+    for part in parts {
+        match part? {
+            Some(changes) => out.extend(changes),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(out))
+}
+
+/// One `git diff-tree --stdin` over `commits` (see [`commit_changes`]).
+fn diff_tree(
+    git_dir: &Path,
+    commits: &[(ObjectId, Option<ObjectId>)],
+) -> Result<Option<Vec<Vec<FileChange>>>> {
+    use std::io::{BufRead, BufReader, BufWriter, Write};
+    use std::process::{Command, Stdio};
+    let child = Command::new("git")
+        .arg("--git-dir")
+        .arg(git_dir)
+        .args([
+            "diff-tree",
+            "--stdin",
+            "-r",
+            "-z",
+            "--root",
+            "--always",
+            "--no-renames",
+            "--no-abbrev",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else {
+        return Ok(None);
+    };
+    let stdin = child.stdin.take().expect("piped");
+    let stdout = child.stdout.take().expect("piped");
+    widen_pipe(&stdout);
+    let io = |e: std::io::Error| Error::io("git diff-tree", e);
+    let bad = || std::io::Error::other("unexpected git diff-tree output");
+    let (written, parsed) = std::thread::scope(|s| {
+        let writer = s.spawn(move || -> std::io::Result<()> {
+            let mut w = BufWriter::with_capacity(64 << 10, stdin);
+            for (commit, parent) in commits {
+                match parent {
+                    Some(p) => writeln!(w, "{} {}", commit.0, p.0)?,
+                    None => writeln!(w, "{}", commit.0)?,
+                }
+            }
+            w.flush()
+        });
+        // A commit id opens each commit's entries (`--always`: even when it changes nothing);
+        // each entry is `:MODE MODE OLD NEW STATUS` then its path.
+        let mut r = BufReader::with_capacity(1 << 20, stdout);
+        let mut out: Vec<Vec<FileChange>> = Vec::with_capacity(commits.len());
+        let mut token = Vec::new();
+        let parsed = (|| -> std::io::Result<Vec<Vec<FileChange>>> {
+            loop {
+                token.clear();
+                if r.read_until(0, &mut token)? == 0 {
+                    return Ok(out);
+                }
+                if token.last() == Some(&0) {
+                    token.pop();
+                }
+                if token.first() != Some(&b':') {
+                    out.push(Vec::new());
+                    continue;
+                }
+                let fields: Vec<&[u8]> = token[1..].split(|&b| b == b' ').collect();
+                let [old_mode, new_mode, old, new, _status] = fields[..] else {
+                    return Err(bad());
+                };
+                let side = |mode: &[u8], id: &[u8]| -> std::io::Result<Option<ObjectId>> {
+                    let mode = std::str::from_utf8(mode).ok();
+                    let mode = mode
+                        .and_then(|m| i32::from_str_radix(m, 8).ok())
+                        .ok_or_else(bad)?;
+                    if !is_regular(mode) {
+                        return Ok(None);
+                    }
+                    let id = std::str::from_utf8(id)
+                        .ok()
+                        .and_then(|i| git2::Oid::from_str(i).ok());
+                    id.map(|i| Some(ObjectId(i))).ok_or_else(bad)
+                };
+                let (old, new) = (side(old_mode, old)?, side(new_mode, new)?);
+                let mut path = Vec::new();
+                r.read_until(0, &mut path)?;
+                if path.pop() != Some(0) {
+                    return Err(bad());
+                }
+                let current = out.last_mut().ok_or_else(bad)?;
+                if (old.is_some() || new.is_some()) && old != new {
+                    current.push(FileChange { path, old, new });
+                }
+            }
+        })();
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("git diff-tree writer panicked")));
+        (written, parsed)
+    });
+    let status = child.wait().map_err(io)?;
+    let parsed = parsed.map_err(io)?;
+    written.map_err(io)?;
+    if !status.success() || parsed.len() != commits.len() {
+        return Err(Error::io(
+            "git diff-tree",
+            std::io::Error::other(format!(
+                "{status}; {} of {} commits compared",
+                parsed.len(),
+                commits.len()
+            )),
+        ));
+    }
+    Ok(Some(parsed))
+}
+
 /// Asks for a 1 MiB pipe from `git cat-file` (Linux allows it by default): with the 64 KiB default,
 /// streaming a gigabyte of blobs costs tens of thousands of extra wake-ups on both sides.
 #[cfg(target_os = "linux")]

@@ -484,3 +484,24 @@ fn an_edit_of_a_large_file_is_found_on_its_exact_line() {
     assert_eq!(findings[0]["provenance"]["later_commits"], 1);
     assert_eq!(findings[0]["provenance"]["present_at_head"], true);
 }
+
+/// Paths with spaces and non-ASCII letters come back exactly; symbolic links are not followed
+/// nor scanned; a mode change alone adds nothing.
+#[test]
+fn odd_paths_symlinks_and_mode_changes_in_history() {
+    let repo = TestRepo::new();
+    let key = migosmtp_key();
+    let odd = "conf dir/clé secrète.py";
+    let added = commit_file(&repo, odd, &line(&key), "odd name");
+    // A link whose target text holds a key-shaped string: a link is not content.
+    let target = migosmtp_key();
+    std::os::unix::fs::symlink(&target, repo.path().join("link")).unwrap();
+    repo.stage("link").commit("link");
+    // The executable bit alone.
+    repo.git(&["update-index", "--chmod=+x", odd]);
+    repo.commit("chmod");
+    let findings = audit(&repo, &[], 1);
+    assert_eq!(places(&findings), vec![(added, odd.to_string(), 1)]);
+    assert_eq!(findings[0]["provenance"]["later_commits"], 2);
+    assert_eq!(findings[0]["provenance"]["present_at_head"], true);
+}

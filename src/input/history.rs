@@ -356,20 +356,30 @@ fn walk(
         base_files: HashMap::new(),
     };
     let mut seen: HashSet<ObjectId> = HashSet::new();
-    let pairs = commits
+    let pairs: Vec<(ObjectId, Option<ObjectId>)> = commits
         .iter()
-        .map(|c| {
-            let parent_tree = match c.parents.first() {
-                Some(p) => Some(match index.get(p) {
-                    Some(&i) => commits[i].tree,
-                    None => repo.tree_id(*p)?,
-                }),
-                None => None,
-            };
-            Ok((c.tree, parent_tree))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let all = repo.tree_changes(&pairs)?;
+        .map(|c| (c.id, c.parents.first().copied()))
+        .collect();
+    let all = match git::commit_changes(repo.git_dir(), &pairs)? {
+        Some(all) => all,
+        // No `git` command: libgit2 compares the trees.
+        None => {
+            let trees = commits
+                .iter()
+                .map(|c| {
+                    let parent_tree = match c.parents.first() {
+                        Some(p) => Some(match index.get(p) {
+                            Some(&i) => commits[i].tree,
+                            None => repo.tree_id(*p)?,
+                        }),
+                        None => None,
+                    };
+                    Ok((c.tree, parent_tree))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            repo.tree_changes(&trees)?
+        }
+    };
     for changes in all {
         let start = w.changes.len();
         for ch in changes {
