@@ -144,7 +144,7 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
     let mut report = Report::new(mode, findings, files_scanned, bytes_scanned);
     if let Some(commits) = commits {
         report.notes.push(format!(
-            "history: {commits} commit(s); each distinct file version (blob) scanned once"
+            "history: {commits} commit(s); each file version read once, edits by their new lines"
         ));
     }
     report
