@@ -1029,28 +1029,16 @@ pub fn stream_blobs<T: Send>(
     mut each: impl FnMut(ObjectId, T, std::result::Result<Vec<u8>, String>),
 ) -> Result<bool> {
     use std::io::{BufRead, BufReader, BufWriter, Read, Write};
-    use std::process::{Command, Stdio};
-    let child = Command::new("git")
-        .arg("--git-dir")
-        .arg(git_dir)
-        .args([
-            "-c",
-            "core.deltaBaseCacheLimit=32m",
-            "cat-file",
-            "--batch",
-            "--buffer",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn();
-    let mut child = match child {
-        Ok(child) => child,
-        Err(_) => return Ok(false),
+    let args = [
+        "-c",
+        "core.deltaBaseCacheLimit=32m",
+        "cat-file",
+        "--batch",
+        "--buffer",
+    ];
+    let Some((mut child, stdin, stdout)) = spawn_batch(git_dir, &args) else {
+        return Ok(false);
     };
-    let stdin = child.stdin.take().expect("piped");
-    let stdout = child.stdout.take().expect("piped");
-    widen_pipe(&stdout);
     let io = |e: std::io::Error| Error::io("git cat-file", e);
     let (sent, read) = std::thread::scope(|s| {
         // The tags go to the reader in the order their ids go to `git`.
@@ -1159,30 +1147,19 @@ fn diff_tree(
     commits: &[(ObjectId, Option<ObjectId>)],
 ) -> Result<Option<Vec<Vec<FileChange>>>> {
     use std::io::{BufRead, BufReader, BufWriter, Write};
-    use std::process::{Command, Stdio};
-    let child = Command::new("git")
-        .arg("--git-dir")
-        .arg(git_dir)
-        .args([
-            "diff-tree",
-            "--stdin",
-            "-r",
-            "-z",
-            "--root",
-            "--always",
-            "--no-renames",
-            "--no-abbrev",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn();
-    let Ok(mut child) = child else {
+    let args = [
+        "diff-tree",
+        "--stdin",
+        "-r",
+        "-z",
+        "--root",
+        "--always",
+        "--no-renames",
+        "--no-abbrev",
+    ];
+    let Some((mut child, stdin, stdout)) = spawn_batch(git_dir, &args) else {
         return Ok(None);
     };
-    let stdin = child.stdin.take().expect("piped");
-    let stdout = child.stdout.take().expect("piped");
-    widen_pipe(&stdout);
     let io = |e: std::io::Error| Error::io("git diff-tree", e);
     let bad = || std::io::Error::other("unexpected git diff-tree output");
     let (written, parsed) = std::thread::scope(|s| {
@@ -1264,7 +1241,33 @@ fn diff_tree(
     Ok(Some(parsed))
 }
 
-/// Asks for a 1 MiB pipe from `git cat-file` (Linux allows it by default): with the 64 KiB default,
+/// Starts a `git` command on `git_dir` that reads requests on its standard input and answers on
+/// its standard output (a 1 MiB pipe); `None` when there is no `git` command.
+fn spawn_batch(
+    git_dir: &Path,
+    args: &[&str],
+) -> Option<(
+    std::process::Child,
+    std::process::ChildStdin,
+    std::process::ChildStdout,
+)> {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("git")
+        .arg("--git-dir")
+        .arg(git_dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let stdin = child.stdin.take().expect("piped");
+    let stdout = child.stdout.take().expect("piped");
+    widen_pipe(&stdout);
+    Some((child, stdin, stdout))
+}
+
+/// Asks for a 1 MiB pipe from a `git` batch command (Linux allows it by default): with the 64 KiB default,
 /// streaming a gigabyte of blobs costs tens of thousands of extra wake-ups on both sides.
 #[cfg(target_os = "linux")]
 fn widen_pipe(pipe: &std::process::ChildStdout) {
