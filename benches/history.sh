@@ -65,6 +65,7 @@ measure() { # name cmd...
     extra=$(awk -v b="$bytes" -v w="$wall" 'BEGIN{printf "blob data %.0f MB, %.0f MB/s", b/1048576, b/1048576/w}')
     extra="$extra, findings $(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["findings"]))' "$out/$name.stdout")"
   fi
+  echo "$name $wall $(awk -v r="$rss" 'BEGIN{print r/1024}')" >>"$out/walls"
   printf '%-12s wall %6.2fs  cpu %6.2fs  peak %5.0f MB  %s\n' "$name" "$wall" \
     "$(awk -v u="$user" -v s="$sys" 'BEGIN{print u+s}')" "$(awk -v r="$rss" 'BEGIN{print r/1024}')" "$extra"
 }
@@ -75,3 +76,21 @@ for round in $(seq 1 "$rounds"); do
   measure gitleaks "$peers/gitleaks" git . --no-banner --report-path "$out/gitleaks.json"
   PATH=$shim_path measure betterleaks "$peers/betterleaks" git . --no-banner -o "$out/betterleaks.json"
 done
+
+# Medians over the rounds, and keygate's speed-up over the faster peer (target: at least 2x,
+# with no more peak memory than either peer).
+python3 - "$out/walls" <<'PY'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    name, wall, rss = line.split()
+    runs.setdefault(name, []).append((float(wall), float(rss)))
+med = {n: statistics.median(w for w, _ in r) for n, r in runs.items()}
+peak = {n: max(m for _, m in r) for n, r in runs.items()}
+for n in med:
+    print(f"median {n:<12} {med[n]:6.2f} s   peak {peak[n]:5.0f} MB")
+peers = [n for n in med if n != "keygate"]
+if "keygate" in med and peers:
+    fastest = min(peers, key=med.get)
+    print(f"keygate is {med[fastest] / med['keygate']:.2f}x faster than {fastest}, the faster peer")
+PY

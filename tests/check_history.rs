@@ -380,3 +380,128 @@ fn without_a_git_command_blobs_are_read_through_libgit2_with_the_same_result() {
     assert_eq!(places(without_git), vec![(first, "a.py".into(), 1)]);
     assert_eq!(without_git, &with_git);
 }
+
+/// The history audit scans an edited file by the lines the edit brings; these pin that down
+/// against whole-file expectations: lines anywhere in a long file, moved lines, edits elsewhere.
+#[test]
+fn edits_anywhere_in_a_long_file_are_found_on_their_exact_lines_and_moves_add_nothing() {
+    let repo = TestRepo::new();
+    let file = "service/config.py";
+    let mut lines: Vec<String> = (1..=300).map(|i| format!("setting_{i} = {i}")).collect();
+    let text = |lines: &[String]| lines.join("\n") + "\n";
+    commit_file(&repo, file, &text(&lines), "config");
+
+    // An edit near the top, a key in the middle, a line at the end.
+    let key = migosmtp_key();
+    lines[4] = "setting_5 = 'five'".into();
+    lines.insert(149, line(&key).trim_end().to_string());
+    lines.push("setting_end = True".into());
+    let added = commit_file(&repo, file, &text(&lines), "add key");
+
+    // The key moves to the top and another line changes: nothing new.
+    let moved = lines.remove(149);
+    lines.insert(0, moved);
+    lines[298] = "setting_298 = 'changed'".into();
+    commit_file(&repo, file, &text(&lines), "reorder");
+
+    // The key goes; another key replaces an ordinary line.
+    lines.remove(0);
+    let aws = aws_key_id();
+    lines[9] = format!("aws_access_key_id = \"{aws}\"");
+    let replaced = commit_file(&repo, file, &text(&lines), "swap key");
+
+    let findings = audit(&repo, &[], 1);
+    let mut got = places(&findings);
+    got.sort_by_key(|p| p.2);
+    assert_eq!(
+        got,
+        vec![
+            (replaced, file.to_string(), 10),
+            (added, file.to_string(), 150)
+        ]
+    );
+    let migo = findings
+        .iter()
+        .find(|f| f["rule_id"] == "migosmtp-api-key")
+        .unwrap();
+    assert_eq!(migo["column"], 21);
+    assert_eq!(migo["provenance"]["later_commits"], 1);
+    assert_eq!(migo["provenance"]["present_at_head"], false);
+    let aws = findings
+        .iter()
+        .find(|f| f["rule_id"] == "aws-access-key-id")
+        .unwrap();
+    assert_eq!(aws["provenance"]["present_at_head"], true);
+}
+
+/// A multi-line secret can appear without any new line: deleting the line that broke a private
+/// key block completes it. Such edits are scanned whole.
+#[test]
+fn a_private_key_completed_by_deleting_a_line_is_found_at_that_commit() {
+    let repo = TestRepo::new();
+    let label = format!("{} KEY", "PRIVATE");
+    let body: Vec<String> = (0..10)
+        .map(|_| crate::common::fake("", 64, crate::common::ALNUM))
+        .collect();
+    let block = |broken: bool| {
+        let mut lines = vec![format!("-----BEGIN {label}-----")];
+        lines.push(body[0].clone());
+        if broken {
+            lines.push("!! redacted for the docs !!".into());
+        }
+        lines.extend(body[1..].iter().cloned());
+        lines.push(format!("-----END {label}-----"));
+        format!("notes\n{}\nmore notes\n", lines.join("\n"))
+    };
+    commit_file(&repo, "docs/tls.txt", &block(true), "docs");
+    let completed = commit_file(&repo, "docs/tls.txt", &block(false), "tidy");
+    let findings = audit(&repo, &[], 1);
+    assert_eq!(
+        places(&findings),
+        vec![(completed, "docs/tls.txt".into(), 3)]
+    );
+    assert_eq!(findings[0]["rule_id"], "private-key");
+}
+
+/// A version too large to keep at hand as the next edit's base is read again for that edit.
+#[test]
+fn an_edit_of_a_large_file_is_found_on_its_exact_line() {
+    let repo = TestRepo::new();
+    let file = "data/fixtures.csv";
+    let mut lines: Vec<String> = (0..90_000)
+        .map(|i| format!("{i},row-{i},value-{},{}", i * 7, "padding;".repeat(4)))
+        .collect();
+    let text = |lines: &[String]| lines.join("\n") + "\n";
+    assert!(text(&lines).len() > 5 << 20);
+    commit_file(&repo, file, &text(&lines), "fixtures");
+    let key = migosmtp_key();
+    lines[45_000] = line(&key).trim_end().to_string();
+    let added = commit_file(&repo, file, &text(&lines), "add key");
+    lines[10] = "10,row-10,changed".into();
+    commit_file(&repo, file, &text(&lines), "edit");
+    let findings = audit(&repo, &[], 1);
+    assert_eq!(places(&findings), vec![(added, file.to_string(), 45_001)]);
+    assert_eq!(findings[0]["provenance"]["later_commits"], 1);
+    assert_eq!(findings[0]["provenance"]["present_at_head"], true);
+}
+
+/// Paths with spaces and non-ASCII letters come back exactly; symbolic links are not followed
+/// nor scanned; a mode change alone adds nothing.
+#[test]
+fn odd_paths_symlinks_and_mode_changes_in_history() {
+    let repo = TestRepo::new();
+    let key = migosmtp_key();
+    let odd = "conf dir/clé secrète.py";
+    let added = commit_file(&repo, odd, &line(&key), "odd name");
+    // A link whose target text holds a key-shaped string: a link is not content.
+    let target = migosmtp_key();
+    std::os::unix::fs::symlink(&target, repo.path().join("link")).unwrap();
+    repo.stage("link").commit("link");
+    // The executable bit alone.
+    repo.git(&["update-index", "--chmod=+x", odd]);
+    repo.commit("chmod");
+    let findings = audit(&repo, &[], 1);
+    assert_eq!(places(&findings), vec![(added, odd.to_string(), 1)]);
+    assert_eq!(findings[0]["provenance"]["later_commits"], 2);
+    assert_eq!(findings[0]["provenance"]["present_at_head"], true);
+}

@@ -142,7 +142,6 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
     };
     scanned.findings.extend(env.findings);
     drop_template_duplicates(&mut scanned.findings);
-    scanned.errors.extend(env.errors);
     let Scanned {
         findings,
         files_scanned,
@@ -152,7 +151,7 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
     let mut report = Report::new(mode, findings, files_scanned, bytes_scanned);
     if let Some(commits) = commits {
         report.notes.push(format!(
-            "history: {commits} commit(s); each distinct file version (blob) scanned once"
+            "history: {commits} commit(s); each file version read once, edits by their new lines"
         ));
     }
     report
@@ -177,25 +176,24 @@ fn drop_template_duplicates(findings: &mut Vec<crate::finding::Finding>) {
     });
 }
 
-/// Scans `sources` for secrets and, inside a repository, runs the file-level hygiene of `scope`.
+/// Scans `sources` for secrets and, inside a repository, runs the file-level hygiene of `scope`;
+/// each file is read once, for the rules and the known local `.env` values alike.
 fn scan_sources(
     ctx: &Context,
     sources: &[input::Source],
     scope: hygiene::Scope,
 ) -> Result<(Scanned, hygiene::Hygiene)> {
-    let scanned = input::scan_files(&ctx.scanner, &ctx.fingerprints, sources);
-    let env = match &ctx.repo {
-        Some(repo) => hygiene::check_files(
-            repo,
-            &ctx.config,
-            &ctx.scanner,
-            &ctx.fingerprints,
-            sources,
-            scope,
-        )?,
-        None => hygiene::Hygiene::default(),
+    let Some(repo) = &ctx.repo else {
+        let scanned = input::scan_files(&ctx.scanner, &ctx.fingerprints, sources);
+        return Ok((scanned, hygiene::Hygiene::default()));
     };
-    Ok((scanned, env))
+    let fingerprints = &ctx.fingerprints;
+    let checks = hygiene::check_files(repo, &ctx.config, &ctx.scanner, fingerprints, scope)?;
+    let leaks = |source: &input::Source, chunk: &input::Chunk<'_>| {
+        checks.leaks_in_chunk(&source.display, chunk, fingerprints)
+    };
+    let scanned = input::scan_files_with(&ctx.scanner, fingerprints, sources, &leaks);
+    Ok((scanned, checks.into_hygiene()))
 }
 
 fn scan_stdin(ctx: &Context) -> Result<Scanned> {

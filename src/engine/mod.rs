@@ -11,6 +11,7 @@ use crate::rules::Rule;
 use filters::Allowlist;
 use memchr::{memchr, memrchr};
 use prefilter::Prefilter;
+use std::sync::OnceLock;
 
 /// How far before and after a keyword a line-bound rule looks; bounds the regex work per keyword
 /// on minified files whose single line is megabytes long.
@@ -34,6 +35,8 @@ pub struct Scanner {
     rules: Vec<Rule>,
     prefilter: Prefilter,
     allow: Allowlist,
+    /// The keywords of the multi-line rules, built on first use.
+    multiline: OnceLock<Option<regex::bytes::Regex>>,
 }
 
 struct Candidate {
@@ -52,7 +55,33 @@ impl Scanner {
             rules,
             prefilter,
             allow,
+            multiline: OnceLock::new(),
         }
+    }
+
+    /// Whether every match in `text` depends on its own line only: no multi-line rule's keyword
+    /// occurs in it. Then a line has the same matches wherever it is, which lets a history audit
+    /// scan only the lines each version adds.
+    pub fn is_line_local(&self, text: &[u8]) -> bool {
+        let keywords = self.multiline.get_or_init(|| {
+            let words: Vec<String> = self
+                .rules
+                .iter()
+                .filter(|r| r.spec.multiline)
+                .flat_map(|r| &r.spec.keywords)
+                .map(|k| regex::escape(k))
+                .collect();
+            // A regex rather than Aho-Corasick: its literal prefilter stays vectorised when
+            // matching ignores case, which makes this check cheap next to a scan.
+            (!words.is_empty()).then(|| {
+                regex::bytes::RegexBuilder::new(&words.join("|"))
+                    .case_insensitive(true)
+                    .unicode(false)
+                    .build()
+                    .expect("escaped keywords compile")
+            })
+        });
+        keywords.as_ref().is_none_or(|k| !k.is_match(text))
     }
 
     pub fn rules(&self) -> &[Rule] {

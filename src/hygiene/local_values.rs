@@ -13,18 +13,11 @@
 use super::{parse, Kind, RepoContext};
 use crate::engine::{char_count, filters::has_allow_marker};
 use crate::finding::{Category, Finding, Fingerprinter, Secret, Severity};
-use crate::input::Source;
+use crate::input::OVERLAP;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use memchr::{memchr, memchr_iter, memrchr};
-use rayon::prelude::*;
-use std::io::{self, Read};
 
 pub const ID: &str = "env-value-leak";
-
-/// Bytes read at a time by [`LocalValues::scan_reader`].
-const CHUNK: usize = 8 << 20;
-/// A NUL byte in the first this-many bytes marks a file as binary (as for the secret scan).
-const BINARY_SNIFF: usize = 8 << 10;
 
 struct LocalVar {
     name: String,
@@ -37,7 +30,6 @@ struct LocalVar {
 pub struct LocalValues {
     vars: Vec<LocalVar>,
     matcher: Option<AhoCorasick>,
-    longest: usize,
     severity: Severity,
 }
 
@@ -65,7 +57,10 @@ impl LocalValues {
     pub fn new(candidates: impl IntoIterator<Item = (String, String, Secret)>) -> LocalValues {
         let mut vars: Vec<LocalVar> = Vec::new();
         for (name, file, value) in candidates {
+            // A value longer than the overlap of the chunks files are read in could be cut in
+            // two; no key is that long.
             if parse::looks_like_key(&name, value.expose())
+                && value.expose().len() <= OVERLAP
                 && !vars.iter().any(|v| v.value.expose() == value.expose())
             {
                 vars.push(LocalVar { name, file, value });
@@ -77,15 +72,9 @@ impl LocalValues {
                 .build(vars.iter().map(|v| v.value.expose()))
                 .expect("literal patterns build")
         });
-        let longest = vars
-            .iter()
-            .map(|v| v.value.expose().len())
-            .max()
-            .unwrap_or(0);
         LocalValues {
             vars,
             matcher,
-            longest,
             severity: Severity::Block,
         }
     }
@@ -213,90 +202,6 @@ impl LocalValues {
             provenance: None,
         }
     }
-
-    /// Scans a stream in bounded chunks, with lines and columns counted from its start. Binary
-    /// streams (a NUL byte near the start) are skipped and yield `Ok(false)`.
-    pub fn scan_reader(
-        &self,
-        mut reader: impl Read,
-        mut on_leak: impl FnMut(Leak),
-    ) -> io::Result<bool> {
-        let overlap = self.longest.saturating_sub(1);
-        let mut buf: Vec<u8> = Vec::new();
-        let (mut line_base, mut col_base, mut base_offset) = (0u64, 0u64, 0usize);
-        let mut first = true;
-        loop {
-            let got = (&mut reader).take(CHUNK as u64).read_to_end(&mut buf)?;
-            let eof = got < CHUNK;
-            if first {
-                first = false;
-                if buf[..buf.len().min(BINARY_SNIFF)].contains(&0) {
-                    return Ok(false);
-                }
-            }
-            // Leaks starting at or after `keep_from` are found again, whole, in the next round.
-            let keep_from = if eof {
-                buf.len()
-            } else {
-                buf.len() - overlap.min(buf.len())
-            };
-            for mut leak in self.scan(&buf) {
-                if leak.offset >= keep_from {
-                    continue;
-                }
-                if leak.line == 1 {
-                    leak.column += col_base;
-                }
-                leak.line += line_base;
-                leak.offset += base_offset;
-                on_leak(leak);
-            }
-            if eof {
-                return Ok(true);
-            }
-            let dropped = &buf[..keep_from];
-            line_base += memchr_iter(b'\n', dropped).count() as u64;
-            col_base = match memrchr(b'\n', dropped) {
-                Some(i) => char_count(&dropped[i + 1..]),
-                None => col_base + char_count(dropped),
-            };
-            base_offset += keep_from;
-            buf.drain(..keep_from);
-        }
-    }
-
-    /// Scans files in parallel; returns the findings and the files that could not be read.
-    pub fn scan_sources(
-        &self,
-        sources: &[Source],
-        fingerprints: &Fingerprinter,
-    ) -> (Vec<Finding>, Vec<String>) {
-        if self.is_empty() {
-            return (Vec::new(), Vec::new());
-        }
-        sources
-            .par_iter()
-            .map(|source| {
-                let mut findings = Vec::new();
-                let read = std::fs::File::open(&source.path).and_then(|file| {
-                    self.scan_reader(file, |leak| {
-                        findings.push(self.finding(&leak, &source.display, fingerprints))
-                    })
-                });
-                match read {
-                    Ok(_) => (findings, Vec::new()),
-                    Err(e) => (findings, vec![format!("{}: {e}", source.display)]),
-                }
-            })
-            .reduce(
-                || (Vec::new(), Vec::new()),
-                |mut a, b| {
-                    a.0.extend(b.0);
-                    a.1.extend(b.1);
-                    a
-                },
-            )
-    }
 }
 
 #[cfg(test)]
@@ -350,21 +255,39 @@ mod tests {
     }
 
     #[test]
-    fn chunked_reading_finds_values_across_chunk_boundaries() {
+    fn chunked_reading_finds_each_value_once_where_a_whole_scan_does() {
+        use crate::input::{read_chunks, CHUNK, OVERLAP};
         let v = values();
-        let mut text = vec![b'x'; CHUNK - 5];
-        text.extend_from_slice(b"\nab");
+        // Values on short lines and inside a long line, all around the first chunk's end.
+        let mut text = Vec::new();
+        while text.len() < CHUNK - OVERLAP {
+            text.extend_from_slice(b"filler line with nothing in it\n");
+        }
+        for i in 0..4000 {
+            if i % 7 == 0 {
+                text.extend_from_slice(format!("é {KEY} {i}\n").as_bytes());
+            } else {
+                text.extend_from_slice(b"plain text\n");
+            }
+        }
+        let long_at = text.len();
+        text.extend(std::iter::repeat_n(b'y', CHUNK + OVERLAP - long_at - 3));
         text.extend_from_slice(KEY.as_bytes());
-        text.extend_from_slice(b"\n");
+        text.extend_from_slice(b"yyy\n");
         text.extend_from_slice(KEY.as_bytes());
-        let mut found = Vec::new();
-        assert!(v
-            .scan_reader(&text[..], |l| found.push((l.line, l.column, l.offset)))
-            .unwrap());
-        assert_eq!(
-            found,
-            vec![(2, 3, CHUNK - 2), (3, 1, CHUNK - 1 + KEY.len())]
-        );
-        assert!(!v.scan_reader(&b"\0bin"[..], |_| panic!()).unwrap());
+        let whole: Vec<(usize, u64, u64)> = v
+            .scan(&text)
+            .iter()
+            .map(|l| (l.offset, l.line, l.column))
+            .collect();
+        let mut chunked = Vec::new();
+        read_chunks(&text[..], |chunk| {
+            for l in v.scan(chunk.text) {
+                chunked.extend(chunk.place(l.offset, l.line, l.column));
+            }
+        })
+        .unwrap();
+        assert!(whole.len() > 500, "{}", whole.len());
+        assert_eq!(chunked, whole);
     }
 }

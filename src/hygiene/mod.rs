@@ -35,7 +35,7 @@ use crate::engine::Scanner;
 use crate::error::Result;
 use crate::finding::{Category, Finding, Fingerprinter, Severity};
 use crate::git::{display_path, Repo};
-use crate::input::Source;
+use crate::input::Chunk;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::path::PathBuf;
 
@@ -508,37 +508,69 @@ pub fn run(ctx: &RepoContext) -> Vec<Finding> {
 pub struct Hygiene {
     pub findings: Vec<Finding>,
     pub notes: Vec<String>,
-    /// Files that could not be read while looking for known local secrets.
-    pub errors: Vec<String>,
 }
 
-/// Known local secrets in `sources` (`.env` files themselves are skipped), with the config's
-/// severity; nothing when `env-value-leak` is disabled or there is no local value.
-pub fn leaks(ctx: &RepoContext, sources: &[Source]) -> Hygiene {
-    let mut out = Hygiene::default();
-    let values = local_values::LocalValues::from_context(ctx);
-    if values.is_empty() {
-        return out;
-    }
-    let sources: Vec<Source> = sources
-        .iter()
-        .filter(|s| !ctx.is_env_file(&s.display))
-        .cloned()
-        .collect();
-    (out.findings, out.errors) = values.scan_sources(&sources, ctx.fingerprints);
-    out
-}
-
-/// What hygiene gives `keygate check --staged`: the checks' findings and notes, and the known
-/// local secrets to look for in the lines the staged change adds.
-pub struct StagedHygiene {
+/// What hygiene gives a check: the checks' findings and notes, and the known local secrets to
+/// look for in the text the check reads (see [`EnvChecks::leaks_in`] and
+/// [`EnvChecks::leaks_in_chunk`]; none when the config disables `env-value-leak`).
+pub struct EnvChecks {
     pub findings: Vec<Finding>,
     pub notes: Vec<String>,
     pub values: local_values::LocalValues,
     patterns: EnvPatterns,
 }
 
-impl StagedHygiene {
+impl EnvChecks {
+    fn new(ctx: RepoContext<'_>, findings: Vec<Finding>) -> EnvChecks {
+        EnvChecks {
+            findings,
+            values: local_values::LocalValues::from_context(&ctx),
+            notes: ctx.notes,
+            patterns: ctx.patterns,
+        }
+    }
+
+    /// The findings and notes, for the report.
+    pub fn into_hygiene(self) -> Hygiene {
+        Hygiene {
+            findings: self.findings,
+            notes: self.notes,
+        }
+    }
+
+    /// Whether known local secrets are looked for in `file`: `.env` files themselves are not
+    /// (the other checks report them).
+    fn looks_in(&self, file: &str) -> bool {
+        !self.values.is_empty() && self.patterns.classify(file) != Some(Kind::Env)
+    }
+
+    /// Known local secrets in one chunk of `file` as a scan of files reads it, at their place in
+    /// the file.
+    pub fn leaks_in_chunk(
+        &self,
+        file: &str,
+        chunk: &Chunk<'_>,
+        fingerprints: &Fingerprinter,
+    ) -> Vec<Finding> {
+        if !self.looks_in(file) {
+            return Vec::new();
+        }
+        self.values
+            .scan(chunk.text)
+            .into_iter()
+            .filter_map(|leak| {
+                let (offset, line, column) = chunk.place(leak.offset, leak.line, leak.column)?;
+                let leak = local_values::Leak {
+                    offset,
+                    line,
+                    column,
+                    ..leak
+                };
+                Some(self.values.finding(&leak, file, fingerprints))
+            })
+            .collect()
+    }
+
     /// Known local secrets in one staged file: `text` is its staged content (from the index),
     /// `is_added(line)` says whether the staged change adds that 1-based line. `.env` files
     /// themselves are skipped (`env-staged` reports them). Lines and columns are the staged
@@ -550,7 +582,7 @@ impl StagedHygiene {
         is_added: impl Fn(u64) -> bool,
         fingerprints: &Fingerprinter,
     ) -> Vec<Finding> {
-        if self.values.is_empty() || self.patterns.classify(file) == Some(Kind::Env) {
+        if !self.looks_in(file) {
             return Vec::new();
         }
         self.values
@@ -564,13 +596,13 @@ impl StagedHygiene {
 
 /// For `keygate check --staged`: the checks against the staged change (`env-staged` included,
 /// tracked files read from the index), and the known local secrets for the added lines (see
-/// [`StagedHygiene::leaks_in`]; none when the config disables `env-value-leak`).
+/// [`EnvChecks::leaks_in`]; none when the config disables `env-value-leak`).
 pub fn check_staged(
     repo: &Repo,
     config: &Config,
     scanner: &Scanner,
     fingerprints: &Fingerprinter,
-) -> Result<StagedHygiene> {
+) -> Result<EnvChecks> {
     check_staged_paths(repo, config, scanner, fingerprints, repo.staged_paths()?)
 }
 
@@ -582,16 +614,10 @@ pub fn check_staged_paths(
     scanner: &Scanner,
     fingerprints: &Fingerprinter,
     staged: Vec<PathBuf>,
-) -> Result<StagedHygiene> {
+) -> Result<EnvChecks> {
     let ctx = RepoContext::new(repo, config, scanner, fingerprints, Some(staged))?;
-    let values = local_values::LocalValues::from_context(&ctx);
     let findings = run(&ctx);
-    Ok(StagedHygiene {
-        findings,
-        values,
-        notes: ctx.notes,
-        patterns: ctx.patterns,
-    })
+    Ok(EnvChecks::new(ctx, findings))
 }
 
 /// Which hygiene a scan of files gets.
@@ -603,22 +629,21 @@ pub enum Scope {
     Paths,
 }
 
-/// What hygiene reports for a scan of `sources` (the files the secret scan read).
+/// The hygiene of a scan of files: the checks of `scope`, and the known local secrets for
+/// [`EnvChecks::leaks_in_chunk`] to look for in each file the scan reads.
 pub fn check_files(
     repo: &Repo,
     config: &Config,
     scanner: &Scanner,
     fingerprints: &Fingerprinter,
-    sources: &[Source],
     scope: Scope,
-) -> Result<Hygiene> {
+) -> Result<EnvChecks> {
     let ctx = RepoContext::new(repo, config, scanner, fingerprints, None)?;
-    let mut out = leaks(&ctx, sources);
-    if scope == Scope::Worktree {
-        out.findings.extend(run(&ctx));
-    }
-    out.notes.extend(ctx.notes);
-    Ok(out)
+    let findings = match scope {
+        Scope::Worktree => run(&ctx),
+        Scope::Paths => Vec::new(),
+    };
+    Ok(EnvChecks::new(ctx, findings))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! scanned on every core. Turns engine matches into findings with the file's own line numbers.
 
 pub mod history;
+mod novel;
 pub mod staged;
 pub mod worktree;
 
@@ -13,10 +14,10 @@ use std::io::{self, Read};
 use std::path::PathBuf;
 
 /// Bytes read and scanned at a time. Files up to this size are scanned in one piece.
-pub(crate) const CHUNK: usize = 8 << 20;
+pub const CHUNK: usize = 8 << 20;
 /// Bytes kept after a chunk's reporting limit, so that a secret (a private key block included)
 /// that starts before the limit is seen whole.
-const OVERLAP: usize = 80 << 10;
+pub const OVERLAP: usize = 80 << 10;
 /// How far back a match may start before its secret; kept when a chunk ends mid-line.
 const CARRY_BEHIND: usize = 1024;
 /// A NUL byte in the first this-many bytes marks a file as binary.
@@ -58,8 +59,23 @@ pub enum ReadOutcome {
     Binary,
 }
 
+/// A second matcher run over each file's text while it is in memory, beside the rules (e.g. the
+/// known local `.env` values): its findings for one [`Chunk`] of one source, placed with
+/// [`Chunk::place`].
+pub type AlsoScan<'a> = dyn Fn(&Source, &Chunk<'_>) -> Vec<Finding> + Sync + 'a;
+
 /// Scans `sources` in parallel.
 pub fn scan_files(scanner: &Scanner, fingerprints: &Fingerprinter, sources: &[Source]) -> Scanned {
+    scan_files_with(scanner, fingerprints, sources, &|_, _| Vec::new())
+}
+
+/// [`scan_files`], plus `also` over the same chunks: each file is read once for both.
+pub fn scan_files_with(
+    scanner: &Scanner,
+    fingerprints: &Fingerprinter,
+    sources: &[Source],
+    also: &AlsoScan<'_>,
+) -> Scanned {
     sources
         .par_iter()
         .map(|source| {
@@ -71,10 +87,14 @@ pub fn scan_files(scanner: &Scanner, fingerprints: &Fingerprinter, sources: &[So
                     return out;
                 }
             };
-            match scan_reader(scanner, file, |m| {
-                out.findings
-                    .push(scanner.finding(&m, &source.display, fingerprints))
-            }) {
+            let read = read_chunks(file, |chunk| {
+                for m in chunk.matches(scanner) {
+                    out.findings
+                        .push(scanner.finding(&m, &source.display, fingerprints));
+                }
+                out.findings.extend(also(source, chunk));
+            });
+            match read {
                 Ok(ReadOutcome::Scanned { bytes }) => {
                     out.files_scanned = 1;
                     out.bytes_scanned = bytes;
@@ -87,17 +107,72 @@ pub fn scan_files(scanner: &Scanner, fingerprints: &Fingerprinter, sources: &[So
         .reduce(Scanned::default, Scanned::merge)
 }
 
+/// One piece of a stream read by [`read_chunks`]: its text, and where the text sits in the stream.
+/// Chunks overlap; [`Chunk::place`] gives each match to exactly one of them.
+pub struct Chunk<'a> {
+    pub text: &'a [u8],
+    /// Matches starting before this offset in `text` were reported by the previous chunk.
+    skip_before: usize,
+    /// Matches starting at or after this offset are reported by the next chunk.
+    report_before: usize,
+    /// Lines of the stream before `text`, and characters before it on its first line.
+    line_base: u64,
+    col_base: u64,
+    /// Bytes of the stream before `text`.
+    offset_base: usize,
+}
+
+impl Chunk<'_> {
+    /// A match found in `text` at byte `offset`, 1-based `line` and `column` (relative to
+    /// `text`): its offset, line and column in the stream, or `None` when another chunk reports
+    /// it.
+    pub fn place(&self, offset: usize, line: u64, column: u64) -> Option<(usize, u64, u64)> {
+        if offset < self.skip_before || offset >= self.report_before {
+            return None;
+        }
+        let column = if line == 1 {
+            column + self.col_base
+        } else {
+            column
+        };
+        Some((self.offset_base + offset, line + self.line_base, column))
+    }
+
+    /// The rules' matches this chunk reports, placed in the stream.
+    pub fn matches(&self, scanner: &Scanner) -> Vec<Match> {
+        scanner
+            .scan(self.text)
+            .into_iter()
+            .filter_map(|mut m| {
+                (m.offset, m.line, m.column) = self.place(m.offset, m.line, m.column)?;
+                Some(m)
+            })
+            .collect()
+    }
+}
+
 /// Scans a stream in chunks of bounded size, calling `on_match` with lines and columns counted
 /// from the start of the stream. Memory stays bounded however long the stream or its lines are.
 pub fn scan_reader(
     scanner: &Scanner,
-    mut reader: impl Read,
+    reader: impl Read,
     mut on_match: impl FnMut(Match),
+) -> io::Result<ReadOutcome> {
+    read_chunks(reader, |chunk| {
+        chunk.matches(scanner).into_iter().for_each(&mut on_match)
+    })
+}
+
+/// Reads a stream in chunks of at most [`CHUNK`] bytes plus an overlap, so that a match up to
+/// [`OVERLAP`] bytes long lies whole in one chunk whatever its position, and calls `each` with
+/// every chunk. A binary stream (a NUL byte near its start) gives no chunk.
+pub fn read_chunks(
+    mut reader: impl Read,
+    mut each: impl FnMut(&Chunk<'_>),
 ) -> io::Result<ReadOutcome> {
     let mut buf: Vec<u8> = Vec::new();
     let mut total = 0u64;
-    let mut line_base = 0u64; // lines before buf[0]
-    let mut col_base = 0u64; // characters before buf[0] on its line
+    let (mut line_base, mut col_base, mut offset_base) = (0u64, 0u64, 0usize);
     let mut skip_before = 0usize; // matches before this offset were already reported
     let mut first = true;
     loop {
@@ -111,32 +186,30 @@ pub fn scan_reader(
                 return Ok(ReadOutcome::Binary);
             }
         }
-        // Report matches that start before `keep_before`; the rest is scanned again next round.
-        let keep_before = if eof {
+        // Report matches that start before `report_before`; the rest is read again next round.
+        let report_before = if eof {
             buf.len()
         } else {
             let limit = buf.len() - OVERLAP;
             memrchr(b'\n', &buf[..limit]).map_or(limit, |i| i + 1)
         };
-        for mut m in scanner.scan(&buf) {
-            if m.offset < skip_before || m.offset >= keep_before {
-                continue;
-            }
-            if m.line == 1 {
-                m.column += col_base;
-            }
-            m.line += line_base;
-            on_match(m);
-        }
+        each(&Chunk {
+            text: &buf,
+            skip_before,
+            report_before,
+            line_base,
+            col_base,
+            offset_base,
+        });
         if eof {
             return Ok(ReadOutcome::Scanned { bytes: total });
         }
         // Carry on from the line start, or from a little before the limit when mid-line.
-        let at_line_start = keep_before > 0 && buf[keep_before - 1] == b'\n';
+        let at_line_start = report_before > 0 && buf[report_before - 1] == b'\n';
         let carry_from = if at_line_start {
-            keep_before
+            report_before
         } else {
-            keep_before.saturating_sub(CARRY_BEHIND)
+            report_before.saturating_sub(CARRY_BEHIND)
         };
         let newlines = memchr_iter(b'\n', &buf[..carry_from]).count() as u64;
         col_base = match memrchr(b'\n', &buf[..carry_from]) {
@@ -144,7 +217,8 @@ pub fn scan_reader(
             None => col_base + char_count(&buf[..carry_from]),
         };
         line_base += newlines;
-        skip_before = keep_before - carry_from;
+        offset_base += carry_from;
+        skip_before = report_before - carry_from;
         buf.drain(..carry_from);
     }
 }
