@@ -378,25 +378,19 @@ mod tests {
         let key = |m: &Match| (m.rule, m.offset, m.line, m.column);
         for modulus in [2, 3, 7, 50] {
             let wanted = |first: u64, last: u64| (first..=last).any(|l| l % modulus == 1);
-            let want: Vec<_> = all
-                .iter()
-                .filter(|m| {
-                    let last =
-                        m.line + m.secret.expose().iter().filter(|&&b| b == b'\n').count() as u64;
-                    wanted(m.line, last)
-                })
-                .map(key)
-                .collect();
-            let got: Vec<_> = scanner
-                .scan_lines(text, wanted)
-                .iter()
-                .filter(|m| {
-                    let last =
-                        m.line + m.secret.expose().iter().filter(|&&b| b == b'\n').count() as u64;
-                    wanted(m.line, last)
-                })
-                .map(key)
-                .collect();
+            // The matches on a wanted line (a multi-line secret: any of its lines).
+            let on_wanted = |found: &[Match]| -> Vec<_> {
+                found
+                    .iter()
+                    .filter(|m| {
+                        let newlines = m.secret.expose().iter().filter(|&&b| b == b'\n').count();
+                        wanted(m.line, m.line + newlines as u64)
+                    })
+                    .map(key)
+                    .collect()
+            };
+            let want = on_wanted(&all);
+            let got = on_wanted(&scanner.scan_lines(text, wanted));
             assert!(!want.is_empty());
             assert_eq!(got, want, "lines = 1 mod {modulus}");
         }
