@@ -1415,10 +1415,12 @@ pub fn stream_blobs<T: Send>(
 /// empty tree), in the order of `commits`, as [`Repo::tree_changes`] gives them for their trees.
 /// `git diff-tree --stdin` computes them, in two processes side by side for a long history:
 /// git's own tree reader is faster than libgit2's, whose threads contend for shared pack windows.
-/// `Ok(None)` when the `git` command is not available.
+/// `on_commit` is called as each commit's changes come in. `Ok(None)` when the `git` command is
+/// not available.
 pub fn commit_changes(
     git_dir: &Path,
     commits: &[(ObjectId, Option<ObjectId>)],
+    on_commit: &(dyn Fn() + Sync),
 ) -> Result<Option<Vec<Vec<FileChange>>>> {
     let half = if commits.len() < 1024 {
         commits.len().max(1)
@@ -1428,7 +1430,7 @@ pub fn commit_changes(
     let parts: Vec<Result<Option<Vec<Vec<FileChange>>>>> = std::thread::scope(|s| {
         let handles: Vec<_> = commits
             .chunks(half)
-            .map(|part| s.spawn(move || diff_tree(git_dir, part)))
+            .map(|part| s.spawn(move || diff_tree(git_dir, part, on_commit)))
             .collect();
         handles
             .into_iter()
@@ -1449,6 +1451,7 @@ pub fn commit_changes(
 fn diff_tree(
     git_dir: &Path,
     commits: &[(ObjectId, Option<ObjectId>)],
+    on_commit: &(dyn Fn() + Sync),
 ) -> Result<Option<Vec<Vec<FileChange>>>> {
     use std::io::{BufRead, BufReader, BufWriter, Write};
     let args = [
@@ -1493,6 +1496,7 @@ fn diff_tree(
                 }
                 if token.first() != Some(&b':') {
                     out.push(Vec::new());
+                    on_commit();
                     continue;
                 }
                 let fields: Vec<&[u8]> = token[1..].split(|&b| b == b' ').collect();

@@ -360,7 +360,7 @@ fn walk(
         .iter()
         .map(|c| (c.id, c.parents.first().copied()))
         .collect();
-    let all = match git::commit_changes(repo.git_dir(), &pairs)? {
+    let all = match git::commit_changes(repo.git_dir(), &pairs, &|| progress.inc(1))? {
         Some(all) => all,
         // No `git` command: libgit2 compares the trees.
         None => {
@@ -380,6 +380,7 @@ fn walk(
             repo.tree_changes(&trees)?
         }
     };
+    progress.set_position(commits.len() as u64);
     for changes in all {
         let start = w.changes.len();
         for ch in changes {
@@ -400,7 +401,6 @@ fn walk(
             });
         }
         w.ranges.push(start..w.changes.len());
-        progress.inc(1);
     }
     let outside = commits
         .iter()
