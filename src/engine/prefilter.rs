@@ -6,7 +6,7 @@
 //! starts at any position, so a search that looks at every position in turn finds every
 //! occurrence.
 //!
-//! Two searches give the same hits: a [`Table`] of the keywords by their first two bytes, which
+//! Two searches give the same hits: a `Table` of the keywords by their first two bytes, which
 //! costs nothing to build and suits the few kilobytes a pre-commit check reads, and Aho-Corasick
 //! automata, built on first use once a run has searched enough bytes to earn them back.
 
