@@ -97,7 +97,7 @@ pub fn stream_blobs<T: Send>(
 }
 
 /// The files each commit changes against its first parent (`None`: a root commit, against the
-/// empty tree), in the order of `commits`, as [`Repo::tree_changes`] gives them for their trees.
+/// empty tree), in the order of `commits`, as [`super::Repo::tree_changes`] gives them for their trees.
 /// `git diff-tree --stdin` computes them, in two processes side by side for a long history:
 /// git's own tree reader is faster than libgit2's, whose threads contend for shared pack windows.
 /// `on_commit` is called as each commit's changes come in. `Ok(None)` when the `git` command is
