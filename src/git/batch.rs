@@ -3,7 +3,8 @@
 //! larger delta-base cache than libgit2's and its processes run beside keygate's threads; when
 //! there is no `git` command, callers fall back to libgit2.
 
-use super::{is_regular, FileChange, ObjectId};
+use super::history::is_regular;
+use super::{FileChange, ObjectId};
 use crate::error::{Error, Result};
 use std::path::Path;
 

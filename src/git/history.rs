@@ -1,0 +1,540 @@
+//! The commit walk, tree changes, commit metadata and blob reading for `--history`.
+
+use super::{Error, Repo, Result};
+use git2::Repository;
+use std::collections::{HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+
+/// A Git object id (commit or blob), opaque outside this module.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct ObjectId(pub(super) git2::Oid);
+
+#[cfg(test)]
+impl ObjectId {
+    /// A distinct id for tests that need ids but no repository.
+    pub(crate) fn for_test(n: u32) -> ObjectId {
+        let mut bytes = [0u8; 20];
+        bytes[..4].copy_from_slice(&n.to_be_bytes());
+        ObjectId(git2::Oid::from_bytes(&bytes).expect("20 bytes"))
+    }
+}
+
+impl std::fmt::Display for ObjectId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Which commits a history walk starts from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tips {
+    /// `HEAD` (nothing when `HEAD` is unborn).
+    Head,
+    /// Every ref, plus `HEAD`.
+    All,
+    /// One branch: a local branch, else a remote-tracking branch, else any revision.
+    Branch(String),
+}
+
+/// A commit of the walk and its parents.
+#[derive(Debug, Clone)]
+pub struct CommitNode {
+    pub id: ObjectId,
+    pub parents: Vec<ObjectId>,
+    /// Its root tree.
+    pub tree: ObjectId,
+}
+
+/// A file whose content differs between a commit and its parent. Only regular files count:
+/// symbolic links and submodules are neither scanned nor tracked.
+#[derive(Debug, Clone)]
+pub struct FileChange {
+    /// The path, `/`-separated, as Git stores it.
+    pub path: Vec<u8>,
+    pub old: Option<ObjectId>,
+    pub new: Option<ObjectId>,
+}
+
+/// Who made a commit, and when.
+#[derive(Debug, Clone)]
+pub struct CommitMeta {
+    /// `Name <email>`.
+    pub author: String,
+    /// Author date, RFC 3339 in the author's own offset.
+    pub date: String,
+}
+
+/// A tree entry, borrowed from its tree (no copy of its name).
+struct Entry<'t>(git2::TreeEntry<'t>);
+
+impl Entry<'_> {
+    fn name(&self) -> &[u8] {
+        self.0.name_bytes()
+    }
+
+    fn id(&self) -> git2::Oid {
+        self.0.id()
+    }
+
+    fn mode(&self) -> i32 {
+        self.0.filemode()
+    }
+
+    fn is_tree(&self) -> bool {
+        self.mode() & 0o170000 == 0o040000
+    }
+
+    /// Git's tree order: names compared bytewise, a subtree's name as if followed by `/`.
+    fn cmp_name(&self, other: &Entry<'_>) -> std::cmp::Ordering {
+        let tail = |e: &Entry<'_>| -> &'static [u8] {
+            if e.is_tree() {
+                b"/"
+            } else {
+                b""
+            }
+        };
+        let (x, y) = (self.name(), other.name());
+        let n = x.len().min(y.len());
+        match x[..n].cmp(&y[..n]) {
+            std::cmp::Ordering::Equal => x[n..]
+                .iter()
+                .chain(tail(self))
+                .cmp(y[n..].iter().chain(tail(other))),
+            order => order,
+        }
+    }
+}
+
+pub(super) fn is_regular(mode: i32) -> bool {
+    mode & 0o170000 == 0o100000
+}
+
+impl Repo {
+    /// The repository's Git directory (shared by every worktree's objects).
+    pub fn git_dir(&self) -> &Path {
+        self.repo.path()
+    }
+
+    /// The commit `HEAD` points at; `None` when `HEAD` is unborn.
+    pub fn head_commit(&self) -> Result<Option<ObjectId>> {
+        match self.repo.head() {
+            Ok(head) => Ok(Some(ObjectId(
+                head.peel_to_commit()
+                    .map_err(Error::git("resolve HEAD"))?
+                    .id(),
+            ))),
+            Err(e)
+                if e.code() == git2::ErrorCode::UnbornBranch
+                    || e.code() == git2::ErrorCode::NotFound =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(Error::git("resolve HEAD")(e)),
+        }
+    }
+
+    fn resolve_commit(&self, rev: &str, what: &str) -> Result<git2::Oid> {
+        self.repo
+            .revparse_single(rev)
+            .and_then(|o| o.peel_to_commit())
+            .map(|c| c.id())
+            .map_err(|_| Error::Usage(format!("{what} `{rev}` is not a commit in this repository")))
+    }
+
+    /// The commits reachable from `tips` and not from `since`, parents before children (ties by
+    /// commit date, oldest first).
+    pub fn history(&self, tips: &Tips, since: Option<&str>) -> Result<Vec<CommitNode>> {
+        tune_for_history();
+        let mut walk = self.repo.revwalk().map_err(Error::git("walk history"))?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)
+            .map_err(Error::git("walk history"))?;
+        let mut pushed = false;
+        match tips {
+            Tips::Head | Tips::All => {
+                if let Some(head) = self.head_commit()? {
+                    walk.push(head.0).map_err(Error::git("walk history"))?;
+                    pushed = true;
+                }
+                if *tips == Tips::All {
+                    walk.push_glob("*").map_err(Error::git("walk every ref"))?;
+                    pushed = true;
+                }
+            }
+            Tips::Branch(name) => {
+                let branch = self
+                    .repo
+                    .find_branch(name, git2::BranchType::Local)
+                    .or_else(|_| self.repo.find_branch(name, git2::BranchType::Remote));
+                let id = match branch {
+                    Ok(b) => b
+                        .get()
+                        .peel_to_commit()
+                        .map_err(Error::git("resolve branch"))?
+                        .id(),
+                    Err(_) => self.resolve_commit(name, "branch")?,
+                };
+                walk.push(id).map_err(Error::git("walk history"))?;
+                pushed = true;
+            }
+        }
+        if let Some(rev) = since {
+            let id = self.resolve_commit(rev, "--since")?;
+            walk.hide(id).map_err(Error::git("walk history"))?;
+        }
+        if !pushed {
+            return Ok(Vec::new());
+        }
+        let ids = walk
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(Error::git("walk history"))?;
+        // The walk has parsed each commit but does not hand its parents and tree out: read them
+        // again, on every core.
+        use rayon::prelude::*;
+        let git_dir = self.git_dir();
+        ids.par_iter()
+            .map(|&id| {
+                with_thread_repo(git_dir, |repo| {
+                    let commit = repo.find_commit(id).map_err(Error::git("read commit"))?;
+                    Ok(CommitNode {
+                        id: ObjectId(id),
+                        parents: commit.parent_ids().map(ObjectId).collect(),
+                        tree: ObjectId(commit.tree_id()),
+                    })
+                })
+            })
+            .collect()
+    }
+
+    fn tree_of(&self, commit: ObjectId) -> Result<git2::Tree<'_>> {
+        self.repo
+            .find_commit(commit.0)
+            .and_then(|c| c.tree())
+            .map_err(Error::git("read commit tree"))
+    }
+
+    /// The root tree of `commit`.
+    pub fn tree_id(&self, commit: ObjectId) -> Result<ObjectId> {
+        Ok(ObjectId(self.tree_of(commit)?.id()))
+    }
+
+    /// The files that differ between the trees of each pair `(new, old)` (`old` `None`: the
+    /// empty tree), in the order of `pairs`. The pairs are compared on every core, in runs of
+    /// consecutive pairs that share most of their trees, each thread with its own handle.
+    pub fn tree_changes(
+        &self,
+        pairs: &[(ObjectId, Option<ObjectId>)],
+    ) -> Result<Vec<Vec<FileChange>>> {
+        use rayon::prelude::*;
+        let git_dir = self.git_dir();
+        let run = pairs
+            .len()
+            .div_ceil(rayon::current_num_threads() * 8)
+            .max(64);
+        let runs: Vec<Result<Vec<Vec<FileChange>>>> = pairs
+            .par_chunks(run)
+            .map(|run| {
+                with_thread_repo(git_dir, |repo| {
+                    let mut trees = TreeDiff {
+                        repo,
+                        cache: HashMap::new(),
+                        order: VecDeque::new(),
+                    };
+                    run.iter()
+                        .map(|&(new, old)| {
+                            let mut out = Vec::new();
+                            trees.changes(new, old, &mut out)?;
+                            Ok(out)
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(pairs.len());
+        for run in runs {
+            out.extend(run?);
+        }
+        Ok(out)
+    }
+
+    /// Every regular file of `commit`'s tree with its blob.
+    pub fn tree_files(&self, commit: ObjectId) -> Result<Vec<(Vec<u8>, ObjectId)>> {
+        let tree = self.tree_of(commit)?;
+        let mut out = Vec::new();
+        tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            if is_regular(entry.filemode()) && entry.kind() == Some(git2::ObjectType::Blob) {
+                let mut path = dir.as_bytes().to_vec();
+                path.extend_from_slice(entry.name_bytes());
+                out.push((path, ObjectId(entry.id())));
+            }
+            git2::TreeWalkResult::Ok
+        })
+        .map_err(Error::git("walk tree"))?;
+        Ok(out)
+    }
+
+    /// The author and author date of `commit`.
+    pub fn commit_meta(&self, commit: ObjectId) -> Result<CommitMeta> {
+        let commit = self
+            .repo
+            .find_commit(commit.0)
+            .map_err(Error::git("read commit"))?;
+        let author = commit.author();
+        let name = String::from_utf8_lossy(author.name_bytes());
+        let email = String::from_utf8_lossy(author.email_bytes());
+        let when = author.when();
+        Ok(CommitMeta {
+            author: format!("{name} <{email}>"),
+            date: rfc3339(when.seconds(), when.offset_minutes()),
+        })
+    }
+
+    /// The 1-based line numbers of `new` that a diff from `old` (nothing when `None`) adds, sorted.
+    pub fn added_lines(&self, old: Option<ObjectId>, new: ObjectId) -> Result<Vec<u64>> {
+        let new_blob = self
+            .repo
+            .find_blob(new.0)
+            .map_err(Error::git("read blob"))?;
+        let Some(old) = old else {
+            let content = new_blob.content();
+            let mut count = memchr::memchr_iter(b'\n', content).count() as u64;
+            if content.last().is_some_and(|&b| b != b'\n') {
+                count += 1;
+            }
+            return Ok((1..=count).collect());
+        };
+        let old_blob = self
+            .repo
+            .find_blob(old.0)
+            .map_err(Error::git("read blob"))?;
+        let mut opts = git2::DiffOptions::new();
+        opts.context_lines(0).force_text(true);
+        let patch = git2::Patch::from_blobs(&old_blob, None, &new_blob, None, Some(&mut opts))
+            .map_err(Error::git("diff blobs"))?;
+        let mut lines = Vec::new();
+        for hunk in 0..patch.num_hunks() {
+            let count = patch
+                .num_lines_in_hunk(hunk)
+                .map_err(Error::git("diff blobs"))?;
+            for i in 0..count {
+                let line = patch
+                    .line_in_hunk(hunk, i)
+                    .map_err(Error::git("diff blobs"))?;
+                if line.origin() == '+' {
+                    if let Some(n) = line.new_lineno() {
+                        lines.push(u64::from(n));
+                    }
+                }
+            }
+        }
+        lines.sort_unstable();
+        Ok(lines)
+    }
+}
+
+/// Tunes libgit2 for a history walk, which reads each tree once or twice: no object cache (its
+/// bookkeeping cost more than the re-reads it saved, and it grows to 256 MB), no re-hashing of
+/// objects on read (as `git` itself does not; 5% of the walk), and pack files mapped in 8 MB
+/// windows up to 32 MB instead of whole.
+fn tune_for_history() {
+    git2::opts::enable_caching(false);
+    git2::opts::strict_hash_verification(false);
+    // SAFETY: plain size options, set before this process's walk reads any pack.
+    unsafe {
+        let _ = git2::opts::set_mwindow_size(8 << 20);
+        let _ = git2::opts::set_mwindow_mapped_limit(32 << 20);
+    }
+}
+
+thread_local! {
+    /// One repository handle per thread that compares trees: opening one per run of commits
+    /// would map the pack files again each time.
+    static THREAD_REPO: std::cell::RefCell<Option<(PathBuf, Repository)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with this thread's handle on the repository at `git_dir`, opened on first use.
+fn with_thread_repo<R>(git_dir: &Path, f: impl FnOnce(&Repository) -> Result<R>) -> Result<R> {
+    THREAD_REPO.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.as_ref().is_none_or(|(dir, _)| dir != git_dir) {
+            let repo = Repository::open(git_dir).map_err(Error::git("open repository"))?;
+            *slot = Some((git_dir.to_path_buf(), repo));
+        }
+        f(&slot.as_ref().expect("just opened").1)
+    })
+}
+
+/// Tree comparison for a history walk. Consecutive commits share most of their trees, so the
+/// trees read last are kept (a bounded number) instead of being inflated again for the next
+/// commit.
+struct TreeDiff<'r> {
+    repo: &'r Repository,
+    cache: HashMap<git2::Oid, git2::Tree<'r>>,
+    order: VecDeque<git2::Oid>,
+}
+
+impl<'r> TreeDiff<'r> {
+    /// Trees kept: the directories a walk's recent commits touched.
+    const KEEP: usize = 1024;
+
+    /// The regular files whose content differs between the trees `old` (the empty tree when
+    /// `None`) and `new`, in path order, appended to `out`. No file content is read.
+    fn changes(
+        &mut self,
+        new: ObjectId,
+        old: Option<ObjectId>,
+        out: &mut Vec<FileChange>,
+    ) -> Result<()> {
+        let new = self.tree(new.0)?;
+        let old = old.map(|o| self.tree(o.0)).transpose()?;
+        let mut prefix = Vec::new();
+        self.diff_trees(old.as_ref(), Some(&new), &mut prefix, out)
+    }
+
+    fn tree(&mut self, id: git2::Oid) -> Result<git2::Tree<'r>> {
+        if let Some(t) = self.cache.get(&id) {
+            return Ok(t.clone());
+        }
+        let tree = self.repo.find_tree(id).map_err(Error::git("read tree"))?;
+        if self.order.len() == Self::KEEP {
+            if let Some(old) = self.order.pop_front() {
+                self.cache.remove(&old);
+            }
+        }
+        self.cache.insert(id, tree.clone());
+        self.order.push_back(id);
+        Ok(tree)
+    }
+
+    /// Compares two trees entry by entry, descending only into subtrees whose ids differ: the
+    /// cost follows the size of the change, not of the tree.
+    fn diff_trees(
+        &mut self,
+        old: Option<&git2::Tree<'_>>,
+        new: Option<&git2::Tree<'_>>,
+        prefix: &mut Vec<u8>,
+        out: &mut Vec<FileChange>,
+    ) -> Result<()> {
+        fn entries<'t>(t: Option<&'t git2::Tree<'_>>) -> Vec<Entry<'t>> {
+            t.map(|t| t.iter().map(Entry).collect()).unwrap_or_default()
+        }
+        let (a, b) = (entries(old), entries(new));
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            let order = match (a.get(i), b.get(j)) {
+                (Some(x), Some(y)) => x.cmp_name(y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                _ => std::cmp::Ordering::Greater,
+            };
+            let (x, y) = match order {
+                std::cmp::Ordering::Less => (a.get(i), None),
+                std::cmp::Ordering::Greater => (None, b.get(j)),
+                std::cmp::Ordering::Equal => (a.get(i), b.get(j)),
+            };
+            if x.is_some() {
+                i += 1;
+            }
+            if y.is_some() {
+                j += 1;
+            }
+            if let (Some(x), Some(y)) = (x, y) {
+                if x.id() == y.id() && x.mode() == y.mode() {
+                    continue;
+                }
+            }
+            let name = x.or(y).expect("one side").name();
+            let len = prefix.len();
+            prefix.extend_from_slice(name);
+            let name_len = name.len();
+            let (old_tree, new_tree) = (
+                x.filter(|e| e.is_tree())
+                    .map(|e| self.tree(e.id()))
+                    .transpose()?,
+                y.filter(|e| e.is_tree())
+                    .map(|e| self.tree(e.id()))
+                    .transpose()?,
+            );
+            if old_tree.is_some() || new_tree.is_some() {
+                prefix.push(b'/');
+                self.diff_trees(old_tree.as_ref(), new_tree.as_ref(), prefix, out)?;
+            }
+            let blob = |e: Option<&Entry<'_>>| {
+                e.filter(|e| is_regular(e.mode())).map(|e| ObjectId(e.id()))
+            };
+            let (old, new) = (blob(x), blob(y));
+            if (old.is_some() || new.is_some()) && old != new {
+                prefix.truncate(len + name_len);
+                out.push(FileChange {
+                    path: prefix.clone(),
+                    old,
+                    new,
+                });
+            }
+            prefix.truncate(len);
+        }
+        Ok(())
+    }
+}
+
+/// Reads blobs by id, one reader per thread (git2 handles are not shared between threads).
+pub struct BlobReader {
+    repo: Repository,
+}
+
+impl BlobReader {
+    pub fn open(git_dir: &Path) -> Result<BlobReader> {
+        Ok(BlobReader {
+            repo: Repository::open(git_dir).map_err(Error::git("open repository"))?,
+        })
+    }
+
+    /// Calls `f` with the content of blob `id`.
+    pub fn with_blob<R>(&self, id: ObjectId, f: impl FnOnce(&[u8]) -> R) -> Result<R> {
+        let blob = self.repo.find_blob(id.0).map_err(Error::git("read blob"))?;
+        Ok(f(blob.content()))
+    }
+}
+
+/// `seconds` since the epoch at UTC offset `offset` (minutes), as RFC 3339.
+pub fn rfc3339(seconds: i64, offset: i32) -> String {
+    let local = seconds + i64::from(offset) * 60;
+    let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let sign = if offset < 0 { '-' } else { '+' };
+    let off = offset.unsigned_abs();
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60,
+        off / 60,
+        off % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_dates() {
+        let cases: &[(i64, i32, &str)] = &[
+            (0, 0, "1970-01-01T00:00:00+00:00"),
+            (1_700_000_000, 60, "2023-11-14T23:13:20+01:00"),
+            (1_709_164_800, -300, "2024-02-28T19:00:00-05:00"),
+            (951_782_400, 0, "2000-02-29T00:00:00+00:00"),
+        ];
+        for &(s, o, want) in cases {
+            assert_eq!(rfc3339(s, o), want, "{s} {o}");
+        }
+    }
+}
