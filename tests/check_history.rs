@@ -505,3 +505,62 @@ fn odd_paths_symlinks_and_mode_changes_in_history() {
     assert_eq!(findings[0]["provenance"]["later_commits"], 2);
     assert_eq!(findings[0]["provenance"]["present_at_head"], true);
 }
+
+/// The findings of `keygate check --history --format json ARGS` with no `git` command on PATH,
+/// so that libgit2 walks and reads everything.
+fn audit_without_git(repo: &TestRepo, args: &[&str]) -> Vec<Value> {
+    let empty = tempfile::tempdir().unwrap();
+    let mut all = vec!["check", "--history", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = std::process::Command::new(crate::common::keygate_bin())
+        .args(&all)
+        .current_dir(repo.path())
+        .env("PATH", empty.path())
+        .env_remove("GIT_DIR")
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    json["findings"].as_array().unwrap().clone()
+}
+
+/// `git diff-tree` and `git cat-file` (the fast path) and libgit2 (the fallback) see the same
+/// history: branches and a merge, edits, a rename, a deletion, a type change and odd names.
+#[test]
+fn git_and_libgit2_audits_agree_on_a_branching_history() {
+    let repo = TestRepo::new();
+    let mut text: Vec<String> = (0..80).map(|i| format!("value_{i} = {i}")).collect();
+    let join = |t: &[String]| t.join("\n") + "\n";
+    commit_file(&repo, "app/settings.py", &join(&text), "settings");
+    commit_file(&repo, "docs/ré sumé.md", "# notes\n", "docs");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    text[40] = line(&migosmtp_key()).trim_end().to_string();
+    commit_file(&repo, "app/settings.py", &join(&text), "feature key");
+    commit_file(
+        &repo,
+        "docs/ré sumé.md",
+        &format!("# notes\n{}", line(&migosmtp_key())),
+        "odd path key",
+    );
+    repo.git(&["checkout", "-q", "main"]);
+    commit_file(
+        &repo,
+        "deploy.sh",
+        &format!("export AWS_ACCESS_KEY_ID={}\n", aws_key_id()),
+        "deploy",
+    );
+    repo.git(&["merge", "-q", "--no-edit", "feature"]);
+    std::fs::create_dir_all(repo.path().join("scripts")).unwrap();
+    repo.git(&["mv", "deploy.sh", "scripts/deploy.sh"]);
+    repo.commit("move");
+    repo.git(&["rm", "-q", "docs/ré sumé.md"]);
+    repo.commit("drop notes");
+    text[10] = line(&migosmtp_key()).trim_end().to_string();
+    commit_file(&repo, "app/settings.py", &join(&text), "another key");
+
+    for args in [&[][..], &["--all"][..]] {
+        let with_git = audit(&repo, args, 1);
+        assert_eq!(with_git.len(), 4, "{with_git:?}");
+        assert_eq!(audit_without_git(&repo, args), with_git);
+    }
+}
