@@ -4,7 +4,7 @@
 //! there is no `git` command, callers fall back to libgit2.
 
 use super::history::is_regular;
-use super::{FileChange, ObjectId};
+use super::{CommitNode, FileChange, ObjectId};
 use crate::error::{Error, Result};
 use std::path::Path;
 
@@ -233,6 +233,52 @@ fn diff_tree(
         ));
     }
     Ok(Some(parsed))
+}
+
+/// The commits reachable from `starts` (and from every ref when `all`) and not from `hide`,
+/// parents first, ties by commit date (`git rev-list --date-order --reverse`: the order of
+/// libgit2's topological and time sort), each with its parents. `Ok(None)` when the `git` command
+/// is not available.
+pub fn rev_list(
+    git_dir: &Path,
+    starts: &[git2::Oid],
+    all: bool,
+    hide: Option<git2::Oid>,
+) -> Result<Option<Vec<CommitNode>>> {
+    use std::process::{Command, Stdio};
+    let mut cmd = Command::new("git");
+    cmd.arg("--git-dir")
+        .arg(git_dir)
+        .args(["rev-list", "--date-order", "--reverse", "--parents"])
+        .args(starts.iter().map(|id| id.to_string()))
+        .args(hide.map(|id| format!("^{id}")))
+        .stdin(Stdio::null())
+        .stderr(Stdio::null());
+    if all {
+        cmd.arg("--all");
+    }
+    let Ok(out) = cmd.output() else {
+        return Ok(None);
+    };
+    let bad = || Error::io("git rev-list", std::io::Error::other("unexpected output"));
+    if !out.status.success() {
+        return Err(Error::io(
+            "git rev-list",
+            std::io::Error::other(out.status.to_string()),
+        ));
+    }
+    let text = std::str::from_utf8(&out.stdout).map_err(|_| bad())?;
+    text.lines()
+        .map(|line| {
+            let mut ids = line
+                .split(' ')
+                .map(|id| git2::Oid::from_str(id).map(ObjectId).map_err(|_| bad()));
+            let id = ids.next().ok_or_else(bad)??;
+            let parents = ids.collect::<Result<Vec<_>>>()?;
+            Ok(CommitNode { id, parents })
+        })
+        .collect::<Result<Vec<_>>>()
+        .map(Some)
 }
 
 /// Starts a `git` command on `git_dir` that reads requests on its standard input and answers on

@@ -41,8 +41,6 @@ pub enum Tips {
 pub struct CommitNode {
     pub id: ObjectId,
     pub parents: Vec<ObjectId>,
-    /// Its root tree.
-    pub tree: ObjectId,
 }
 
 /// A file whose content differs between a commit and its parent. Only regular files count:
@@ -145,50 +143,53 @@ impl Repo {
     /// commit date, oldest first).
     pub fn history(&self, tips: &Tips, since: Option<&str>) -> Result<Vec<CommitNode>> {
         tune_for_history();
-        let mut walk = self.repo.revwalk().map_err(Error::git("walk history"))?;
-        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)
-            .map_err(Error::git("walk history"))?;
-        let mut pushed = false;
+        let mut starts: Vec<git2::Oid> = Vec::new();
         match tips {
-            Tips::Head | Tips::All => {
-                if let Some(head) = self.head_commit()? {
-                    walk.push(head.0).map_err(Error::git("walk history"))?;
-                    pushed = true;
-                }
-                if *tips == Tips::All {
-                    walk.push_glob("*").map_err(Error::git("walk every ref"))?;
-                    pushed = true;
-                }
-            }
+            Tips::Head | Tips::All => starts.extend(self.head_commit()?.map(|h| h.0)),
             Tips::Branch(name) => {
                 let branch = self
                     .repo
                     .find_branch(name, git2::BranchType::Local)
                     .or_else(|_| self.repo.find_branch(name, git2::BranchType::Remote));
-                let id = match branch {
+                starts.push(match branch {
                     Ok(b) => b
                         .get()
                         .peel_to_commit()
                         .map_err(Error::git("resolve branch"))?
                         .id(),
                     Err(_) => self.resolve_commit(name, "branch")?,
-                };
-                walk.push(id).map_err(Error::git("walk history"))?;
-                pushed = true;
+                });
             }
         }
-        if let Some(rev) = since {
-            let id = self.resolve_commit(rev, "--since")?;
-            walk.hide(id).map_err(Error::git("walk history"))?;
-        }
-        if !pushed {
+        let all = *tips == Tips::All;
+        let hide = since
+            .map(|rev| self.resolve_commit(rev, "--since"))
+            .transpose()?;
+        if starts.is_empty() && !all {
             return Ok(Vec::new());
+        }
+        if let Some(commits) = super::batch::rev_list(self.git_dir(), &starts, all, hide)? {
+            return Ok(commits);
+        }
+
+        // No `git` command: libgit2's walk, in the same order.
+        let mut walk = self.repo.revwalk().map_err(Error::git("walk history"))?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)
+            .map_err(Error::git("walk history"))?;
+        for id in starts {
+            walk.push(id).map_err(Error::git("walk history"))?;
+        }
+        if all {
+            walk.push_glob("*").map_err(Error::git("walk every ref"))?;
+        }
+        if let Some(id) = hide {
+            walk.hide(id).map_err(Error::git("walk history"))?;
         }
         let ids = walk
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(Error::git("walk history"))?;
-        // The walk has parsed each commit but does not hand its parents and tree out: read them
-        // again, on every core.
+        // The walk has parsed each commit but does not hand its parents out: read them again,
+        // on every core.
         use rayon::prelude::*;
         let git_dir = self.git_dir();
         ids.par_iter()
@@ -198,7 +199,6 @@ impl Repo {
                     Ok(CommitNode {
                         id: ObjectId(id),
                         parents: commit.parent_ids().map(ObjectId).collect(),
-                        tree: ObjectId(commit.tree_id()),
                     })
                 })
             })

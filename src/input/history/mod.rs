@@ -353,17 +353,11 @@ fn walk(
         Some(all) => all,
         // No `git` command: libgit2 compares the trees.
         None => {
-            let trees = commits
+            let trees = pairs
                 .iter()
-                .map(|c| {
-                    let parent_tree = match c.parents.first() {
-                        Some(p) => Some(match index.get(p) {
-                            Some(&i) => commits[i].tree,
-                            None => repo.tree_id(*p)?,
-                        }),
-                        None => None,
-                    };
-                    Ok((c.tree, parent_tree))
+                .map(|&(commit, parent)| {
+                    let parent_tree = parent.map(|p| repo.tree_id(p)).transpose()?;
+                    Ok((repo.tree_id(commit)?, parent_tree))
                 })
                 .collect::<Result<Vec<_>>>()?;
             repo.tree_changes(&trees)?
