@@ -6,7 +6,8 @@ use crate::engine::{Match, Scanner};
 use crate::error::Result;
 use crate::git::{self, BlobReader, ObjectId, Repo};
 use crate::input::novel::NovelLines;
-use crate::input::{scan_reader, ReadOutcome, Scanned};
+// Blobs up to `CHUNK` are scanned in one piece, larger ones in bounded chunks, as files are.
+use crate::input::{scan_reader, ReadOutcome, Scanned, BINARY_SNIFF, CHUNK};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 use std::cell::RefCell;
@@ -15,13 +16,9 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// Blobs up to this size are scanned in one piece; larger ones in bounded chunks.
-const WHOLE: usize = 8 << 20;
 /// `git cat-file` processes reading blobs side by side: reading is the longest task of an
 /// audit once only new lines are scanned.
 const STREAMS: usize = 2;
-/// A NUL byte in the first this-many bytes marks a blob as binary (as for files).
-const BINARY_SNIFF: usize = 8 << 10;
 
 thread_local! {
     /// One blob reader per scanning thread, for the repository it was opened on.
@@ -210,24 +207,9 @@ pub(super) fn scan_blobs(
         results = blobs
             .par_iter()
             .filter_map(|w| {
-                let result = with_reader(git_dir, |reader| {
-                    let base = match w.base {
-                        Some(b) => reader
-                            .with_blob(b, |c| Some((b, c.to_vec())))
-                            .ok()
-                            .flatten(),
-                        None => None,
-                    };
-                    let base = base.as_ref().map(|(id, c)| (*id, c.as_slice()));
-                    reader.with_blob(w.id, |content| {
-                        scan_version(scanner, &local, w.id, content, base)
-                    })
-                });
-                let result = match result.and_then(|r| r) {
-                    Ok(r) => r.map_err(|e| e.to_string()),
-                    Err(e) => Err(e.to_string()),
-                };
-                record(w.id, result)
+                let base = w.base.and_then(|b| Some((b, read_again(git_dir, b)?)));
+                let base = base.as_ref().map(|(b, c)| (*b, c.as_slice()));
+                record(w.id, read_and_scan(git_dir, scanner, &local, w.id, base))
             })
             .collect();
     }
@@ -317,17 +299,9 @@ fn complete(
         if base_clean {
             continue;
         }
-        let whole = with_reader(git_dir, |reader| {
-            reader.with_blob(w.id, |content| {
-                scan_version(scanner, &LineLocal::default(), w.id, content, None)
-            })
-        })
-        .and_then(|r| r);
-        results[i].matches = match whole {
-            Ok(Ok(v)) => Ok(v.map(|v| v.matches).unwrap_or_default()),
-            Ok(Err(e)) => Err(format!("blob {}: {e}", w.id)),
-            Err(e) => Err(format!("blob {}: {e}", w.id)),
-        };
+        results[i].matches = read_and_scan(git_dir, scanner, &LineLocal::default(), w.id, None)
+            .map(|v| v.map(|v| v.matches).unwrap_or_default())
+            .map_err(|e| format!("blob {}: {e}", w.id));
     }
     Ok(())
 }
@@ -344,8 +318,27 @@ fn with_reader<R>(git_dir: &std::path::Path, f: impl FnOnce(&BlobReader) -> R) -
     })
 }
 
-/// A base that has left the recent contents, read again in process; `None` when it cannot be
-/// read, and the blob is then scanned whole.
+/// Reads blob `id` in process and scans it as [`scan_version`] does; errors as text.
+fn read_and_scan(
+    git_dir: &std::path::Path,
+    scanner: &Scanner,
+    local: &LineLocal,
+    id: ObjectId,
+    base: Option<(ObjectId, &[u8])>,
+) -> std::result::Result<Option<Version>, String> {
+    let scanned = with_reader(git_dir, |reader| {
+        reader.with_blob(id, |content| {
+            scan_version(scanner, local, id, content, base)
+        })
+    });
+    match scanned.and_then(|r| r) {
+        Ok(r) => r.map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// A base read in process (one that has left the recent contents, or any base when there is no
+/// `git` command); `None` when it cannot be read, and the blob is then scanned whole.
 fn read_again(git_dir: &std::path::Path, id: ObjectId) -> Option<Arc<Vec<u8>>> {
     with_reader(git_dir, |reader| {
         reader.with_blob(id, |c| Arc::new(c.to_vec())).ok()
@@ -391,7 +384,7 @@ fn scan_version(
     }
     let size = content.len() as u64;
     if let Some((base_id, old)) = base {
-        let comparable = content.len() <= WHOLE && old.len() <= WHOLE && !is_binary(old);
+        let comparable = content.len() <= CHUNK && old.len() <= CHUNK && !is_binary(old);
         if comparable && local.check(scanner, base_id, old) {
             // Every line the two share is free of multi-line keywords; so is the blob when its
             // new lines are.
@@ -421,7 +414,7 @@ fn scan_version(
             partial_of: None,
         })
     };
-    if content.len() <= WHOLE {
+    if content.len() <= CHUNK {
         return Ok(whole(scanner.scan(content)));
     }
     let mut matches = Vec::new();
