@@ -6,7 +6,9 @@
 use super::history::is_regular;
 use super::{CommitNode, FileChange, ObjectId};
 use crate::error::{Error, Result};
+use std::io::{BufReader, BufWriter, Write};
 use std::path::Path;
+use std::process::ChildStdout;
 
 /// Streams the contents of `ids` from `git cat-file --batch`, in order, to `each`, each with the
 /// tag it was asked with. Git's own
@@ -18,7 +20,7 @@ pub fn stream_blobs<T: Send>(
     ids: impl Iterator<Item = (ObjectId, T)> + Send,
     mut each: impl FnMut(ObjectId, T, std::result::Result<Vec<u8>, String>),
 ) -> Result<bool> {
-    use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+    use std::io::{BufRead, Read};
     let args = [
         "-c",
         "core.deltaBaseCacheLimit=32m",
@@ -26,75 +28,54 @@ pub fn stream_blobs<T: Send>(
         "--batch",
         "--buffer",
     ];
-    let Some((mut child, stdin, stdout)) = spawn_batch(git_dir, &args) else {
-        return Ok(false);
+    // The tags go to the reader in the order their ids go to `git`.
+    let (tag_tx, tag_rx) = std::sync::mpsc::channel::<T>();
+    let write = move |w: &mut dyn Write| -> std::io::Result<u64> {
+        let mut sent = 0;
+        for (id, tag) in ids {
+            let _ = tag_tx.send(tag);
+            writeln!(w, "{}", id.0)?;
+            sent += 1;
+        }
+        Ok(sent)
     };
-    let io = |e: std::io::Error| Error::io("git cat-file", e);
-    let (sent, read) = std::thread::scope(|s| {
-        // The tags go to the reader in the order their ids go to `git`.
-        let (tag_tx, tag_rx) = std::sync::mpsc::channel::<T>();
-        let writer = s.spawn(move || -> std::io::Result<u64> {
-            let mut w = BufWriter::with_capacity(64 << 10, stdin);
-            let mut sent = 0;
-            for (id, tag) in ids {
-                let _ = tag_tx.send(tag);
-                writeln!(w, "{}", id.0)?;
-                sent += 1;
-            }
-            w.flush()?;
-            Ok(sent)
-        });
-        let mut r = BufReader::with_capacity(1 << 20, stdout);
+    let read = |r: &mut BufReader<ChildStdout>| -> std::io::Result<u64> {
         let mut header = String::new();
         let mut read = 0u64;
-        let result = (|| -> std::io::Result<()> {
-            loop {
-                header.clear();
-                if r.read_line(&mut header)? == 0 {
-                    return Ok(());
-                }
-                let mut parts = header.split_whitespace();
-                let (name, kind, size) = (parts.next(), parts.next(), parts.next());
-                let id = name
-                    .and_then(|n| git2::Oid::from_str(n).ok())
-                    .ok_or_else(|| std::io::Error::other("unexpected git cat-file output"))?;
-                read += 1;
-                let tag = tag_rx
-                    .recv()
-                    .map_err(|_| std::io::Error::other("git cat-file answered more than asked"))?;
-                match (kind, size.and_then(|n| n.parse::<usize>().ok())) {
-                    (Some("blob"), Some(size)) => {
-                        let mut content = Vec::with_capacity(size);
-                        (&mut r).take(size as u64).read_to_end(&mut content)?;
-                        if content.len() != size {
-                            return Err(std::io::Error::other("git cat-file output cut short"));
-                        }
-                        let mut lf = [0u8; 1];
-                        r.read_exact(&mut lf)?;
-                        each(ObjectId(id), tag, Ok(content));
-                    }
-                    _ => each(
-                        ObjectId(id),
-                        tag,
-                        Err(format!("not readable: {}", header.trim())),
-                    ),
-                }
+        loop {
+            header.clear();
+            if r.read_line(&mut header)? == 0 {
+                return Ok(read);
             }
-        })();
-        let sent = writer
-            .join()
-            .unwrap_or_else(|_| Err(std::io::Error::other("git cat-file writer panicked")));
-        (sent, result.map(|()| read))
-    });
-    let status = child.wait().map_err(io)?;
-    let (sent, read) = (sent.map_err(io)?, read.map_err(io)?);
-    if !status.success() || sent != read {
-        return Err(Error::io(
-            "git cat-file",
-            std::io::Error::other(format!("{status}; {read} of {sent} objects read")),
-        ));
-    }
-    Ok(true)
+            let mut parts = header.split_whitespace();
+            let (name, kind, size) = (parts.next(), parts.next(), parts.next());
+            let id = name
+                .and_then(|n| git2::Oid::from_str(n).ok())
+                .ok_or_else(|| std::io::Error::other("unexpected git cat-file output"))?;
+            read += 1;
+            let tag = tag_rx
+                .recv()
+                .map_err(|_| std::io::Error::other("git cat-file answered more than asked"))?;
+            match (kind, size.and_then(|n| n.parse::<usize>().ok())) {
+                (Some("blob"), Some(size)) => {
+                    let mut content = Vec::with_capacity(size);
+                    r.take(size as u64).read_to_end(&mut content)?;
+                    if content.len() != size {
+                        return Err(std::io::Error::other("git cat-file output cut short"));
+                    }
+                    let mut lf = [0u8; 1];
+                    r.read_exact(&mut lf)?;
+                    each(ObjectId(id), tag, Ok(content));
+                }
+                _ => each(
+                    ObjectId(id),
+                    tag,
+                    Err(format!("not readable: {}", header.trim())),
+                ),
+            }
+        }
+    };
+    run_batch(git_dir, "git cat-file", &args, write, read)
 }
 
 /// The files each commit changes against its first parent (`None`: a root commit, against the
@@ -139,7 +120,7 @@ fn diff_tree(
     commits: &[(ObjectId, Option<ObjectId>)],
     on_commit: &(dyn Fn() + Sync),
 ) -> Result<Option<Vec<Vec<FileChange>>>> {
-    use std::io::{BufRead, BufReader, BufWriter, Write};
+    use std::io::BufRead;
     let args = [
         "diff-tree",
         "--stdin",
@@ -150,89 +131,65 @@ fn diff_tree(
         "--no-renames",
         "--no-abbrev",
     ];
-    let Some((mut child, stdin, stdout)) = spawn_batch(git_dir, &args) else {
-        return Ok(None);
+    let write = |w: &mut dyn Write| -> std::io::Result<u64> {
+        for (commit, parent) in commits {
+            match parent {
+                Some(p) => writeln!(w, "{} {}", commit.0, p.0)?,
+                None => writeln!(w, "{}", commit.0)?,
+            }
+        }
+        Ok(commits.len() as u64)
     };
-    let io = |e: std::io::Error| Error::io("git diff-tree", e);
+    // A commit id opens each commit's entries (`--always`: even when it changes nothing); each
+    // entry is `:MODE MODE OLD NEW STATUS` then its path.
     let bad = || std::io::Error::other("unexpected git diff-tree output");
-    let (written, parsed) = std::thread::scope(|s| {
-        let writer = s.spawn(move || -> std::io::Result<()> {
-            let mut w = BufWriter::with_capacity(64 << 10, stdin);
-            for (commit, parent) in commits {
-                match parent {
-                    Some(p) => writeln!(w, "{} {}", commit.0, p.0)?,
-                    None => writeln!(w, "{}", commit.0)?,
-                }
-            }
-            w.flush()
-        });
-        // A commit id opens each commit's entries (`--always`: even when it changes nothing);
-        // each entry is `:MODE MODE OLD NEW STATUS` then its path.
-        let mut r = BufReader::with_capacity(1 << 20, stdout);
-        let mut out: Vec<Vec<FileChange>> = Vec::with_capacity(commits.len());
+    let mut out: Vec<Vec<FileChange>> = Vec::with_capacity(commits.len());
+    let read = |r: &mut BufReader<ChildStdout>| -> std::io::Result<u64> {
         let mut token = Vec::new();
-        let parsed = (|| -> std::io::Result<Vec<Vec<FileChange>>> {
-            loop {
-                token.clear();
-                if r.read_until(0, &mut token)? == 0 {
-                    return Ok(out);
-                }
-                if token.last() == Some(&0) {
-                    token.pop();
-                }
-                if token.first() != Some(&b':') {
-                    out.push(Vec::new());
-                    on_commit();
-                    continue;
-                }
-                let fields: Vec<&[u8]> = token[1..].split(|&b| b == b' ').collect();
-                let [old_mode, new_mode, old, new, _status] = fields[..] else {
-                    return Err(bad());
-                };
-                let side = |mode: &[u8], id: &[u8]| -> std::io::Result<Option<ObjectId>> {
-                    let mode = std::str::from_utf8(mode).ok();
-                    let mode = mode
-                        .and_then(|m| i32::from_str_radix(m, 8).ok())
-                        .ok_or_else(bad)?;
-                    if !is_regular(mode) {
-                        return Ok(None);
-                    }
-                    let id = std::str::from_utf8(id)
-                        .ok()
-                        .and_then(|i| git2::Oid::from_str(i).ok());
-                    id.map(|i| Some(ObjectId(i))).ok_or_else(bad)
-                };
-                let (old, new) = (side(old_mode, old)?, side(new_mode, new)?);
-                let mut path = Vec::new();
-                r.read_until(0, &mut path)?;
-                if path.pop() != Some(0) {
-                    return Err(bad());
-                }
-                let current = out.last_mut().ok_or_else(bad)?;
-                if (old.is_some() || new.is_some()) && old != new {
-                    current.push(FileChange { path, old, new });
-                }
+        loop {
+            token.clear();
+            if r.read_until(0, &mut token)? == 0 {
+                return Ok(out.len() as u64);
             }
-        })();
-        let written = writer
-            .join()
-            .unwrap_or_else(|_| Err(std::io::Error::other("git diff-tree writer panicked")));
-        (written, parsed)
-    });
-    let status = child.wait().map_err(io)?;
-    let parsed = parsed.map_err(io)?;
-    written.map_err(io)?;
-    if !status.success() || parsed.len() != commits.len() {
-        return Err(Error::io(
-            "git diff-tree",
-            std::io::Error::other(format!(
-                "{status}; {} of {} commits compared",
-                parsed.len(),
-                commits.len()
-            )),
-        ));
-    }
-    Ok(Some(parsed))
+            if token.last() == Some(&0) {
+                token.pop();
+            }
+            if token.first() != Some(&b':') {
+                out.push(Vec::new());
+                on_commit();
+                continue;
+            }
+            let fields: Vec<&[u8]> = token[1..].split(|&b| b == b' ').collect();
+            let [old_mode, new_mode, old, new, _status] = fields[..] else {
+                return Err(bad());
+            };
+            let side = |mode: &[u8], id: &[u8]| -> std::io::Result<Option<ObjectId>> {
+                let mode = std::str::from_utf8(mode).ok();
+                let mode = mode
+                    .and_then(|m| i32::from_str_radix(m, 8).ok())
+                    .ok_or_else(bad)?;
+                if !is_regular(mode) {
+                    return Ok(None);
+                }
+                let id = std::str::from_utf8(id)
+                    .ok()
+                    .and_then(|i| git2::Oid::from_str(i).ok());
+                id.map(|i| Some(ObjectId(i))).ok_or_else(bad)
+            };
+            let (old, new) = (side(old_mode, old)?, side(new_mode, new)?);
+            let mut path = Vec::new();
+            r.read_until(0, &mut path)?;
+            if path.pop() != Some(0) {
+                return Err(bad());
+            }
+            let current = out.last_mut().ok_or_else(bad)?;
+            if (old.is_some() || new.is_some()) && old != new {
+                current.push(FileChange { path, old, new });
+            }
+        }
+    };
+    let ran = run_batch(git_dir, "git diff-tree", &args, write, read)?;
+    Ok(ran.then_some(out))
 }
 
 /// The commits reachable from `starts` (and from every ref when `all`) and not from `hide`,
@@ -281,30 +238,56 @@ pub fn rev_list(
         .map(Some)
 }
 
-/// Starts a `git` command on `git_dir` that reads requests on its standard input and answers on
-/// its standard output (a 1 MiB pipe); `None` when there is no `git` command.
-fn spawn_batch(
+/// Runs the `git` command `args` on `git_dir`, which reads requests on its standard input and
+/// answers on its standard output (a 1 MiB pipe): `write` sends the requests on a thread of its
+/// own while `read` parses the answers on this one. Each returns how many requests it sent or
+/// answers it read; a count that differs, like a failed command, is an error naming `what`.
+/// `Ok(false)` when there is no `git` command.
+fn run_batch(
     git_dir: &Path,
+    what: &str,
     args: &[&str],
-) -> Option<(
-    std::process::Child,
-    std::process::ChildStdin,
-    std::process::ChildStdout,
-)> {
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<u64> + Send,
+    read: impl FnOnce(&mut BufReader<ChildStdout>) -> std::io::Result<u64>,
+) -> Result<bool> {
     use std::process::{Command, Stdio};
-    let mut child = Command::new("git")
+    let spawned = Command::new("git")
         .arg("--git-dir")
         .arg(git_dir)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
+        .spawn();
+    let Ok(mut child) = spawned else {
+        return Ok(false);
+    };
     let stdin = child.stdin.take().expect("piped");
     let stdout = child.stdout.take().expect("piped");
     widen_pipe(&stdout);
-    Some((child, stdin, stdout))
+    let io = |e: std::io::Error| Error::io(what, e);
+    let (sent, answered) = std::thread::scope(|s| {
+        let writer = s.spawn(move || -> std::io::Result<u64> {
+            let mut w = BufWriter::with_capacity(64 << 10, stdin);
+            let sent = write(&mut w)?;
+            w.flush()?;
+            Ok(sent)
+        });
+        let answered = read(&mut BufReader::with_capacity(1 << 20, stdout));
+        let sent = writer
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("writer panicked")));
+        (sent, answered)
+    });
+    let status = child.wait().map_err(io)?;
+    let (sent, answered) = (sent.map_err(io)?, answered.map_err(io)?);
+    if !status.success() || sent != answered {
+        return Err(Error::io(
+            what,
+            std::io::Error::other(format!("{status}; {answered} of {sent} requests answered")),
+        ));
+    }
+    Ok(true)
 }
 
 /// Asks for a 1 MiB pipe from a `git` batch command (Linux allows it by default): with the 64 KiB default,
