@@ -8,7 +8,6 @@ pub mod engine;
 pub mod error;
 pub mod finding;
 pub mod git;
-pub mod gitleaks;
 pub mod hook;
 pub mod hygiene;
 pub mod input;

@@ -2,7 +2,8 @@
 //! its secret group, no near miss found, metadata complete.
 
 use crate::common::{fake, ALNUM};
-use keygate::rules::{builtin_specs, check_examples, compile_all};
+use keygate::engine::examples::check_examples;
+use keygate::rules::{builtin_specs, compile_all};
 
 #[test]
 fn every_builtin_rule_passes_its_examples_through_the_engine() {
@@ -11,7 +12,11 @@ fn every_builtin_rule_passes_its_examples_through_the_engine() {
     assert!(
         problems.is_empty(),
         "catalog problems:\n{}",
-        problems.join("\n")
+        problems
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }
 
@@ -57,7 +62,10 @@ remedy = "rotate"
     let mut rules = compile_all(&[]).unwrap();
     rules.push(keygate::rules::Rule::compile(spec[0].clone()).unwrap());
     let n = rules.len();
-    let problems = check_examples(&rules, n - 1..n);
+    let problems: Vec<String> = check_examples(&rules, n - 1..n)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
         problems,
         vec![

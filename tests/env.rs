@@ -177,10 +177,7 @@ fn env_staged_reports_a_staged_env_file_once_and_not_an_older_tracked_one() {
         .stage("app.js");
     let git = Repo::discover(repo.path()).unwrap().unwrap();
     let config = Config::default();
-    let scanner = keygate::Scanner::new(
-        keygate::rules::from_config(&config).unwrap(),
-        Default::default(),
-    );
+    let scanner = keygate::Scanner::new(config.compile_rules().unwrap(), Default::default());
     let fingerprints = Fingerprinter::default();
     let staged = git.staged_paths().unwrap();
     assert_eq!(
@@ -666,10 +663,7 @@ fn check_staged_gives_the_checks_and_a_matcher_for_added_lines() {
         .stage(".gitignore");
     let git = Repo::discover(repo.path()).unwrap().unwrap();
     let config = Config::default();
-    let scanner = keygate::Scanner::new(
-        keygate::rules::from_config(&config).unwrap(),
-        Default::default(),
-    );
+    let scanner = keygate::Scanner::new(config.compile_rules().unwrap(), Default::default());
     let fingerprints = Fingerprinter::default();
     let staged = keygate::hygiene::check_staged(&git, &config, &scanner, &fingerprints).unwrap();
     let found: Vec<String> = staged

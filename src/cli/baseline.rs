@@ -71,7 +71,7 @@ pub fn run(args: BaselineArgs, cwd: &Path) -> Result<Outcome> {
             first: first.clone(),
         });
     }
-    ctx.config.apply(&mut report);
+    super::check::apply_config(&ctx.config, &mut report);
 
     let mut entries: BTreeMap<String, Entry> = existing
         .entries

@@ -11,7 +11,7 @@ use crate::git::{Repo, Tips};
 use crate::hygiene;
 use crate::input::history::{self, HistoryOptions};
 use crate::input::{self, staged, worktree, Scanned};
-use crate::report::{self, Mode, Report};
+use crate::report::{self, Mode, Report, RuleInfo};
 use std::io::{IsTerminal, Write};
 
 /// Everything a mode needs to scan: the repository (when there is one), the config, the scanner.
@@ -36,7 +36,7 @@ impl Context {
             Target::Paths(_) | Target::Stdin => Repo::discover(&cfg.cwd)?,
         };
         let config = Config::discover(cfg.config.as_deref(), repo.as_ref().map(Repo::root))?;
-        let rules = crate::rules::from_config(&config)?;
+        let rules = config.compile_rules()?;
         let allow = Allowlist::new(&config.allow.regexes, &config.allow.stopwords)
             .map_err(|e| config.error(format!("allow regex: {e}")))?;
         let baseline = match &repo {
@@ -58,7 +58,7 @@ pub fn run(cfg: &ScanConfig) -> Result<Outcome> {
     let ctx = Context::new(cfg)?;
     let (mut report, errors) = scan(cfg, &ctx)?;
     // Where every mode's findings meet: config notes and allowed paths, then the baseline.
-    ctx.config.apply(&mut report);
+    apply_config(&ctx.config, &mut report);
     ctx.baseline.apply(&mut report);
     emit(cfg, &report)?;
     // The process ends here: freeing hundreds of rules and compiled regexes one by one is time
@@ -75,6 +75,18 @@ pub fn run(cfg: &ScanConfig) -> Result<Outcome> {
     } else {
         Outcome::Clean
     })
+}
+
+/// What the config does to a finished report in every mode alike: its notes about how it was
+/// read, and `allow.paths` (validated at load, so it compiles here).
+pub fn apply_config(config: &Config, report: &mut Report) {
+    report.notes.extend(config.notes.iter().cloned());
+    if config.allow.paths.is_empty() {
+        return;
+    }
+    if let Ok(set) = regex::RegexSet::new(&config.allow.paths) {
+        report.retain(|f| !set.is_match(&f.file));
+    }
 }
 
 /// Scans what `cfg` targets; the second value lists inputs that could not be read.
@@ -149,6 +161,7 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
         errors,
     } = scanned;
     let mut report = Report::new(mode, findings, files_scanned, bytes_scanned);
+    report.rules = rules_run(ctx);
     if let Some(commits) = commits {
         report.notes.push(format!(
             "history: {commits} commit(s); each file version read once, edits by their new lines"
@@ -159,6 +172,15 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
         .extend(errors.iter().map(|e| format!("could not read {e}")));
     report.notes.extend(env.notes);
     Ok((report, errors))
+}
+
+/// The rules a check of `ctx` runs, at the severities it runs them.
+fn rules_run(ctx: &Context) -> Vec<RuleInfo> {
+    let secrets = ctx.scanner.rules().iter().map(RuleInfo::secret);
+    let env = crate::rules::env::ENV_RULES.iter().filter_map(|rule| {
+        hygiene::severity(&ctx.config, rule.id).map(|severity| RuleInfo::env(rule, severity))
+    });
+    secrets.chain(env).collect()
 }
 
 /// A template line reported by `env-template-secret` is not reported a second time by the rule

@@ -30,7 +30,7 @@ pub fn run(args: ConfigArgs, cwd: &Path) -> Result<Outcome> {
                 Some(repo) => repo.root().to_path_buf(),
                 None => cwd.to_path_buf(),
             };
-            let text = crate::gitleaks::import(&root, force)?;
+            let text = crate::config::gitleaks::import(&root, force)?;
             use std::io::Write;
             std::io::stdout()
                 .write_all(text.as_bytes())

@@ -48,7 +48,7 @@ pub fn run(args: RulesArgs, cwd: &Path) -> Result<Outcome> {
         return check(file, repo.as_ref().map(Repo::root));
     }
     let config = Config::discover(args.config.as_deref(), repo.as_ref().map(Repo::root))?;
-    let rules = crate::rules::from_config(&config)?;
+    let rules = config.compile_rules()?;
     let mut rows: Vec<RuleRow> = rules
         .iter()
         .map(|r| RuleRow {
@@ -60,15 +60,15 @@ pub fn run(args: RulesArgs, cwd: &Path) -> Result<Outcome> {
             severity: r.severity,
         })
         .collect();
-    rows.extend(crate::hygiene::RULE_IDS.iter().map(|&id| {
-        let severity = crate::hygiene::severity(&config, id);
+    rows.extend(crate::rules::env::ENV_RULES.iter().map(|rule| {
+        let severity = crate::hygiene::severity(&config, rule.id);
         RuleRow {
-            id,
-            description: crate::hygiene::description(id),
+            id: rule.id,
+            description: rule.description,
             family: "env",
             keywords: &[],
             enabled: severity.is_some(),
-            severity: severity.unwrap_or_else(|| crate::hygiene::default_severity(id)),
+            severity: severity.unwrap_or(rule.severity),
         }
     }));
     let text = match args.format {
@@ -109,8 +109,8 @@ fn check(file: Option<&Path>, root: Option<&Path>) -> Result<Outcome> {
         (None, Some(root)) if root.join(crate::config::FILE_NAME).is_file() => {
             Config::load(&root.join(crate::config::FILE_NAME))?
         }
-        (None, Some(root)) if root.join(crate::gitleaks::FILE_NAME).is_file() => {
-            crate::gitleaks::read(root)?
+        (None, Some(root)) if root.join(crate::config::gitleaks::FILE_NAME).is_file() => {
+            crate::config::gitleaks::read(root)?
         }
         _ => Config::default(),
     };
@@ -121,7 +121,7 @@ fn check(file: Option<&Path>, root: Option<&Path>) -> Result<Outcome> {
         .collect();
     let builtin = crate::rules::compile_all(&[])?;
     lines.extend(
-        crate::rules::check_examples(&builtin, 0..builtin.len())
+        crate::engine::examples::check_examples(&builtin, 0..builtin.len())
             .into_iter()
             .map(|p| format!("built-in catalog: {p}")),
     );

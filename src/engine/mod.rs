@@ -2,6 +2,7 @@
 //! printing or colouring.
 
 pub mod entropy;
+pub mod examples;
 pub mod filters;
 mod keywords;
 pub mod prefilter;

@@ -6,7 +6,7 @@
 use super::{parse, EnvCheck, RepoContext};
 use crate::finding::{Category, Finding};
 
-pub const ID: &str = "env-client-exposed";
+pub const ID: &str = crate::rules::env::CLIENT_EXPOSED;
 
 pub struct ClientExposed;
 
@@ -34,7 +34,7 @@ impl EnvCheck for ClientExposed {
                 out.push(Finding {
                     rule_id: ID.to_string(),
                     category: Category::Env,
-                    severity: super::default_severity(ID),
+                    severity: crate::rules::env::default_severity(ID),
                     file: file_name.clone(),
                     line: Some(var.line),
                     column: Some(var.column),

@@ -17,7 +17,7 @@ use crate::input::OVERLAP;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use memchr::{memchr, memchr_iter, memrchr};
 
-pub const ID: &str = "env-value-leak";
+pub const ID: &str = crate::rules::env::VALUE_LEAK;
 
 struct LocalVar {
     name: String,

@@ -36,33 +36,9 @@ use crate::error::Result;
 use crate::finding::{Category, Finding, Fingerprinter, Severity};
 use crate::git::{display_path, Repo};
 use crate::input::Chunk;
+use crate::rules::env::default_severity;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::path::PathBuf;
-
-/// The ids of the hygiene rules, public API like the catalog's ids.
-pub const RULE_IDS: &[&str] = &[
-    "env-staged",
-    "env-tracked",
-    "env-not-ignored",
-    "env-template-secret",
-    "env-client-exposed",
-    "env-value-leak",
-];
-
-/// What each hygiene rule reports, for `keygate rules`.
-pub fn description(id: &str) -> &'static str {
-    match id {
-        staged::ID => "The staged change adds or modifies a .env file",
-        tracked::ID => "A .env file is tracked in the index",
-        not_ignored::ID => "A .env file exists in the working tree and Git does not ignore it",
-        template_secret::ID => "A tracked .env template holds a value that looks like a real key",
-        client_exposed::ID => {
-            "A secret-looking .env variable has a prefix that bundlers inline into client code"
-        }
-        local_values::ID => "A value of a local, untracked .env file is copied into another file",
-        _ => "",
-    }
-}
 
 /// Globs naming `.env` files by default.
 pub const DEFAULT_FILES: &[&str] = &[".env", ".env.*", "*.env"];
@@ -100,15 +76,6 @@ pub const DEFAULT_CLIENT_PREFIXES: &[&str] = &[
 
 /// Files larger than this are not read as `.env` files (a note says so).
 const MAX_ENV_FILE: u64 = 1 << 20;
-
-/// The severity of a hygiene rule when the config does not change it.
-pub fn default_severity(id: &str) -> Severity {
-    if id == client_exposed::ID {
-        Severity::Warn
-    } else {
-        Severity::Block
-    }
-}
 
 /// The severity of rule `id` under `config`, or `None` when the config disables it.
 pub fn severity(config: &Config, id: &str) -> Option<Severity> {
@@ -722,13 +689,6 @@ mod tests {
             ..EnvConfig::default()
         })
         .is_err());
-    }
-
-    #[test]
-    fn every_rule_id_has_a_description() {
-        for id in RULE_IDS {
-            assert!(!description(id).is_empty(), "{id}");
-        }
     }
 
     #[test]

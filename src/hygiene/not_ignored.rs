@@ -5,7 +5,7 @@
 use super::{EnvCheck, Kind, RepoContext};
 use crate::finding::Finding;
 
-pub const ID: &str = "env-not-ignored";
+pub const ID: &str = crate::rules::env::NOT_IGNORED;
 
 pub struct NotIgnored;
 

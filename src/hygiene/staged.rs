@@ -4,7 +4,7 @@ use super::{EnvCheck, Kind, RepoContext};
 use crate::finding::Finding;
 use crate::git::display_path;
 
-pub const ID: &str = "env-staged";
+pub const ID: &str = crate::rules::env::STAGED;
 
 pub struct Staged;
 

@@ -8,7 +8,7 @@ use super::{parse, EnvCheck, EnvFile, Kind, RepoContext};
 use crate::engine::filters::has_allow_marker;
 use crate::finding::{Category, Finding, Secret};
 
-pub const ID: &str = "env-template-secret";
+pub const ID: &str = crate::rules::env::TEMPLATE_SECRET;
 
 pub struct TemplateSecret;
 
@@ -98,7 +98,7 @@ fn finding(
     Finding {
         rule_id: ID.to_string(),
         category: Category::Env,
-        severity: super::default_severity(ID),
+        severity: crate::rules::env::default_severity(ID),
         file: file.to_string(),
         line: Some(line),
         column: Some(column),

@@ -3,7 +3,7 @@
 use super::{EnvCheck, Kind, RepoContext};
 use crate::finding::Finding;
 
-pub const ID: &str = "env-tracked";
+pub const ID: &str = crate::rules::env::TRACKED;
 
 pub struct Tracked;
 

@@ -4,7 +4,9 @@ pub mod human;
 pub mod json;
 pub mod sarif;
 
-use crate::finding::Finding;
+use crate::finding::{Category, Finding, Severity};
+use crate::rules::env::EnvRule;
+use crate::rules::Rule;
 use serde::Serialize;
 use std::io::Write;
 
@@ -43,6 +45,55 @@ pub struct Report {
     pub summary: Summary,
     /// Things the user should know that are not findings (e.g. files that could not be read).
     pub notes: Vec<String>,
+    /// The rules the check ran, with the severities it ran them at (SARIF describes them).
+    pub rules: Vec<RuleInfo>,
+}
+
+/// What a report says of one rule the check ran.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleInfo {
+    pub id: String,
+    pub category: Category,
+    pub description: String,
+    /// What to do instead; empty for the hygiene rules.
+    pub remedy: String,
+    pub references: Vec<String>,
+    /// The catalog file (`aws`, `custom`, …), or `env` for the hygiene rules.
+    pub family: String,
+    /// A generic rule (lower precision).
+    pub generic: bool,
+    pub severity: Severity,
+}
+
+impl RuleInfo {
+    /// A secret rule, at the severity the check runs it.
+    pub fn secret(rule: &Rule) -> RuleInfo {
+        let spec = &rule.spec;
+        RuleInfo {
+            id: spec.id.clone(),
+            category: Category::Secret,
+            description: spec.description.clone(),
+            remedy: spec.remedy.clone(),
+            references: spec.references.iter().map(|r| r.to_string()).collect(),
+            family: spec.family.clone(),
+            generic: spec.generic,
+            severity: rule.severity,
+        }
+    }
+
+    /// A hygiene rule, at `severity`.
+    pub fn env(rule: &EnvRule, severity: Severity) -> RuleInfo {
+        RuleInfo {
+            id: rule.id.to_string(),
+            category: Category::Env,
+            description: rule.description.to_string(),
+            remedy: String::new(),
+            references: Vec::new(),
+            family: "env".into(),
+            generic: false,
+            severity,
+        }
+    }
 }
 
 impl Report {
@@ -67,6 +118,7 @@ impl Report {
             },
             findings,
             notes: Vec::new(),
+            rules: Vec::new(),
         }
     }
 

@@ -2,9 +2,8 @@
 //! metadata (description, remedy, references), one result per finding with its location and
 //! keygate's line-independent fingerprint in `partialFingerprints`. Secrets appear redacted only.
 
-use super::Report;
-use crate::finding::{Finding, Severity};
-use crate::rules::RuleSpec;
+use super::{Report, RuleInfo};
+use crate::finding::{Category, Finding, Severity};
 use serde_json::{json, Map, Value};
 use std::io::Write;
 
@@ -19,20 +18,10 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 
 /// The SARIF log for `report`.
 pub fn document(report: &Report) -> Value {
-    // Every built-in rule, the `.env` hygiene rules, then any rule a result names that neither
-    // holds (custom rules), described from its first finding.
-    let mut rules: Vec<Value> = crate::rules::builtin_specs()
-        .iter()
-        .map(builtin_descriptor)
-        .collect();
-    let mut ids: Vec<String> = crate::rules::builtin_specs()
-        .iter()
-        .map(|s| s.id.clone())
-        .collect();
-    for &id in crate::hygiene::RULE_IDS {
-        rules.push(hygiene_descriptor(id));
-        ids.push(id.to_string());
-    }
+    // The rules the check ran, then any rule a result names that they do not hold, described
+    // from its first finding.
+    let mut rules: Vec<Value> = report.rules.iter().map(descriptor).collect();
+    let mut ids: Vec<String> = report.rules.iter().map(|r| r.id.clone()).collect();
     for f in &report.findings {
         if !ids.contains(&f.rule_id) {
             ids.push(f.rule_id.clone());
@@ -81,46 +70,48 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn builtin_descriptor(spec: &RuleSpec) -> Value {
-    let severity = spec.severity.unwrap_or(Severity::Block);
-    let mut help_md = spec.remedy.clone();
-    for r in spec.references.iter() {
+fn descriptor(info: &RuleInfo) -> Value {
+    let severity = info.severity;
+    let security_severity = if severity == Severity::Block {
+        "8.5"
+    } else {
+        "5.0"
+    };
+    if info.category == Category::Env {
+        return json!({
+            "id": info.id,
+            "name": pascal_case(&info.id),
+            "shortDescription": { "text": info.description },
+            "help": { "text": "Keep .env files out of Git: list them in .gitignore, untrack them \
+                               (`keygate fix`), and keep only placeholders in templates." },
+            "defaultConfiguration": { "level": level(severity) },
+            "properties": {
+                "tags": ["security", "env"],
+                "security-severity": security_severity,
+            },
+        });
+    }
+    let mut help_md = info.remedy.clone();
+    for r in &info.references {
         help_md.push_str(&format!("\n\n- <{r}>"));
     }
     let mut rule = json!({
-        "id": spec.id,
-        "name": pascal_case(&spec.id),
-        "shortDescription": { "text": spec.description },
-        "fullDescription": { "text": format!("{} hard-coded in source", spec.description) },
-        "help": { "text": spec.remedy, "markdown": help_md },
+        "id": info.id,
+        "name": pascal_case(&info.id),
+        "shortDescription": { "text": info.description },
+        "fullDescription": { "text": format!("{} hard-coded in source", info.description) },
+        "help": { "text": info.remedy, "markdown": help_md },
         "defaultConfiguration": { "level": level(severity) },
         "properties": {
-            "tags": ["security", "secret", spec.family],
-            "precision": if spec.generic { "medium" } else { "high" },
-            "security-severity": if severity == Severity::Block { "8.5" } else { "5.0" },
+            "tags": ["security", "secret", info.family],
+            "precision": if info.generic { "medium" } else { "high" },
+            "security-severity": security_severity,
         },
     });
-    if let Some(uri) = spec.references.first().filter(|r| r.contains("://")) {
+    if let Some(uri) = info.references.first().filter(|r| r.contains("://")) {
         rule["helpUri"] = json!(uri);
     }
     rule
-}
-
-fn hygiene_descriptor(id: &str) -> Value {
-    let severity = crate::hygiene::default_severity(id);
-    let description = crate::hygiene::description(id);
-    json!({
-        "id": id,
-        "name": pascal_case(id),
-        "shortDescription": { "text": description },
-        "help": { "text": "Keep .env files out of Git: list them in .gitignore, untrack them \
-                           (`keygate fix`), and keep only placeholders in templates." },
-        "defaultConfiguration": { "level": level(severity) },
-        "properties": {
-            "tags": ["security", "env"],
-            "security-severity": if severity == Severity::Block { "8.5" } else { "5.0" },
-        },
-    })
 }
 
 fn finding_descriptor(f: &Finding) -> Value {

@@ -1,5 +1,6 @@
 //! The rule schema, the embedded built-in catalog, user rules, compilation and catalog checks.
 
+pub mod env;
 pub mod validators;
 
 use crate::error::{Error, Result};
@@ -8,6 +9,10 @@ use regex::bytes::Regex;
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::sync::{LazyLock, OnceLock};
+
+/// The family of rules imported from a `.gitleaks.toml`: they come without examples (gitleaks
+/// keeps its rule tests in Go code), so the example check does not apply to them.
+pub const GITLEAKS_FAMILY: &str = "gitleaks";
 
 /// A list of texts: borrowed from the binary, or owned.
 pub type Texts = Cow<'static, [Cow<'static, str>]>;
@@ -151,7 +156,7 @@ impl Rule {
             .transpose()?;
         // Rules read from a `.gitleaks.toml` come without examples (gitleaks keeps its rule tests
         // in Go code); every other rule needs both.
-        if spec.family != crate::gitleaks::FAMILY
+        if spec.family != GITLEAKS_FAMILY
             && (spec.examples.is_empty() || spec.negative_examples.is_empty())
         {
             return Err(err(
@@ -270,7 +275,7 @@ pub fn parse_rule_file(name: &str, text: &str) -> Result<Vec<RuleSpec>> {
                 })
                 .collect()
         })
-        .map_err(|e| crate::config::toml_error(name.as_ref(), text, &e))
+        .map_err(|e| Error::toml(name.as_ref(), text, &e))
 }
 
 static BUILTIN_SPECS: LazyLock<Vec<RuleSpec>> =
@@ -325,85 +330,6 @@ pub fn compile_all(extra: &[RuleSpec]) -> Result<Vec<Rule>> {
         rules.push(rule);
     }
     Ok(rules)
-}
-
-/// The rules a check runs with: built-ins plus the config's custom rules, with the config's
-/// `disable` and `severity` applied. Unknown ids in the config are errors.
-pub fn from_config(config: &crate::config::Config) -> Result<Vec<Rule>> {
-    let mut rules = compile_all(&config.rules).map_err(|e| config.error(e.to_string()))?;
-    let known =
-        |id: &str| rules.iter().any(|r| r.spec.id == id) || crate::hygiene::RULE_IDS.contains(&id);
-    for id in config.disable.iter().chain(config.severity.keys()) {
-        if !known(id) {
-            return Err(config.error(format!(
-                "unknown rule id `{id}` (see `keygate rules` for the list)"
-            )));
-        }
-    }
-    for rule in &mut rules {
-        rule.enabled = !config.disable.contains(&rule.spec.id);
-        if let Some(&severity) = config.severity.get(&rule.spec.id) {
-            rule.severity = severity;
-        }
-    }
-    let custom = rules.len() - config.rules.len();
-    let problems = check_examples(&rules, custom..rules.len());
-    if let Some(first) = problems.first() {
-        return Err(config.error(first.clone()));
-    }
-    Ok(rules)
-}
-
-/// Runs each rule's examples through the real engine (built from all of `rules`, so prefilter,
-/// entropy, placeholders, checksums and overlap with other rules all apply) and returns one line
-/// per problem, naming the rule id and example index. Only rules in `which` are checked.
-pub fn check_examples(rules: &[Rule], which: std::ops::Range<usize>) -> Vec<String> {
-    if which.is_empty() {
-        // No rule to check (no custom rules): skip building a whole second scanner, which
-        // every check, the pre-commit hook's included, would pay for at start.
-        return Vec::new();
-    }
-    let mut all = rules.to_vec();
-    for rule in &mut all {
-        rule.enabled = true;
-    }
-    let scanner = crate::engine::Scanner::new(all, Default::default());
-    let mut problems = Vec::new();
-    for index in which {
-        let rule = scanner.rule(index);
-        let id = rule.id();
-        for (n, example) in rule.spec.examples.iter().enumerate() {
-            let expected = rule
-                .regex()
-                .captures(example.as_bytes())
-                .and_then(|c| c.get(rule.secret_group()))
-                .map(|g| g.start());
-            let found: Vec<usize> = scanner
-                .scan(example.as_bytes())
-                .into_iter()
-                .filter(|m| m.rule == index)
-                .map(|m| m.offset)
-                .collect();
-            match expected {
-                None => problems.push(format!("rule {id}: example {n} does not match the pattern")),
-                Some(start) if !found.contains(&start) => problems.push(format!(
-                    "rule {id}: example {n} matches the pattern but the engine does not report it \
-                     (keywords, entropy, placeholder, checksum or a more specific rule)"
-                )),
-                Some(_) => {}
-            }
-        }
-        for (n, near_miss) in rule.spec.negative_examples.iter().enumerate() {
-            if scanner
-                .scan(near_miss.as_bytes())
-                .iter()
-                .any(|m| m.rule == index)
-            {
-                problems.push(format!("rule {id}: negative example {n} is reported"));
-            }
-        }
-    }
-    problems
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use toml::Spanned;
 pub const FILE_NAME: &str = ".gitleaks.toml";
 pub const IGNORE_FILE: &str = ".gitleaksignore";
 /// The `family` of rules read from a `.gitleaks.toml`.
-pub const FAMILY: &str = "gitleaks";
+pub const FAMILY: &str = crate::rules::GITLEAKS_FAMILY;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -134,9 +134,8 @@ pub fn translate_file(root: &Path) -> Result<Import> {
 
 /// Translates the text of a `.gitleaks.toml`; `path` names it in errors.
 pub fn translate(path: &Path, text: &str) -> Result<Import> {
-    let file: GlFile =
-        toml::from_str(text).map_err(|e| crate::config::toml_error(path, text, &e))?;
-    let at = |span: std::ops::Range<usize>| crate::config::line_column(text, span.start);
+    let file: GlFile = toml::from_str(text).map_err(|e| crate::Error::toml(path, text, &e))?;
+    let at = |span: std::ops::Range<usize>| crate::error::line_column(text, span.start);
     let mut config = Config {
         source: Some(path.to_path_buf()),
         ..Config::default()
@@ -197,7 +196,7 @@ pub fn translate(path: &Path, text: &str) -> Result<Import> {
             continue;
         }
         if crate::rules::builtin_specs().iter().any(|s| s.id == id)
-            || crate::hygiene::RULE_IDS.contains(&id.as_str())
+            || crate::rules::env::is_env_rule(&id)
         {
             not_imported.push(format!(
                 "rule `{raw_id}`: keygate has a built-in rule with this id, which is used instead"

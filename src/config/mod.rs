@@ -1,12 +1,13 @@
 //! `.keygate.toml`: schema, loading with file:line:column errors, and validation of every value
 //! (globs, regexes, rule ids, custom rules and their examples) at load, so that a typo can never
 //! silently turn a check off. A repository with a `.gitleaks.toml` and no `.keygate.toml` gets
-//! the equivalent config read from it (see [`crate::gitleaks`]).
+//! the equivalent config read from it (see [`gitleaks`]).
 
-use crate::error::{Error, Result};
+pub mod gitleaks;
+
+use crate::error::{line_column, Error, Result};
 use crate::finding::Severity;
-use crate::report::Report;
-use crate::rules::RuleSpec;
+use crate::rules::{Rule, RuleSpec};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -150,7 +151,7 @@ struct SpanRule {
 impl Config {
     /// Reads, parses and validates a config file: every key is known, every glob and regex
     /// compiles, every rule id exists. The custom rules are compiled and their examples run
-    /// through the real engine right after, by [`crate::rules::from_config`] (once per check);
+    /// through the real engine right after, by [`Config::compile_rules`] (once per check);
     /// its errors are placed at the value at fault by [`Config::error`].
     pub fn load(path: &Path) -> Result<Config> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
@@ -159,12 +160,12 @@ impl Config {
 
     /// [`Config::load`] on text already read; `path` names it in errors.
     pub fn parse_str(path: &Path, text: &str) -> Result<Config> {
-        let mut config: Config = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
+        let mut config: Config = toml::from_str(text).map_err(|e| Error::toml(path, text, &e))?;
         for rule in &mut config.rules {
             rule.family = "custom".into();
         }
         config.source = Some(path.to_path_buf());
-        let spans: SpanDoc = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
+        let spans: SpanDoc = toml::from_str(text).map_err(|e| Error::toml(path, text, &e))?;
         config.positions = positions(text, spans);
         config.validate()?;
         Ok(config)
@@ -178,18 +179,15 @@ impl Config {
             (None, Some(root)) if root.join(FILE_NAME).is_file() => {
                 Config::load(&root.join(FILE_NAME))?
             }
-            (None, Some(root)) if root.join(crate::gitleaks::FILE_NAME).is_file() => {
-                let config = crate::gitleaks::read(root)?;
+            (None, Some(root)) if root.join(gitleaks::FILE_NAME).is_file() => {
+                let config = gitleaks::read(root)?;
                 config.validate()?;
                 config
             }
             _ => Config::default(),
         };
         if let (Some(source), Some(root), false) = (&config.source, root, config.rules.is_empty()) {
-            if source
-                .file_name()
-                .is_some_and(|n| n != crate::gitleaks::FILE_NAME)
-            {
+            if source.file_name().is_some_and(|n| n != gitleaks::FILE_NAME) {
                 let abs = source.canonicalize().ok();
                 config.self_path = abs
                     .as_deref()
@@ -293,7 +291,7 @@ impl Config {
         let known = |id: &str| {
             crate::rules::is_builtin_id(id)
                 || self.rules.iter().any(|r| r.id == id)
-                || crate::hygiene::RULE_IDS.contains(&id)
+                || crate::rules::env::is_env_rule(id)
         };
         for (i, id) in self.disable.iter().enumerate() {
             if !known(id) {
@@ -316,7 +314,7 @@ impl Config {
 
     /// Compiles the custom rules and runs their examples through the real engine; the first
     /// problem is the error, at the position of the value at fault. (A check does the same work
-    /// in [`crate::rules::from_config`], whose errors [`Config::error`] positions alike.)
+    /// in [`Config::compile_rules`], whose errors [`Config::error`] positions alike.)
     pub fn check_rules(&self) -> Result<()> {
         match self.rule_problems().into_iter().next() {
             Some((pos, message)) => Err(self.error_at(pos, message)),
@@ -335,17 +333,16 @@ impl Config {
             .collect();
         let mut compiled = Vec::new();
         for spec in &self.rules {
-            let result = if ids.contains(&spec.id.as_str())
-                || crate::hygiene::RULE_IDS.contains(&spec.id.as_str())
-            {
-                Err(crate::Error::Rule {
-                    id: spec.id.clone(),
-                    message: "duplicate rule id (a built-in or earlier rule has it)".into(),
-                })
-            } else {
-                ids.push(&spec.id);
-                crate::rules::Rule::compile(spec.clone())
-            };
+            let result =
+                if ids.contains(&spec.id.as_str()) || crate::rules::env::is_env_rule(&spec.id) {
+                    Err(crate::Error::Rule {
+                        id: spec.id.clone(),
+                        message: "duplicate rule id (a built-in or earlier rule has it)".into(),
+                    })
+                } else {
+                    ids.push(&spec.id);
+                    crate::rules::Rule::compile(spec.clone())
+                };
             match result {
                 Ok(rule) => compiled.push(rule),
                 Err(e) => {
@@ -364,14 +361,15 @@ impl Config {
         };
         let first = rules.len();
         rules.extend(compiled);
-        for problem in crate::rules::check_examples(&rules, first..rules.len()) {
+        for problem in crate::engine::examples::check_examples(&rules, first..rules.len()) {
+            let problem = problem.to_string();
             problems.push((self.position_of(&problem), problem));
         }
         problems
     }
 
     /// Where the value at fault in a rule problem (`rule ID: detail`, as [`crate::Error::Rule`]
-    /// and [`crate::rules::check_examples`] word them) sits in the file.
+    /// and [`crate::engine::examples::check_examples`] word them) sits in the file.
     fn position_of(&self, message: &str) -> Option<Pos> {
         let (id, detail) = message.strip_prefix("rule ")?.split_once(": ")?;
         let index = if detail.starts_with("duplicate") {
@@ -399,16 +397,32 @@ impl Config {
         at.or(pos.id)
     }
 
-    /// What applies to a finished report in every mode alike: the notes about how the config was
-    /// read, and `allow.paths` (validated at load, so it compiles here).
-    pub fn apply(&self, report: &mut Report) {
-        report.notes.extend(self.notes.iter().cloned());
-        if self.allow.paths.is_empty() {
-            return;
+    /// The rules a check runs with: built-ins plus the custom rules, with `disable` and
+    /// `severity` applied, and the custom rules' examples checked through the real engine.
+    pub fn compile_rules(&self) -> Result<Vec<Rule>> {
+        let mut rules =
+            crate::rules::compile_all(&self.rules).map_err(|e| self.error(e.to_string()))?;
+        let known =
+            |id: &str| rules.iter().any(|r| r.spec.id == id) || crate::rules::env::is_env_rule(id);
+        for id in self.disable.iter().chain(self.severity.keys()) {
+            if !known(id) {
+                return Err(self.error(format!(
+                    "unknown rule id `{id}` (see `keygate rules` for the list)"
+                )));
+            }
         }
-        if let Ok(set) = regex::RegexSet::new(&self.allow.paths) {
-            report.retain(|f| !set.is_match(&f.file));
+        for rule in &mut rules {
+            rule.enabled = !self.disable.contains(&rule.spec.id);
+            if let Some(&severity) = self.severity.get(&rule.spec.id) {
+                rule.severity = severity;
+            }
         }
+        let custom = rules.len() - self.rules.len();
+        let problems = crate::engine::examples::check_examples(&rules, custom..rules.len());
+        if let Some(first) = problems.first() {
+            return Err(self.error(first.to_string()));
+        }
+        Ok(rules)
     }
 }
 
@@ -472,39 +486,9 @@ fn positions(text: &str, spans: SpanDoc) -> Positions {
     }
 }
 
-/// Turns a TOML parse error into a config error with 1-based line and column.
-pub fn toml_error(path: &Path, text: &str, err: &toml::de::Error) -> Error {
-    let (line, column) = err
-        .span()
-        .map(|span| line_column(text, span.start))
-        .unwrap_or((1, 1));
-    Error::Config {
-        path: path.to_path_buf(),
-        line,
-        column,
-        message: err.message().trim().to_string(),
-    }
-}
-
-/// 1-based line and character column of byte `offset` in `text`.
-pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_column_table() {
-        let text = "a = 1\nbé = 2\n";
-        assert_eq!(line_column(text, 0), (1, 1));
-        assert_eq!(line_column(text, 6), (2, 1));
-        assert_eq!(line_column(text, 9), (2, 3));
-    }
 
     fn error_of(text: &str) -> (usize, usize, String) {
         match Config::load_str_for_test(text) {
