@@ -772,16 +772,20 @@ fn the_example_env_lists_start_from_the_current_defaults() {
         .expect("example loads");
     let env = &config.env;
     for (key, list, defaults) in [
-        ("files", &env.files, keygate::hygiene::DEFAULT_FILES),
+        (
+            "files",
+            &env.files,
+            keygate::hygiene::patterns::DEFAULT_FILES,
+        ),
         (
             "templates",
             &env.templates,
-            keygate::hygiene::DEFAULT_TEMPLATES,
+            keygate::hygiene::patterns::DEFAULT_TEMPLATES,
         ),
         (
             "client_prefixes",
             &env.client_prefixes,
-            keygate::hygiene::DEFAULT_CLIENT_PREFIXES,
+            keygate::hygiene::patterns::DEFAULT_CLIENT_PREFIXES,
         ),
     ] {
         let list = list.as_ref().unwrap();

@@ -166,7 +166,7 @@ fn env_staged_reports_a_staged_env_file_once_and_not_an_older_tracked_one() {
     use keygate::config::Config;
     use keygate::finding::Fingerprinter;
     use keygate::git::Repo;
-    use keygate::hygiene::{self, RepoContext};
+    use keygate::hygiene::{self, Scope};
     let repo = TestRepo::new();
     repo.write("old.env", "A=1\n")
         .stage("old.env")
@@ -184,8 +184,16 @@ fn env_staged_reports_a_staged_env_file_once_and_not_an_older_tracked_one() {
         staged,
         vec![std::path::PathBuf::from(".env"), "app.js".into()]
     );
-    let ctx = RepoContext::new(&git, &config, &scanner, &fingerprints, Some(staged)).unwrap();
-    let found: Vec<String> = hygiene::run(&ctx)
+    let checks = hygiene::check(
+        &git,
+        &config,
+        &scanner,
+        &fingerprints,
+        Scope::Staged(staged),
+    )
+    .unwrap();
+    let found: Vec<String> = checks
+        .findings
         .iter()
         .map(|f| format!("{}@{}", f.rule_id, f.file))
         .collect();
@@ -200,15 +208,9 @@ fn env_staged_reports_a_staged_env_file_once_and_not_an_older_tracked_one() {
     );
     // Nothing staged: nothing for env-staged; the worktree check reports the index instead.
     repo.git(&["rm", "-q", "--cached", ".env"]);
-    let ctx = RepoContext::new(
-        &git,
-        &config,
-        &scanner,
-        &fingerprints,
-        Some(git.staged_paths().unwrap()),
-    )
-    .unwrap();
-    assert!(hygiene::run(&ctx).iter().all(|f| f.rule_id != "env-staged"));
+    let scope = Scope::Staged(git.staged_paths().unwrap());
+    let checks = hygiene::check(&git, &config, &scanner, &fingerprints, scope).unwrap();
+    assert!(checks.findings.iter().all(|f| f.rule_id != "env-staged"));
     let (_, found) = check(&repo);
     assert!(
         found.contains(&"env-tracked@old.env".to_string()),
@@ -650,7 +652,7 @@ fn fix_creates_a_gitignore_and_keeps_crlf_style() {
 }
 
 #[test]
-fn check_staged_gives_the_checks_and_a_matcher_for_added_lines() {
+fn staged_hygiene_gives_the_checks_and_the_known_values() {
     use keygate::config::Config;
     use keygate::finding::Fingerprinter;
     use keygate::git::Repo;
@@ -665,7 +667,8 @@ fn check_staged_gives_the_checks_and_a_matcher_for_added_lines() {
     let config = Config::default();
     let scanner = keygate::Scanner::new(config.compile_rules().unwrap(), Default::default());
     let fingerprints = Fingerprinter::default();
-    let staged = keygate::hygiene::check_staged(&git, &config, &scanner, &fingerprints).unwrap();
+    let scope = keygate::hygiene::Scope::Staged(git.staged_paths().unwrap());
+    let staged = keygate::hygiene::check(&git, &config, &scanner, &fingerprints, scope).unwrap();
     let found: Vec<String> = staged
         .findings
         .iter()
@@ -676,14 +679,24 @@ fn check_staged_gives_the_checks_and_a_matcher_for_added_lines() {
         vec!["env-staged@prod.env", "env-not-ignored@prod.env"]
     );
     let text = format!("const a = 1;\nconst k = '{key}';\n// {key}\n");
-    let leaks = staged.leaks_in("src/a.js", text.as_bytes(), |line| line == 2, &fingerprints);
-    assert_eq!(leaks.len(), 1, "only the added line counts");
+    let leaks_in = |file: &str| -> Vec<_> {
+        let known = &staged.known;
+        known
+            .scan(text.as_bytes())
+            .iter()
+            .map(|leak| known.finding(leak, file, &fingerprints))
+            .collect()
+    };
+    let leaks = leaks_in("src/a.js");
+    assert_eq!(leaks.len(), 2, "the value, wherever it is");
     assert_eq!((leaks[0].line, leaks[0].column), (Some(2), Some(12)));
     assert!(leaks[0].message.contains("TELNXO_API_KEY from .env"));
     assert!(!serde_json::to_string(&leaks).unwrap().contains(&key));
-    assert!(staged
-        .leaks_in("b.env", text.as_bytes(), |_| true, &fingerprints)
-        .is_empty());
+    // In a `.env` file the value is not a leak: the other checks report such files.
+    let mut in_env_file = leaks_in("b.env");
+    assert_eq!(in_env_file.len(), 2);
+    staged.drop_leaks_in_env_files(&mut in_env_file);
+    assert!(in_env_file.is_empty());
 }
 
 #[test]

@@ -4,6 +4,7 @@ use super::{Outcome, ScanConfig, Target};
 use crate::baseline::Baseline;
 use crate::config::Config;
 use crate::engine::filters::Allowlist;
+use crate::engine::known::KnownValues;
 use crate::engine::Scanner;
 use crate::error::{Error, Result};
 use crate::finding::Fingerprinter;
@@ -13,12 +14,14 @@ use crate::input::history::{self, HistoryOptions};
 use crate::input::{self, staged, worktree, Scanned};
 use crate::report::{self, Mode, Report, RuleInfo};
 use std::io::{IsTerminal, Write};
+use std::sync::Arc;
 
 /// Everything a mode needs to scan: the repository (when there is one), the config, the scanner.
 pub struct Context {
     pub repo: Option<Repo>,
     pub config: Config,
-    pub scanner: Scanner,
+    /// Shared with the thread that compiles rules ahead of a staged scan.
+    pub scanner: Arc<Scanner>,
     pub fingerprints: Fingerprinter,
     /// Accepted findings; its salt keys the fingerprints.
     pub baseline: Baseline,
@@ -44,7 +47,7 @@ impl Context {
             None => Baseline::default(),
         };
         Ok(Context {
-            scanner: Scanner::new(rules, allow),
+            scanner: Arc::new(Scanner::new(rules, allow)),
             repo,
             config,
             fingerprints: baseline.fingerprinter(),
@@ -61,9 +64,6 @@ pub fn run(cfg: &ScanConfig) -> Result<Outcome> {
     apply_config(&ctx.config, &mut report);
     ctx.baseline.apply(&mut report);
     emit(cfg, &report)?;
-    // The process ends here: freeing hundreds of rules and compiled regexes one by one is time
-    // a pre-commit hook would spend for nothing.
-    std::mem::forget(ctx);
     if let Some(first) = errors.first() {
         return Err(Error::Unreadable {
             count: errors.len(),
@@ -92,7 +92,8 @@ pub fn apply_config(config: &Config, report: &mut Report) {
 /// Scans what `cfg` targets; the second value lists inputs that could not be read.
 pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
     let excludes = ctx.config.excludes()?;
-    let mut env = hygiene::Hygiene::default();
+    let fingerprints = &ctx.fingerprints;
+    let mut env: Option<hygiene::Hygiene> = None;
     let mut commits = None;
     let (mode, mut scanned) = match &cfg.target {
         Target::Worktree => {
@@ -111,28 +112,11 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
         Target::Stdin => (Mode::Stdin, scan_stdin(ctx)?),
         Target::Staged => {
             let repo = ctx.repo.as_ref().expect("staged mode opens a repository");
-            let change = staged::StagedChange::read(repo)?;
-            let paths = change.files.iter().map(|f| f.path.clone()).collect();
-            let change = change.without(&excludes);
-            let fingerprints = &ctx.fingerprints;
-            let (hygiene, scanned) = staged::compiling_while(repo, &change, &ctx.scanner, || {
-                let config = &ctx.config;
-                let hygiene =
-                    hygiene::check_staged_paths(repo, config, &ctx.scanner, fingerprints, paths)?;
-                // Known local .env values in the added lines, read while each blob is in memory.
-                let leaks = |file: &staged::StagedFile, text: &[u8]| {
-                    hygiene.leaks_in(
-                        &file.display,
-                        text,
-                        |line| file.added_lines.contains(line),
-                        fingerprints,
-                    )
-                };
-                let scanned = staged::scan_with(repo, &change, &ctx.scanner, fingerprints, &leaks);
-                Ok::<_, Error>((hygiene, scanned))
-            })?;
-            env.findings = hygiene.findings;
-            env.notes = hygiene.notes;
+            let change = staged::StagedChange::read(repo, &excludes, &ctx.scanner)?;
+            let scope = hygiene::Scope::Staged(change.paths.clone());
+            let checks = hygiene::check(repo, &ctx.config, &ctx.scanner, fingerprints, scope)?;
+            let scanned = staged::scan(repo, &change, &ctx.scanner, &checks.known, fingerprints);
+            env = Some(checks);
             (Mode::Staged, scanned)
         }
         Target::History { all, since, branch } => {
@@ -152,7 +136,12 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
             (Mode::History, audit.scanned)
         }
     };
-    scanned.findings.extend(env.findings);
+    let mut env_notes = Vec::new();
+    if let Some(env) = env {
+        env.drop_leaks_in_env_files(&mut scanned.findings);
+        scanned.findings.extend(env.findings);
+        env_notes = env.notes;
+    }
     drop_template_duplicates(&mut scanned.findings);
     let Scanned {
         findings,
@@ -170,7 +159,7 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
     report
         .notes
         .extend(errors.iter().map(|e| format!("could not read {e}")));
-    report.notes.extend(env.notes);
+    report.notes.extend(env_notes);
     Ok((report, errors))
 }
 
@@ -190,7 +179,7 @@ fn drop_template_duplicates(findings: &mut Vec<crate::finding::Finding>) {
     use crate::finding::Category;
     let templates: std::collections::HashSet<(String, Option<u64>, Option<u64>)> = findings
         .iter()
-        .filter(|f| f.rule_id == hygiene::template_secret::ID)
+        .filter(|f| f.rule_id == crate::rules::env::TEMPLATE_SECRET)
         .map(|f| (f.file.clone(), f.line, f.column))
         .collect();
     findings.retain(|f| {
@@ -204,18 +193,16 @@ fn scan_sources(
     ctx: &Context,
     sources: &[input::Source],
     scope: hygiene::Scope,
-) -> Result<(Scanned, hygiene::Hygiene)> {
-    let Some(repo) = &ctx.repo else {
-        let scanned = input::scan_files(&ctx.scanner, &ctx.fingerprints, sources);
-        return Ok((scanned, hygiene::Hygiene::default()));
-    };
+) -> Result<(Scanned, Option<hygiene::Hygiene>)> {
     let fingerprints = &ctx.fingerprints;
-    let checks = hygiene::check_files(repo, &ctx.config, &ctx.scanner, fingerprints, scope)?;
-    let leaks = |source: &input::Source, chunk: &input::Chunk<'_>| {
-        checks.leaks_in_chunk(&source.display, chunk, fingerprints)
+    let Some(repo) = &ctx.repo else {
+        let none = KnownValues::default();
+        let scanned = input::scan_files(&ctx.scanner, &none, fingerprints, sources);
+        return Ok((scanned, None));
     };
-    let scanned = input::scan_files_with(&ctx.scanner, fingerprints, sources, &leaks);
-    Ok((scanned, checks.into_hygiene()))
+    let checks = hygiene::check(repo, &ctx.config, &ctx.scanner, fingerprints, scope)?;
+    let scanned = input::scan_files(&ctx.scanner, &checks.known, fingerprints, sources);
+    Ok((scanned, Some(checks)))
 }
 
 fn scan_stdin(ctx: &Context) -> Result<Scanned> {

@@ -2,7 +2,8 @@
 
 use super::{Outcome, ScanConfig, Target};
 use crate::error::{Error, Result};
-use crate::hygiene::{fix, RepoContext};
+use crate::hygiene::context::RepoContext;
+use crate::hygiene::fix;
 use crate::report::{Color, Format};
 use clap::Args;
 use std::io::Write;

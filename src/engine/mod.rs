@@ -5,6 +5,7 @@ pub mod entropy;
 pub mod examples;
 pub mod filters;
 mod keywords;
+pub mod known;
 pub mod prefilter;
 
 use crate::finding::{Category, Finding, Fingerprinter, Secret};

@@ -5,7 +5,8 @@
 //! existing content byte for byte, and its line endings), and the untrack fixer removes entries
 //! from the index only (`git rm --cached`).
 
-use super::{Kind, RepoContext};
+use super::context::RepoContext;
+use super::patterns::Kind;
 use crate::error::{Error, Result};
 use globset::GlobBuilder;
 

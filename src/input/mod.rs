@@ -6,6 +6,7 @@ mod novel;
 pub mod staged;
 pub mod worktree;
 
+use crate::engine::known::{KnownValues, Leak};
 use crate::engine::{char_count, Match, Scanner};
 use crate::finding::{Finding, Fingerprinter};
 use memchr::{memchr_iter, memrchr};
@@ -18,6 +19,8 @@ pub const CHUNK: usize = 8 << 20;
 /// Bytes kept after a chunk's reporting limit, so that a secret (a private key block included)
 /// that starts before the limit is seen whole.
 pub const OVERLAP: usize = 80 << 10;
+// Every known value fits in the overlap, so that one chunk sees it whole.
+const _: () = assert!(crate::engine::known::MAX_LEN <= OVERLAP);
 /// How far back a match may start before its secret; kept when a chunk ends mid-line.
 const CARRY_BEHIND: usize = 1024;
 /// A NUL byte in the first this-many bytes marks a file as binary.
@@ -59,22 +62,12 @@ pub enum ReadOutcome {
     Binary,
 }
 
-/// A second matcher run over each file's text while it is in memory, beside the rules (e.g. the
-/// known local `.env` values): its findings for one [`Chunk`] of one source, placed with
-/// [`Chunk::place`].
-pub type AlsoScan<'a> = dyn Fn(&Source, &Chunk<'_>) -> Vec<Finding> + Sync + 'a;
-
-/// Scans `sources` in parallel.
-pub fn scan_files(scanner: &Scanner, fingerprints: &Fingerprinter, sources: &[Source]) -> Scanned {
-    scan_files_with(scanner, fingerprints, sources, &|_, _| Vec::new())
-}
-
-/// [`scan_files`], plus `also` over the same chunks: each file is read once for both.
-pub fn scan_files_with(
+/// Scans `sources` in parallel for the rules and the known values alike, reading each file once.
+pub fn scan_files(
     scanner: &Scanner,
+    known: &KnownValues,
     fingerprints: &Fingerprinter,
     sources: &[Source],
-    also: &AlsoScan<'_>,
 ) -> Scanned {
     sources
         .par_iter()
@@ -92,7 +85,10 @@ pub fn scan_files_with(
                     out.findings
                         .push(scanner.finding(&m, &source.display, fingerprints));
                 }
-                out.findings.extend(also(source, chunk));
+                for leak in chunk.leaks(known) {
+                    out.findings
+                        .push(known.finding(&leak, &source.display, fingerprints));
+                }
             });
             match read {
                 Ok(ReadOutcome::Scanned { bytes }) => {
@@ -146,6 +142,23 @@ impl Chunk<'_> {
             .filter_map(|mut m| {
                 (m.offset, m.line, m.column) = self.place(m.offset, m.line, m.column)?;
                 Some(m)
+            })
+            .collect()
+    }
+
+    /// The known values this chunk reports, placed in the stream.
+    pub fn leaks(&self, known: &KnownValues) -> Vec<Leak> {
+        known
+            .scan(self.text)
+            .into_iter()
+            .filter_map(|leak| {
+                let (offset, line, column) = self.place(leak.offset, leak.line, leak.column)?;
+                Some(Leak {
+                    offset,
+                    line,
+                    column,
+                    ..leak
+                })
             })
             .collect()
     }
@@ -220,5 +233,47 @@ pub fn read_chunks(
         offset_base += carry_from;
         skip_before = report_before - carry_from;
         buf.drain(..carry_from);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::known::KnownValue;
+    use crate::finding::{Secret, Severity};
+
+    #[test]
+    fn chunked_reading_finds_each_known_value_once_where_a_whole_scan_does() {
+        const KEY: &str = "tk_9fQ2mZx7LpR4vW8nB3cY6tHs";
+        let known = KnownValues::new(
+            vec![KnownValue {
+                name: "TELNXO_API_KEY".into(),
+                file: ".env".into(),
+                value: Secret::new(KEY.as_bytes()),
+            }],
+            Severity::Block,
+        );
+        // Values on short lines and inside a long line, all around the first chunk's end.
+        let mut text = Vec::new();
+        while text.len() < CHUNK - OVERLAP {
+            text.extend_from_slice(b"filler line with nothing in it\n");
+        }
+        for i in 0..4000 {
+            if i % 7 == 0 {
+                text.extend_from_slice(format!("é {KEY} {i}\n").as_bytes());
+            } else {
+                text.extend_from_slice(b"plain text\n");
+            }
+        }
+        let long_at = text.len();
+        text.extend(std::iter::repeat_n(b'y', CHUNK + OVERLAP - long_at - 3));
+        text.extend_from_slice(KEY.as_bytes());
+        text.extend_from_slice(b"yyy\n");
+        text.extend_from_slice(KEY.as_bytes());
+        let whole: Vec<Leak> = known.scan(&text);
+        let mut chunked = Vec::new();
+        read_chunks(&text[..], |chunk| chunked.extend(chunk.leaks(&known))).unwrap();
+        assert!(whole.len() > 500, "{}", whole.len());
+        assert_eq!(chunked, whole);
     }
 }

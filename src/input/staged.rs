@@ -7,15 +7,18 @@
 //! hygiene elsewhere); [`scan`] runs the secret rules over the added lines only.
 
 use super::{scan_reader, ReadOutcome, Scanned, BINARY_SNIFF, CHUNK};
+use crate::engine::known::KnownValues;
 use crate::engine::{Match, Scanner};
 use crate::error::{Error, Result};
-use crate::finding::{Finding, Fingerprinter};
+use crate::finding::Fingerprinter;
 use crate::git::{display_path, BlobId, IndexChange, Repo};
 use globset::GlobSet;
 use rayon::prelude::*;
 use std::collections::HashSet;
-use std::io::Read;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
 
 pub use crate::git::ChangeStatus as Status;
 
@@ -23,15 +26,24 @@ pub use crate::git::ChangeStatus as Status;
 /// [`Content::Large`]).
 pub const LARGE_BLOB: u64 = CHUNK as u64;
 
+/// The staged content kept in memory between reading a change and scanning it, at most; past
+/// it, contents are read again when scanned.
+const KEEP_BUDGET: u64 = 64 << 20;
+
 /// Every regular file the staged change adds or modifies (deletions add nothing and are not
 /// listed; symbolic links and submodules are ignored).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct StagedChange {
+    /// Every path the change adds or modifies, excluded ones too (for the `.env` checks).
+    pub paths: Vec<PathBuf>,
+    /// The files to scan: those no exclude glob names.
     pub files: Vec<StagedFile>,
+    /// The thread compiling ahead the rules the scan will run (see [`StagedChange::read`]).
+    compiling: Option<JoinHandle<()>>,
 }
 
 /// One staged file.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct StagedFile {
     /// Relative to the repository root, exact bytes.
     pub path: PathBuf,
@@ -47,6 +59,9 @@ pub struct StagedFile {
     /// Size of the staged content in bytes.
     pub size: u64,
     pub content: Content,
+    /// The staged text, when it was kept from reading the change (small text files with added
+    /// lines, within [`KEEP_BUDGET`]): scanning then reads nothing again.
+    text: Option<Arc<[u8]>>,
     /// The lines the change adds (1-based, numbered as in the staged version).
     pub added_lines: AddedLines,
 }
@@ -112,23 +127,67 @@ impl AddedLines {
 
 impl StagedChange {
     /// Reads the staged change of `repo` (opened with [`Repo::discover`], which honours
-    /// `GIT_DIR`, `GIT_WORK_TREE` and `GIT_INDEX_FILE` as a hook must).
-    pub fn read(repo: &Repo) -> Result<StagedChange> {
-        let files = each(repo, repo.staged_changes()?, StagedFile::read)?
-            .into_iter()
-            .collect::<Result<_>>()?;
-        Ok(StagedChange { files })
+    /// `GIT_DIR`, `GIT_WORK_TREE` and `GIT_INDEX_FILE` as a hook must). Paths `excludes` names
+    /// are dropped before anything is read; each other file is read once, and a small change
+    /// keeps its text for the scan. Reading a small change also starts compiling, on another
+    /// core, the rules its added lines will run, last first: the scan compiles the others itself,
+    /// first first. Compiling the regexes is most of the work of checking a small change, and on
+    /// a second core it costs little wall time while the caller does other work (the `.env`
+    /// checks). Large changes are left to [`scan`], which uses every core on its own.
+    pub fn read(repo: &Repo, excludes: &GlobSet, scanner: &Arc<Scanner>) -> Result<StagedChange> {
+        let mut changes = repo.staged_changes()?;
+        let paths = changes.iter().map(|c| c.path.clone()).collect();
+        changes.retain(|c| !excludes.is_match(display_path(&c.path)));
+        let kept = AtomicU64::new(0);
+        let files = each(repo, changes, |repo, change| {
+            StagedFile::read(repo, change, &kept)
+        })?
+        .into_iter()
+        .collect::<Result<Vec<_>>>()?;
+        let mut change = StagedChange {
+            paths,
+            files,
+            compiling: None,
+        };
+        change.compiling = change.compile_ahead(scanner);
+        Ok(change)
     }
 
-    /// The files whose display path none of `excludes` matches.
-    pub fn without(mut self, excludes: &GlobSet) -> StagedChange {
-        self.files.retain(|f| !excludes.is_match(&f.display));
-        self
+    fn compile_ahead(&self, scanner: &Arc<Scanner>) -> Option<JoinHandle<()>> {
+        let texts: Vec<(Arc<[u8]>, AddedLines)> = self
+            .files
+            .iter()
+            .filter(|f| f.content == Content::Text && !f.added_lines.is_empty())
+            .map(|f| Some((f.text.clone()?, f.added_lines.clone())))
+            .collect::<Option<_>>()?;
+        let bytes: usize = texts.iter().map(|(t, _)| t.len()).sum();
+        if texts.is_empty() || texts.len() >= PARALLEL_FROM || bytes as u64 > LARGE_BLOB {
+            return None;
+        }
+        let scanner = Arc::clone(scanner);
+        let spawned = std::thread::Builder::new()
+            .name("keygate-compile".into())
+            .spawn(move || {
+                for (text, added) in texts.iter().rev() {
+                    scanner.compile_for_lines(text, |first, last| added.overlaps(first, last));
+                }
+            });
+        // Without a second thread the scan compiles everything itself: slower, never wrong.
+        spawned.ok()
+    }
+}
+
+impl Drop for StagedChange {
+    fn drop(&mut self) {
+        // The thread compiles only rules the scan runs, so it is done or nearly done by now.
+        if let Some(thread) = self.compiling.take() {
+            let _ = thread.join();
+        }
     }
 }
 
 impl StagedFile {
-    fn read(repo: &Repo, change: IndexChange) -> Result<StagedFile> {
+    fn read(repo: &Repo, change: IndexChange, kept: &AtomicU64) -> Result<StagedFile> {
         let IndexChange {
             path,
             old_path,
@@ -141,6 +200,7 @@ impl StagedFile {
             Some(old) => repo.blob_size(old)?,
             None => 0,
         };
+        let mut text = None;
         let (content, added_lines) = if old_blob == Some(blob) {
             // A rename or a mode change without a content change adds nothing.
             let content = if size > LARGE_BLOB {
@@ -164,7 +224,13 @@ impl StagedFile {
                     }
                     None => whole(new),
                 };
-                Ok((Content::Text, AddedLines::from_ranges(ranges)))
+                let added = AddedLines::from_ranges(ranges);
+                if !added.is_empty()
+                    && kept.fetch_add(size, Ordering::Relaxed) + size <= KEEP_BUDGET
+                {
+                    text = Some(Arc::from(new));
+                }
+                Ok((Content::Text, added))
             })??
         };
         Ok(StagedFile {
@@ -176,18 +242,9 @@ impl StagedFile {
             old_blob,
             size,
             content,
+            text,
             added_lines,
         })
-    }
-
-    /// The staged content, whole. For [`Content::Large`] files prefer [`StagedFile::stream`].
-    pub fn bytes(&self, repo: &Repo) -> Result<Vec<u8>> {
-        repo.with_blob(self.blob, <[u8]>::to_vec)
-    }
-
-    /// Calls `f` with a reader over the staged content, in bounded memory where Git allows.
-    pub fn stream<T>(&self, repo: &Repo, f: impl FnOnce(&mut dyn Read) -> T) -> Result<T> {
-        repo.stream_blob(self.blob, f)
     }
 }
 
@@ -204,29 +261,14 @@ fn is_binary(bytes: &[u8]) -> bool {
     bytes[..bytes.len().min(BINARY_SNIFF)].contains(&0)
 }
 
-/// Scans the added lines of every staged file for secrets. A secret is reported when any line it
-/// spans is added; lines and columns are those of the staged version.
+/// Scans the added lines of every staged file for secrets and known values. A secret is reported
+/// when any line it spans is added; lines and columns are those of the staged version.
 pub fn scan(
     repo: &Repo,
     change: &StagedChange,
     scanner: &Scanner,
+    known: &KnownValues,
     fingerprints: &Fingerprinter,
-) -> Scanned {
-    scan_with(repo, change, scanner, fingerprints, &|_, _| Vec::new())
-}
-
-/// Extra findings for one staged text file, given its whole staged content; see [`scan_with`].
-pub type AlsoCheck<'a> = dyn Fn(&StagedFile, &[u8]) -> Vec<Finding> + Sync + 'a;
-
-/// [`scan`], plus `also` called with each scanned text file and its staged content while it is in
-/// memory (e.g. the known local `.env` values; filter on [`StagedFile::added_lines`]). Files over
-/// [`LARGE_BLOB`] are streamed and not passed to `also`.
-pub fn scan_with(
-    repo: &Repo,
-    change: &StagedChange,
-    scanner: &Scanner,
-    fingerprints: &Fingerprinter,
-    also: &AlsoCheck<'_>,
 ) -> Scanned {
     let files: Vec<&StagedFile> = change
         .files
@@ -234,7 +276,7 @@ pub fn scan_with(
         .filter(|f| !f.added_lines.is_empty() && f.content != Content::Binary)
         .collect();
     match each(repo, files, |repo, file| {
-        scan_file(repo, file, scanner, fingerprints, also)
+        scan_file(repo, file, scanner, known, fingerprints)
     }) {
         Ok(parts) => parts.into_iter().fold(Scanned::default(), Scanned::merge),
         Err(e) => Scanned {
@@ -242,40 +284,6 @@ pub fn scan_with(
             ..Scanned::default()
         },
     }
-}
-
-/// Runs `work` (the `.env` hygiene, then the scan of `change`) while another thread compiles the
-/// rules that the added lines of `change` will run, last first: the scan compiles the others
-/// itself, first first, once `work` reaches it. Compiling the regexes is most of the work of
-/// scanning a small change, and on a second core it costs little wall time. Large changes are
-/// left to [`scan_with`], which uses every core on its own.
-pub fn compiling_while<T>(
-    repo: &Repo,
-    change: &StagedChange,
-    scanner: &Scanner,
-    work: impl FnOnce() -> T,
-) -> T {
-    let files: Vec<&StagedFile> = change
-        .files
-        .iter()
-        .filter(|f| f.content == Content::Text && !f.added_lines.is_empty())
-        .collect();
-    let bytes: u64 = files.iter().map(|f| f.size).sum();
-    if files.is_empty() || files.len() >= PARALLEL_FROM || bytes > LARGE_BLOB {
-        return work();
-    }
-    let texts: Vec<(Vec<u8>, &AddedLines)> = files
-        .iter()
-        .filter_map(|f| Some((f.bytes(repo).ok()?, &f.added_lines)))
-        .collect();
-    std::thread::scope(|s| {
-        s.spawn(|| {
-            for (text, added) in texts.iter().rev() {
-                scanner.compile_for_lines(text, |first, last| added.overlaps(first, last));
-            }
-        });
-        work()
-    })
 }
 
 /// Files from which [`each`] uses every core.
@@ -309,22 +317,28 @@ fn scan_file(
     repo: &Repo,
     file: &StagedFile,
     scanner: &Scanner,
+    known: &KnownValues,
     fingerprints: &Fingerprinter,
-    also: &AlsoCheck<'_>,
 ) -> Scanned {
-    let mut extra = Vec::new();
-    let result = match file.content {
-        Content::Large => scan_large(repo, file, scanner),
-        _ => repo.with_blob(file.blob, |bytes| {
-            let wanted = |first, last| file.added_lines.overlaps(first, last);
-            let matches = scanner
-                .scan_lines(bytes, wanted)
-                .into_iter()
-                .filter(|m| file.added_lines.overlaps(m.line, last_line(m)))
-                .collect();
-            extra = also(file, bytes);
-            Some((matches, bytes.len() as u64))
-        }),
+    let mut leaks = Vec::new();
+    let mut scan_text = |bytes: &[u8]| {
+        let wanted = |first, last| file.added_lines.overlaps(first, last);
+        let matches = scanner
+            .scan_lines(bytes, wanted)
+            .into_iter()
+            .filter(|m| file.added_lines.overlaps(m.line, last_line(m)))
+            .collect();
+        leaks = known
+            .scan(bytes)
+            .into_iter()
+            .filter(|leak| file.added_lines.contains(leak.line))
+            .collect();
+        Some((matches, bytes.len() as u64))
+    };
+    let result = match (&file.content, &file.text) {
+        (Content::Large, _) => scan_large(repo, file, scanner),
+        (_, Some(text)) => Ok(scan_text(text)),
+        _ => repo.with_blob(file.blob, scan_text),
     };
     let mut out = Scanned::default();
     match result {
@@ -334,7 +348,11 @@ fn scan_file(
             out.findings = matches
                 .iter()
                 .map(|m| scanner.finding(m, &file.display, fingerprints))
-                .chain(extra)
+                .chain(
+                    leaks
+                        .iter()
+                        .map(|leak| known.finding(leak, &file.display, fingerprints)),
+                )
                 .collect();
         }
         Ok(None) => {} // binary after all

@@ -3,8 +3,9 @@
 //! `warn` unless the config raises it. Names of public-by-design values (publishable, anon, site
 //! keys) and Stripe-style publishable values (`pk_live_…`, `pk_test_…`) are not reported.
 
-use super::{parse, EnvCheck, RepoContext};
 use crate::finding::{Category, Finding};
+use crate::hygiene::context::{EnvCheck, RepoContext};
+use crate::hygiene::parse;
 
 pub const ID: &str = crate::rules::env::CLIENT_EXPOSED;
 
@@ -78,7 +79,7 @@ mod tests {
 
     #[test]
     fn prefix_table() {
-        let prefixes: Vec<String> = super::super::DEFAULT_CLIENT_PREFIXES
+        let prefixes: Vec<String> = crate::hygiene::patterns::DEFAULT_CLIENT_PREFIXES
             .iter()
             .map(|s| s.to_string())
             .collect();

@@ -1,7 +1,8 @@
 //! `env-tracked`: a `.env` file is in the index, whether or not this commit touches it.
 
-use super::{EnvCheck, Kind, RepoContext};
 use crate::finding::Finding;
+use crate::hygiene::context::{EnvCheck, RepoContext};
+use crate::hygiene::patterns::Kind;
 
 pub const ID: &str = crate::rules::env::TRACKED;
 

@@ -1,8 +1,9 @@
 //! `env-staged`: the staged change adds or modifies a `.env` file.
 
-use super::{EnvCheck, Kind, RepoContext};
 use crate::finding::Finding;
 use crate::git::display_path;
+use crate::hygiene::context::{EnvCheck, RepoContext};
+use crate::hygiene::patterns::Kind;
 
 pub const ID: &str = crate::rules::env::STAGED;
 

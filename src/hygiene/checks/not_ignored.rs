@@ -2,8 +2,9 @@
 //! "Ignored" is Git's own verdict (every `.gitignore` level, `.git/info/exclude`,
 //! `core.excludesFile`), never a glob match of keygate's.
 
-use super::{EnvCheck, Kind, RepoContext};
 use crate::finding::Finding;
+use crate::hygiene::context::{EnvCheck, RepoContext};
+use crate::hygiene::patterns::Kind;
 
 pub const ID: &str = crate::rules::env::NOT_IGNORED;
 

@@ -4,9 +4,11 @@
 //! On a working tree the templates are the tracked ones and the untracked ones Git would not
 //! ignore, read from disk; in staged mode the tracked ones, read from the index.
 
-use super::{parse, EnvCheck, EnvFile, Kind, RepoContext};
 use crate::engine::filters::has_allow_marker;
 use crate::finding::{Category, Finding, Secret};
+use crate::hygiene::context::{EnvCheck, EnvFile, RepoContext};
+use crate::hygiene::parse;
+use crate::hygiene::patterns::Kind;
 
 pub const ID: &str = crate::rules::env::TEMPLATE_SECRET;
 

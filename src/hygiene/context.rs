@@ -1,0 +1,222 @@
+//! What every hygiene check reads, gathered once: the repository's `.env` files and templates,
+//! from the index and the working tree, read and parsed once.
+
+use super::parse;
+use super::patterns::{EnvPatterns, Kind};
+use crate::config::Config;
+use crate::engine::Scanner;
+use crate::error::Result;
+use crate::finding::{Category, Finding, Fingerprinter, Severity};
+use crate::git::{display_path, Repo};
+use crate::rules::env::default_severity;
+use std::path::PathBuf;
+
+/// Files larger than this are not read as `.env` files (a note says so).
+const MAX_ENV_FILE: u64 = 1 << 20;
+
+/// The severity of rule `id` under `config`, or `None` when the config disables it.
+pub fn severity(config: &Config, id: &str) -> Option<Severity> {
+    if config.disable.iter().any(|d| d == id) {
+        return None;
+    }
+    Some(
+        config
+            .severity
+            .get(id)
+            .copied()
+            .unwrap_or_else(|| default_severity(id)),
+    )
+}
+
+/// One `.env` file or template of the repository, on disk, in the index, or both.
+pub struct EnvFile {
+    /// Relative to the root.
+    pub path: PathBuf,
+    /// As findings name it.
+    pub display: String,
+    pub kind: Kind,
+    /// In the index.
+    pub tracked: bool,
+    /// A regular file in the working tree.
+    pub on_disk: bool,
+    /// Git's ignore rules match it (all `.gitignore` levels, `info/exclude`, `core.excludesFile`).
+    pub ignored: bool,
+    /// The content the checks read: the index's in staged mode for tracked files, else the
+    /// working tree's (the index's when missing on disk). `None` when it could not be read.
+    content: Option<Vec<u8>>,
+    pub parsed: Option<parse::Parsed>,
+}
+
+impl EnvFile {
+    pub fn content(&self) -> Option<&[u8]> {
+        self.content.as_deref()
+    }
+}
+
+/// What every hygiene check reads, gathered once.
+pub struct RepoContext<'a> {
+    pub repo: &'a Repo,
+    pub config: &'a Config,
+    pub scanner: &'a Scanner,
+    pub fingerprints: &'a Fingerprinter,
+    pub patterns: EnvPatterns,
+    /// `Some` in staged mode: the paths the staged change adds or modifies.
+    pub staged: Option<Vec<PathBuf>>,
+    /// Every `.env` file and template, sorted by path.
+    pub files: Vec<EnvFile>,
+    /// Things the user should know (a `.env` file that does not parse or cannot be read).
+    pub notes: Vec<String>,
+}
+
+impl<'a> RepoContext<'a> {
+    /// Finds and reads the repository's `.env` files. `staged` is `Some` in staged mode (the
+    /// paths the staged change adds or modifies, e.g. from [`Repo::staged_paths`]); tracked
+    /// files are then read from the index.
+    pub fn new(
+        repo: &'a Repo,
+        config: &'a Config,
+        scanner: &'a Scanner,
+        fingerprints: &'a Fingerprinter,
+        staged: Option<Vec<PathBuf>>,
+    ) -> Result<RepoContext<'a>> {
+        let patterns = EnvPatterns::from_config(config)?;
+        let mut found: Vec<(PathBuf, bool, Option<bool>)> = Vec::new(); // path, tracked, ignored
+        let named = |rel: &str| patterns.classify(rel).is_some();
+        for (path, mode) in repo.index_entries(named)? {
+            // Not submodules (gitlinks).
+            if mode & 0o170000 != 0o160000 {
+                found.push((path, true, None));
+            }
+        }
+        for (path, ignored) in repo.untracked_files(named)? {
+            found.push((path, false, Some(ignored)));
+        }
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found.dedup_by(|a, b| a.0 == b.0);
+        let mut files = Vec::new();
+        let mut notes = Vec::new();
+        for (path, tracked, ignored) in found {
+            let display = display_path(&path);
+            let kind = patterns.classify(&display).expect("classified above");
+            let abs = repo.root().join(&path);
+            let on_disk = abs.symlink_metadata().is_ok_and(|m| m.is_file());
+            let ignored = match ignored {
+                Some(ignored) => ignored,
+                None => repo.is_ignored(&path)?,
+            };
+            let from_index = tracked && (staged.is_some() || !on_disk);
+            let content = if from_index {
+                repo.index_blob(&path)?
+            } else if !std::fs::metadata(&abs).is_ok_and(|m| m.is_file()) {
+                None // a symbolic link to a folder, a device or nothing: no values
+            } else {
+                match read_limited(&abs) {
+                    Ok(content) => Some(content),
+                    Err(why) => {
+                        notes.push(format!("could not read {display}: {why}"));
+                        None
+                    }
+                }
+            };
+            let parsed = content.as_deref().map(parse::parse);
+            if let Some(line) = parsed.as_ref().and_then(|p| p.error_line) {
+                notes.push(format!(
+                    "{display}:{line}: not valid .env syntax; keygate checks the variables \
+                     that parse and skips the rest"
+                ));
+            }
+            files.push(EnvFile {
+                path,
+                display,
+                kind,
+                tracked,
+                on_disk,
+                ignored,
+                content,
+                parsed,
+            });
+        }
+        Ok(RepoContext {
+            repo,
+            config,
+            scanner,
+            fingerprints,
+            patterns,
+            staged,
+            files,
+            notes,
+        })
+    }
+
+    /// Whether `file` (`/`-separated, from the root) is a `.env` file (not a template): such
+    /// files are reported by the hygiene checks, not scanned for known local secrets.
+    pub fn is_env_file(&self, file: &str) -> bool {
+        self.patterns.classify(file) == Some(Kind::Env)
+    }
+
+    /// The `.gitignore` line that would ignore `file`.
+    pub fn ignore_line(&self, file: &str) -> String {
+        self.patterns
+            .file_glob_for(file)
+            .map_or_else(|| file.to_string(), str::to_string)
+    }
+
+    /// A finding about a whole file.
+    pub fn file_finding(&self, id: &str, file: &str, message: String, remedy: String) -> Finding {
+        Finding {
+            rule_id: id.to_string(),
+            category: Category::Env,
+            severity: default_severity(id),
+            file: file.to_string(),
+            line: None,
+            column: None,
+            commit: None,
+            redacted: None,
+            fingerprint: self.fingerprints.file(id, file),
+            message,
+            remedy,
+            provenance: None,
+        }
+    }
+}
+
+fn read_limited(path: &std::path::Path) -> std::result::Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if meta.len() > MAX_ENV_FILE {
+        return Err(format!(
+            "larger than {} KiB, not read as a .env file",
+            MAX_ENV_FILE >> 10
+        ));
+    }
+    std::fs::read(path).map_err(|e| e.to_string())
+}
+
+/// One hygiene check: a SPEC rule id and what it finds in a repository.
+pub trait EnvCheck: Sync {
+    fn id(&self) -> &'static str;
+    fn run(&self, ctx: &RepoContext) -> Vec<Finding>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severities_default_and_follow_the_config() {
+        let mut config = Config::default();
+        assert_eq!(severity(&config, "env-tracked"), Some(Severity::Block));
+        assert_eq!(
+            severity(&config, "env-client-exposed"),
+            Some(Severity::Warn)
+        );
+        config.disable.push("env-tracked".into());
+        config
+            .severity
+            .insert("env-client-exposed".into(), Severity::Block);
+        assert_eq!(severity(&config, "env-tracked"), None);
+        assert_eq!(
+            severity(&config, "env-client-exposed"),
+            Some(Severity::Block)
+        );
+    }
+}

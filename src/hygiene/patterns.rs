@@ -1,0 +1,298 @@
+//! Which paths are `.env` files and which are templates: the default name lists, replaced list by
+//! list by `[env]` in `.keygate.toml`. A glob without `/` matches the file name in any folder, a
+//! glob with `/` the path from the repository root (gitignore's rule, so that `keygate fix` can
+//! write the same globs to `.gitignore`).
+
+use crate::config::{Config, EnvConfig};
+use crate::error::Result;
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
+/// Globs naming `.env` files by default.
+pub const DEFAULT_FILES: &[&str] = &[".env", ".env.*", "*.env"];
+
+/// Globs naming templates, which may be tracked, by default.
+pub const DEFAULT_TEMPLATES: &[&str] = &[
+    ".env.example",
+    ".env.sample",
+    ".env.template",
+    ".env.dist",
+    ".env.defaults",
+    ".env.*.example",
+    ".env.*.sample",
+    ".env.*.template",
+    ".env.*.dist",
+    ".env.*.defaults",
+];
+
+/// Prefixes that bundlers inline into client-side code, by default.
+pub const DEFAULT_CLIENT_PREFIXES: &[&str] = &[
+    "NEXT_PUBLIC_",
+    "VITE_",
+    "REACT_APP_",
+    "EXPO_PUBLIC_",
+    "PUBLIC_",
+    "GATSBY_",
+    "NUXT_PUBLIC_",
+    "NUXT_ENV_",
+    "VUE_APP_",
+    "STORYBOOK_",
+    "SANITY_STUDIO_",
+    "REDWOOD_ENV_",
+    "NG_APP_",
+];
+
+/// What a name is to hygiene.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A `.env` file: holds real values, must not be tracked.
+    Env,
+    /// A template: may be tracked, must hold placeholders only.
+    Template,
+}
+
+/// Globs without `/` match the file name; globs with `/` the path from the root.
+struct Matcher {
+    globs: Vec<String>,
+    /// Literals of which every matching path contains at least one (the longest plain run of
+    /// each glob); `None` when some glob has none. Every path of the index and of the working
+    /// tree is classified on each check, and a substring search rejects nearly all of them for
+    /// a fraction of a glob set's cost.
+    required: Option<Vec<Vec<u8>>>,
+    names: GlobSet,
+    paths: GlobSet,
+    /// Index in `globs` of each glob in `names` / `paths`.
+    name_index: Vec<usize>,
+    path_index: Vec<usize>,
+}
+
+impl Matcher {
+    fn new(globs: Vec<String>) -> std::result::Result<Matcher, String> {
+        let (mut names, mut paths) = (GlobSetBuilder::new(), GlobSetBuilder::new());
+        let (mut name_index, mut path_index) = (Vec::new(), Vec::new());
+        for (i, pattern) in globs.iter().enumerate() {
+            let trimmed = pattern.trim_start_matches('/');
+            let glob = GlobBuilder::new(trimmed)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("`{pattern}`: {e}"))?;
+            if pattern.contains('/') {
+                paths.add(glob);
+                path_index.push(i);
+            } else {
+                names.add(glob);
+                name_index.push(i);
+            }
+        }
+        let required = required_literals(&globs);
+        Ok(Matcher {
+            required,
+            globs,
+            names: names.build().map_err(|e| e.to_string())?,
+            paths: paths.build().map_err(|e| e.to_string())?,
+            name_index,
+            path_index,
+        })
+    }
+
+    /// Whether any glob matches `rel` (`/`-separated, from the root); no allocation.
+    fn is_match(&self, rel: &str) -> bool {
+        if let Some(required) = &self.required {
+            // Paths are short: a plain window comparison beats a vectorised search's set-up.
+            let bytes = rel.as_bytes();
+            if !required.iter().any(|l| {
+                bytes
+                    .windows(l.len())
+                    .any(|w| w[0] == l[0] && w == l.as_slice())
+            }) {
+                return false;
+            }
+        }
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        self.names.is_match(name) || (!self.paths.is_empty() && self.paths.is_match(rel))
+    }
+
+    /// The first glob (in list order) matching `rel` (`/`-separated, from the root).
+    fn first_match(&self, rel: &str) -> Option<&str> {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let mut hits: Vec<usize> = self
+            .names
+            .matches(name)
+            .into_iter()
+            .map(|i| self.name_index[i])
+            .chain(
+                self.paths
+                    .matches(rel)
+                    .into_iter()
+                    .map(|i| self.path_index[i]),
+            )
+            .collect();
+        hits.sort_unstable();
+        hits.first().map(|&i| self.globs[i].as_str())
+    }
+}
+
+/// Literals of which every path matching one of `globs` contains at least one, as few as can
+/// be: for each glob, the run of plain characters that the most globs share (then the longest),
+/// less the literals that contain another. `None` when a glob has no plain run, or uses classes,
+/// alternatives or escapes (whose characters are not all required). Globs are case-sensitive.
+fn required_literals(globs: &[String]) -> Option<Vec<Vec<u8>>> {
+    let runs: Vec<Vec<&str>> = globs
+        .iter()
+        .map(|glob| {
+            if glob.contains(['[', ']', '{', '}', '\\']) {
+                return None;
+            }
+            let runs: Vec<&str> = glob
+                .split(['*', '?', '/'])
+                .filter(|r| !r.is_empty())
+                .collect();
+            (!runs.is_empty()).then_some(runs)
+        })
+        .collect::<Option<_>>()?;
+    let shared = |run: &str| runs.iter().filter(|r| r.contains(&run)).count();
+    let mut chosen: Vec<&str> = runs
+        .iter()
+        .map(|r| {
+            *r.iter()
+                .max_by_key(|run| (shared(run), run.len()))
+                .expect("not empty")
+        })
+        .collect();
+    chosen.sort_by_key(|l| (l.len(), *l));
+    chosen.dedup();
+    let mut out: Vec<&str> = Vec::new();
+    for literal in chosen {
+        if !out.iter().any(|o| literal.contains(o)) {
+            out.push(literal);
+        }
+    }
+    Some(out.into_iter().map(|l| l.as_bytes().to_vec()).collect())
+}
+
+/// The `.env` file and template name patterns, and the client-side prefixes.
+pub struct EnvPatterns {
+    files: Matcher,
+    templates: Matcher,
+    pub client_prefixes: Vec<String>,
+}
+
+impl EnvPatterns {
+    /// The defaults, replaced list by list by what `[env]` sets.
+    pub fn new(env: &EnvConfig) -> std::result::Result<EnvPatterns, String> {
+        let or_default = |set: &Option<Vec<String>>, default: &[&str]| {
+            set.clone()
+                .unwrap_or_else(|| default.iter().map(|s| s.to_string()).collect())
+        };
+        Ok(EnvPatterns {
+            files: Matcher::new(or_default(&env.files, DEFAULT_FILES))
+                .map_err(|e| format!("env.files: {e}"))?,
+            templates: Matcher::new(or_default(&env.templates, DEFAULT_TEMPLATES))
+                .map_err(|e| format!("env.templates: {e}"))?,
+            client_prefixes: or_default(&env.client_prefixes, DEFAULT_CLIENT_PREFIXES),
+        })
+    }
+
+    pub fn from_config(config: &Config) -> Result<EnvPatterns> {
+        EnvPatterns::new(&config.env).map_err(|e| config.error(e))
+    }
+
+    /// What `rel` (`/`-separated, from the root) is: a template, a `.env` file, or neither.
+    /// Every path of the index and of the working tree goes through here on each check.
+    pub fn classify(&self, rel: &str) -> Option<Kind> {
+        if self.templates.is_match(rel) {
+            Some(Kind::Template)
+        } else if self.files.is_match(rel) {
+            Some(Kind::Env)
+        } else {
+            None
+        }
+    }
+
+    /// The `.env` glob that names `rel`: the line `.gitignore` needs for it.
+    pub fn file_glob_for(&self, rel: &str) -> Option<&str> {
+        self.files.first_match(rel)
+    }
+
+    pub fn template_globs(&self) -> &[String] {
+        &self.templates.globs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_table() {
+        let patterns = EnvPatterns::new(&EnvConfig::default()).unwrap();
+        let cases: &[(&str, Option<Kind>)] = &[
+            (".env", Some(Kind::Env)),
+            ("apps/web/.env", Some(Kind::Env)),
+            (".env.local", Some(Kind::Env)),
+            (".env.production.local", Some(Kind::Env)),
+            ("prod.env", Some(Kind::Env)),
+            ("config/prod.env", Some(Kind::Env)),
+            (".env.bak", Some(Kind::Env)),
+            (".env.example", Some(Kind::Template)),
+            ("apps/api/.env.sample", Some(Kind::Template)),
+            (".env.template", Some(Kind::Template)),
+            (".env.dist", Some(Kind::Template)),
+            (".env.defaults", Some(Kind::Template)),
+            (".env.local.example", Some(Kind::Template)),
+            (".envrc", None),
+            ("env", None),
+            ("environment.ts", None),
+            (".env/config", None),
+            ("src/dotenv.rs", None),
+            ("prod.env.js", None),
+        ];
+        for (path, want) in cases {
+            assert_eq!(patterns.classify(path), *want, "{path}");
+        }
+        assert_eq!(patterns.file_glob_for("a/.env"), Some(".env"));
+        assert_eq!(patterns.file_glob_for(".env.local"), Some(".env.*"));
+        assert_eq!(patterns.file_glob_for("prod.env"), Some("*.env"));
+    }
+
+    #[test]
+    fn required_literals_table() {
+        let strings = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let table: &[(&[&str], Option<&[&str]>)] = &[
+            (DEFAULT_FILES, Some(&[".env"])),
+            (DEFAULT_TEMPLATES, Some(&[".env."])),
+            (&[".env.*.example"], Some(&[".example"])),
+            (&["config/*.vars", "x.vars"], Some(&["config", "x.vars"])),
+            (&["**/secrets.env", ".env"], Some(&[".env"])),
+            (&["*"], None),
+            (&[".env", "[.]env"], None),
+            (&["{a,b}.env"], None),
+        ];
+        for (globs, want) in table {
+            let want = want.map(|w| w.iter().map(|l| l.as_bytes().to_vec()).collect());
+            assert_eq!(required_literals(&strings(globs)), want, "{globs:?}");
+        }
+    }
+
+    #[test]
+    fn config_lists_replace_the_defaults_and_path_globs_match_paths() {
+        let patterns = EnvPatterns::new(&EnvConfig {
+            files: Some(vec![".env".into(), "config/*.vars".into()]),
+            templates: Some(vec!["config/example.vars".into()]),
+            client_prefixes: Some(vec!["APP_PUBLIC_".into()]),
+        })
+        .unwrap();
+        assert_eq!(patterns.classify("config/prod.vars"), Some(Kind::Env));
+        assert_eq!(patterns.classify("other/config/prod.vars"), None);
+        assert_eq!(
+            patterns.classify("config/example.vars"),
+            Some(Kind::Template)
+        );
+        assert_eq!(patterns.classify(".env.local"), None);
+        assert_eq!(patterns.client_prefixes, vec!["APP_PUBLIC_".to_string()]);
+        assert!(EnvPatterns::new(&EnvConfig {
+            files: Some(vec!["[".into()]),
+            ..EnvConfig::default()
+        })
+        .is_err());
+    }
+}
