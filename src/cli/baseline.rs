@@ -3,11 +3,12 @@
 //! and reports the entries that no longer match anything (stale).
 
 use super::check::{self, Context};
-use super::{Outcome, ScanConfig};
+use super::scan_config::{Outcome, ScanConfig, Target};
 use crate::baseline::{Baseline, Entry, FILE_NAME};
 use crate::error::{Error, Result};
 use crate::git::Repo;
-use clap::{Args, Parser};
+use crate::report::Color;
+use clap::Args;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -37,21 +38,21 @@ pub fn run(args: BaselineArgs, cwd: &Path) -> Result<Outcome> {
              to it (and `--prune` removes stale entries)"
         )));
     }
-    // The same scan as `keygate check [--history]`, built through the one conversion from
-    // `check`'s arguments so that it stays the same scan as `check` gains options.
-    let argv: &[&str] = if args.history {
-        &["keygate", "check", "--history", "--no-color"]
+    // The same scan as `keygate check [--history]`, built the one way every scan is.
+    let target = if args.history {
+        Target::History {
+            all: false,
+            since: None,
+            branch: None,
+        }
     } else {
-        &["keygate", "check", "--no-color"]
+        Target::Worktree
     };
-    let check_args = match super::Cli::try_parse_from(argv) {
-        Ok(super::Cli {
-            command: super::Command::Check(check_args),
-        }) => check_args,
-        _ => return Err(Error::Usage("internal: could not build the check".into())),
+    let cfg = ScanConfig {
+        color: Color::Never,
+        config: args.config,
+        ..ScanConfig::new(target, cwd.to_path_buf())
     };
-    let mut cfg = ScanConfig::from_args(check_args, cwd.to_path_buf())?;
-    cfg.config = args.config;
     let mut ctx = Context::new(&cfg)?;
     // The salt is generated once, when the file is first written, and kept by every update.
     let salt = match &existing.salt {
@@ -71,7 +72,7 @@ pub fn run(args: BaselineArgs, cwd: &Path) -> Result<Outcome> {
             first: first.clone(),
         });
     }
-    super::check::apply_config(&ctx.config, &mut report);
+    check::apply_config(&ctx.config, &mut report);
 
     let mut entries: BTreeMap<String, Entry> = existing
         .entries

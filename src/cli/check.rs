@@ -1,6 +1,6 @@
 //! `keygate check` in every mode: gathers the inputs, runs the scanner, writes the report.
 
-use super::{Outcome, ScanConfig, Target};
+use super::scan_config::{Outcome, ScanConfig, Target};
 use crate::baseline::Baseline;
 use crate::config::Config;
 use crate::engine::filters::Allowlist;

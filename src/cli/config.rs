@@ -1,6 +1,6 @@
 //! `keygate config import-gitleaks`: writes the `.keygate.toml` equivalent to `.gitleaks.toml`.
 
-use super::Outcome;
+use super::scan_config::Outcome;
 use crate::error::{Error, Result};
 use crate::git::Repo;
 use clap::{Args, Subcommand};

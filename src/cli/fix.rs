@@ -1,10 +1,10 @@
 //! `keygate fix`: runs the hygiene fixers in order and prints every change.
 
-use super::{Outcome, ScanConfig, Target};
+use super::scan_config::{Outcome, ScanConfig, Target};
 use crate::error::{Error, Result};
 use crate::hygiene::context::RepoContext;
 use crate::hygiene::fix;
-use crate::report::{Color, Format};
+use crate::report::Color;
 use clap::Args;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -26,12 +26,9 @@ pub fn run(args: FixArgs, cwd: &Path) -> Result<Outcome> {
         "; `keygate fix` repairs a Git repository's .env hygiene",
     )?;
     let scan = ScanConfig {
-        target: Target::Worktree,
-        format: Format::Human,
-        output: None,
         color: Color::Never,
         config: args.config,
-        cwd: cwd.to_path_buf(),
+        ..ScanConfig::new(Target::Worktree, cwd.to_path_buf())
     };
     let ctx = super::check::Context::new(&scan)?;
     let repo = ctx.repo.as_ref().expect("worktree mode opens a repository");

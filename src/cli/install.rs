@@ -1,7 +1,7 @@
 //! `keygate install` / `keygate uninstall`: thin wrappers over [`crate::hook`] that say what
 //! they did.
 
-use super::Outcome;
+use super::scan_config::Outcome;
 use crate::error::{Error, Result};
 use crate::git::{display_path, Repo};
 use crate::hook::{self, Installed, Manager, Uninstalled};

@@ -2,7 +2,7 @@
 //! `keygate rules --check [FILE]` runs every rule's examples and near misses through the real
 //! engine (the custom rules of FILE or of the repository's config, and the built-in catalog).
 
-use super::Outcome;
+use super::scan_config::Outcome;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::git::Repo;

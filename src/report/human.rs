@@ -1,7 +1,7 @@
 //! The report people read: one block per finding with where, what, the redacted secret and what
 //! to do instead. The only place that decides about colour.
 
-use super::{Color, Report};
+use super::model::{Color, Mode, Report};
 use crate::finding::Severity;
 use owo_colors::OwoColorize;
 use std::io::Write;
@@ -85,7 +85,7 @@ pub fn write(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Resu
              `keygate baseline`, or tune `.keygate.toml`."
         )?;
     }
-    if report.mode == super::Mode::History && !report.findings.is_empty() {
+    if report.mode == Mode::History && !report.findings.is_empty() {
         write_checklist(report, out)?;
     }
     Ok(())

@@ -1,6 +1,6 @@
 //! The SPEC's JSON document, version 1.
 
-use super::{Mode, Report, Summary};
+use super::model::{Mode, Report, Summary};
 use crate::finding::Finding;
 use serde::Serialize;
 use std::io::Write;

@@ -2,7 +2,7 @@
 //! metadata (description, remedy, references), one result per finding with its location and
 //! keygate's line-independent fingerprint in `partialFingerprints`. Secrets appear redacted only.
 
-use super::{Report, RuleInfo};
+use super::model::{Report, RuleInfo};
 use crate::finding::{Category, Finding, Severity};
 use serde_json::{json, Map, Value};
 use std::io::Write;
