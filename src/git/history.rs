@@ -1,66 +1,14 @@
-//! The commit walk, tree changes, commit metadata and blob reading for `--history`.
+//! The commit walk, tree changes and commit metadata for `--history`, by libgit2; the `git`
+//! command's faster answers (see `batch`) are used when there is one.
 
-use super::{Error, Repo, Result};
+use super::batch;
+use super::commit::{rfc3339, CommitMeta, CommitNode, FileChange, Tips};
+use super::object::{is_regular, ObjectId};
+use super::repo::Repo;
+use crate::error::{Error, Result};
 use git2::Repository;
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
-
-/// A Git object id (commit or blob), opaque outside this module.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-pub struct ObjectId(pub(super) git2::Oid);
-
-#[cfg(test)]
-impl ObjectId {
-    /// A distinct id for tests that need ids but no repository.
-    pub(crate) fn for_test(n: u32) -> ObjectId {
-        let mut bytes = [0u8; 20];
-        bytes[..4].copy_from_slice(&n.to_be_bytes());
-        ObjectId(git2::Oid::from_bytes(&bytes).expect("20 bytes"))
-    }
-}
-
-impl std::fmt::Display for ObjectId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-/// Which commits a history walk starts from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Tips {
-    /// `HEAD` (nothing when `HEAD` is unborn).
-    Head,
-    /// Every ref, plus `HEAD`.
-    All,
-    /// One branch: a local branch, else a remote-tracking branch, else any revision.
-    Branch(String),
-}
-
-/// A commit of the walk and its parents.
-#[derive(Debug, Clone)]
-pub struct CommitNode {
-    pub id: ObjectId,
-    pub parents: Vec<ObjectId>,
-}
-
-/// A file whose content differs between a commit and its parent. Only regular files count:
-/// symbolic links and submodules are neither scanned nor tracked.
-#[derive(Debug, Clone)]
-pub struct FileChange {
-    /// The path, `/`-separated, as Git stores it.
-    pub path: Vec<u8>,
-    pub old: Option<ObjectId>,
-    pub new: Option<ObjectId>,
-}
-
-/// Who made a commit, and when.
-#[derive(Debug, Clone)]
-pub struct CommitMeta {
-    /// `Name <email>`.
-    pub author: String,
-    /// Author date, RFC 3339 in the author's own offset.
-    pub date: String,
-}
 
 /// A tree entry, borrowed from its tree (no copy of its name).
 struct Entry<'t>(git2::TreeEntry<'t>);
@@ -103,16 +51,7 @@ impl Entry<'_> {
     }
 }
 
-pub(super) fn is_regular(mode: i32) -> bool {
-    mode & 0o170000 == 0o100000
-}
-
 impl Repo {
-    /// The repository's Git directory (shared by every worktree's objects).
-    pub fn git_dir(&self) -> &Path {
-        self.repo.path()
-    }
-
     /// The commit `HEAD` points at; `None` when `HEAD` is unborn.
     pub fn head_commit(&self) -> Result<Option<ObjectId>> {
         match self.repo.head() {
@@ -168,7 +107,7 @@ impl Repo {
         if starts.is_empty() && !all {
             return Ok(Vec::new());
         }
-        if let Some(commits) = super::batch::rev_list(self.git_dir(), &starts, all, hide)? {
+        if let Some(commits) = batch::rev_list(self.git_dir(), &starts, all, hide)? {
             return Ok(commits);
         }
 
@@ -473,68 +412,5 @@ impl<'r> TreeDiff<'r> {
             prefix.truncate(len);
         }
         Ok(())
-    }
-}
-
-/// Reads blobs by id, one reader per thread (git2 handles are not shared between threads).
-pub struct BlobReader {
-    repo: Repository,
-}
-
-impl BlobReader {
-    pub fn open(git_dir: &Path) -> Result<BlobReader> {
-        Ok(BlobReader {
-            repo: Repository::open(git_dir).map_err(Error::git("open repository"))?,
-        })
-    }
-
-    /// Calls `f` with the content of blob `id`.
-    pub fn with_blob<R>(&self, id: ObjectId, f: impl FnOnce(&[u8]) -> R) -> Result<R> {
-        let blob = self.repo.find_blob(id.0).map_err(Error::git("read blob"))?;
-        Ok(f(blob.content()))
-    }
-}
-
-/// `seconds` since the epoch at UTC offset `offset` (minutes), as RFC 3339.
-pub fn rfc3339(seconds: i64, offset: i32) -> String {
-    let local = seconds + i64::from(offset) * 60;
-    let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let sign = if offset < 0 { '-' } else { '+' };
-    let off = offset.unsigned_abs();
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60,
-        off / 60,
-        off % 60
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rfc3339_dates() {
-        let cases: &[(i64, i32, &str)] = &[
-            (0, 0, "1970-01-01T00:00:00+00:00"),
-            (1_700_000_000, 60, "2023-11-14T23:13:20+01:00"),
-            (1_709_164_800, -300, "2024-02-28T19:00:00-05:00"),
-            (951_782_400, 0, "2000-02-29T00:00:00+00:00"),
-        ];
-        for &(s, o, want) in cases {
-            assert_eq!(rfc3339(s, o), want, "{s} {o}");
-        }
     }
 }
