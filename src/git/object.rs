@@ -5,7 +5,7 @@ use git2::Repository;
 use std::io::Read;
 use std::path::Path;
 
-/// A Git object id (commit or blob), opaque outside `git`.
+/// A Git object id (commit, tree or blob). Opaque outside `git`, so that git2 types stay here.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub struct ObjectId(pub(super) git2::Oid);
 
@@ -20,16 +20,6 @@ impl ObjectId {
 }
 
 impl std::fmt::Display for ObjectId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-/// A blob's object id. Opaque outside `git`, so that git2 types stay here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct BlobId(pub(super) git2::Oid);
-
-impl std::fmt::Display for BlobId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.0.fmt(f)
     }

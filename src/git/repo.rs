@@ -2,7 +2,7 @@
 //! directory, the hooks folder; Git's own ignore rules; reading its blobs.
 
 use super::index_file::IndexFile;
-use super::object::{self, BlobId};
+use super::object::{self, ObjectId};
 use crate::error::{Error, Result};
 use git2::Repository;
 use std::cell::{Cell, RefCell};
@@ -145,18 +145,18 @@ impl Repo {
     }
 
     /// A blob's size in bytes, read from its header without inflating it.
-    pub fn blob_size(&self, id: BlobId) -> Result<u64> {
+    pub fn blob_size(&self, id: ObjectId) -> Result<u64> {
         object::blob_size(&self.repo, id.0)
     }
 
     /// Calls `f` with a blob's bytes (held in memory: use [`Repo::stream_blob`] for large ones).
-    pub fn with_blob<T>(&self, id: BlobId, f: impl FnOnce(&[u8]) -> T) -> Result<T> {
+    pub fn with_blob<T>(&self, id: ObjectId, f: impl FnOnce(&[u8]) -> T) -> Result<T> {
         object::with_blob(&self.repo, id.0, f)
     }
 
     /// Calls `f` with a reader over a blob. Loose objects (what `git add` writes) are streamed in
     /// bounded memory; a packed object, which libgit2 cannot stream, is inflated whole.
-    pub fn stream_blob<T>(&self, id: BlobId, f: impl FnOnce(&mut dyn Read) -> T) -> Result<T> {
+    pub fn stream_blob<T>(&self, id: ObjectId, f: impl FnOnce(&mut dyn Read) -> T) -> Result<T> {
         object::stream_blob(&self.repo, id.0, f)
     }
 }

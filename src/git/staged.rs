@@ -3,7 +3,7 @@
 //! otherwise; and the lines a change adds.
 
 use super::index_file::{self, CacheTree, IndexFile};
-use super::object::BlobId;
+use super::object::ObjectId;
 use super::path::path_from_git;
 use super::repo::Repo;
 use crate::error::{Error, Result};
@@ -148,8 +148,8 @@ impl Repo {
                     _ => None,
                 },
                 status,
-                blob: BlobId(new.id()),
-                old_blob: old_is_file.then(|| BlobId(old.id())),
+                blob: ObjectId(new.id()),
+                old_blob: old_is_file.then(|| ObjectId(old.id())),
             });
         }
         Ok(out)
@@ -286,10 +286,10 @@ impl IndexWalk<'_> {
             path: path_from_git(path),
             old_path: None,
             status,
-            blob: BlobId(id),
+            blob: ObjectId(id),
             old_blob: old
                 .filter(|(mode, id)| mode & MODE_KIND == MODE_FILE && !id.is_zero())
-                .map(|(_, id)| BlobId(id)),
+                .map(|(_, id)| ObjectId(id)),
         });
     }
 }
@@ -323,9 +323,9 @@ pub struct IndexChange {
     pub old_path: Option<PathBuf>,
     pub status: ChangeStatus,
     /// The content in the index.
-    pub blob: BlobId,
+    pub blob: ObjectId,
     /// The content in `HEAD`, when the path (or the rename source) was a regular file there.
-    pub old_blob: Option<BlobId>,
+    pub old_blob: Option<ObjectId>,
 }
 
 fn is_regular_kind(mode: git2::FileMode) -> bool {

@@ -10,7 +10,7 @@ use super::{scan_reader, ReadOutcome, Scanned, BINARY_SNIFF, CHUNK};
 use crate::engine::{Match, Scanner};
 use crate::error::{Error, Result};
 use crate::finding::{Finding, Fingerprinter};
-use crate::git::{display_path, BlobId, IndexChange, Repo};
+use crate::git::{display_path, IndexChange, ObjectId, Repo};
 use globset::GlobSet;
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -41,9 +41,9 @@ pub struct StagedFile {
     /// For renames and copies, the path in `HEAD` the content came from.
     pub old_path: Option<PathBuf>,
     /// The staged content.
-    pub blob: BlobId,
+    pub blob: ObjectId,
     /// The content in `HEAD` it is compared with, when there is one.
-    pub old_blob: Option<BlobId>,
+    pub old_blob: Option<ObjectId>,
     /// Size of the staged content in bytes.
     pub size: u64,
     pub content: Content,
