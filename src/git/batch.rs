@@ -4,7 +4,7 @@
 //! there is no `git` command, callers fall back to libgit2.
 
 use super::commit::{CommitNode, FileChange};
-use super::object::{is_regular, ObjectId};
+use super::object::{is_regular_file_mode, ObjectId};
 use crate::error::{Error, Result};
 use std::io::{BufReader, BufWriter, Write};
 use std::path::Path;
@@ -168,9 +168,9 @@ fn diff_tree(
             let side = |mode: &[u8], id: &[u8]| -> std::io::Result<Option<ObjectId>> {
                 let mode = std::str::from_utf8(mode).ok();
                 let mode = mode
-                    .and_then(|m| i32::from_str_radix(m, 8).ok())
+                    .and_then(|m| u32::from_str_radix(m, 8).ok())
                     .ok_or_else(bad)?;
-                if !is_regular(mode) {
+                if !is_regular_file_mode(mode) {
                     return Ok(None);
                 }
                 let id = std::str::from_utf8(id)

@@ -3,7 +3,7 @@
 
 use super::batch;
 use super::commit::{rfc3339, CommitMeta, CommitNode, FileChange, Tips};
-use super::object::{is_regular, ObjectId};
+use super::object::{is_regular_file_mode, is_tree_mode, ObjectId};
 use super::repo::Repo;
 use crate::error::{Error, Result};
 use git2::Repository;
@@ -22,12 +22,12 @@ impl Entry<'_> {
         self.0.id()
     }
 
-    fn mode(&self) -> i32 {
-        self.0.filemode()
+    fn mode(&self) -> u32 {
+        self.0.filemode() as u32
     }
 
     fn is_tree(&self) -> bool {
-        self.mode() & 0o170000 == 0o040000
+        is_tree_mode(self.mode())
     }
 
     /// Git's tree order: names compared bytewise, a subtree's name as if followed by `/`.
@@ -200,7 +200,9 @@ impl Repo {
         let tree = self.tree_of(commit)?;
         let mut out = Vec::new();
         tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
-            if is_regular(entry.filemode()) && entry.kind() == Some(git2::ObjectType::Blob) {
+            if is_regular_file_mode(entry.filemode() as u32)
+                && entry.kind() == Some(git2::ObjectType::Blob)
+            {
                 let mut path = dir.as_bytes().to_vec();
                 path.extend_from_slice(entry.name_bytes());
                 out.push((path, ObjectId(entry.id())));
@@ -398,7 +400,8 @@ impl<'r> TreeDiff<'r> {
                 self.diff_trees(old_tree.as_ref(), new_tree.as_ref(), prefix, out)?;
             }
             let blob = |e: Option<&Entry<'_>>| {
-                e.filter(|e| is_regular(e.mode())).map(|e| ObjectId(e.id()))
+                e.filter(|e| is_regular_file_mode(e.mode()))
+                    .map(|e| ObjectId(e.id()))
             };
             let (old, new) = (blob(x), blob(y));
             if (old.is_some() || new.is_some()) && old != new {

@@ -29,7 +29,7 @@ mod worktree;
 
 pub use batch::{commit_changes, stream_blobs};
 pub use commit::{rfc3339, CommitMeta, CommitNode, FileChange, Tips};
-pub use object::{BlobReader, ObjectId};
+pub use object::{is_gitlink_mode, is_regular_file_mode, is_tree_mode, BlobReader, ObjectId};
 pub use path::{display_path, path_from_git};
 pub use repo::{HooksDir, Repo, RepoLocation};
 pub use staged::{added_line_ranges, ChangeStatus, IndexChange};

@@ -25,8 +25,41 @@ impl std::fmt::Display for ObjectId {
     }
 }
 
-pub(super) fn is_regular(mode: i32) -> bool {
-    mode & 0o170000 == 0o100000
+/// The bits of a Git file mode that say what kind of entry it is, and the kinds keygate tells
+/// apart (the rest is a regular file's permissions).
+const MODE_KIND: u32 = 0o170000;
+const MODE_TREE: u32 = 0o040000;
+const MODE_FILE: u32 = 0o100000;
+const MODE_GITLINK: u32 = 0o160000;
+
+/// A regular file (`100644`, `100755`, `100664`): not a folder, a symbolic link (`120000`) or a
+/// submodule.
+pub fn is_regular_file_mode(mode: u32) -> bool {
+    mode & MODE_KIND == MODE_FILE
+}
+
+/// A folder (a tree).
+pub fn is_tree_mode(mode: u32) -> bool {
+    mode & MODE_KIND == MODE_TREE
+}
+
+/// A gitlink: a submodule's commit.
+pub fn is_gitlink_mode(mode: u32) -> bool {
+    mode & MODE_KIND == MODE_GITLINK
+}
+
+/// Whether two modes are of the same kind, whatever a regular file's permissions.
+pub(super) fn same_mode_kind(a: u32, b: u32) -> bool {
+    a & MODE_KIND == b & MODE_KIND
+}
+
+/// A mode as Git compares it: regular files are 644 or 755.
+pub(super) fn canonical_mode(mode: u32) -> u32 {
+    match mode & MODE_KIND {
+        MODE_FILE if mode & 0o111 != 0 => 0o100755,
+        MODE_FILE => 0o100644,
+        _ => mode,
+    }
 }
 
 /// A blob's size in bytes, read from its header without inflating it.

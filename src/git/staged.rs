@@ -3,7 +3,9 @@
 //! otherwise; and the lines a change adds.
 
 use super::index_file::{self, CacheTree, IndexFile};
-use super::object::ObjectId;
+use super::object::{
+    canonical_mode, is_gitlink_mode, is_regular_file_mode, is_tree_mode, same_mode_kind, ObjectId,
+};
 use super::path::path_from_git;
 use super::repo::Repo;
 use crate::error::{Error, Result};
@@ -131,14 +133,15 @@ impl Repo {
                 _ => continue,
             };
             let new = delta.new_file();
-            if !is_regular_kind(new.mode()) {
+            if !is_regular_file_mode(new.mode().into()) {
                 continue;
             }
             let Some(path) = new.path_bytes() else {
                 continue;
             };
             let old = delta.old_file();
-            let old_is_file = old.exists() && is_regular_kind(old.mode()) && !old.id().is_zero();
+            let old_is_file =
+                old.exists() && is_regular_file_mode(old.mode().into()) && !old.id().is_zero();
             out.push(IndexChange {
                 path: path_from_git(path),
                 old_path: match status {
@@ -170,11 +173,6 @@ struct IndexWalk<'r> {
     /// A submodule changed, or something else this walk leaves to libgit2's diff.
     to_libgit2: bool,
 }
-
-const MODE_KIND: u32 = 0o170000;
-const MODE_TREE: u32 = 0o040000;
-const MODE_FILE: u32 = 0o100000;
-const MODE_GITLINK: u32 = 0o160000;
 
 impl IndexWalk<'_> {
     /// Compares the index `entries` under one folder (their paths' first `prefix` bytes name it)
@@ -220,7 +218,7 @@ impl IndexWalk<'_> {
                 let end = i + entries[i..].partition_point(|e| index.path(e).starts_with(folder));
                 let name = &rest[..slash];
                 let subtree = match find(name) {
-                    Some((mode, id)) if mode & MODE_KIND == MODE_TREE => Some(id),
+                    Some((mode, id)) if is_tree_mode(mode) => Some(id),
                     Some(_) => {
                         self.deleted = true; // a file that became a folder
                         None
@@ -233,11 +231,11 @@ impl IndexWalk<'_> {
                 continue;
             }
             match find(rest) {
-                Some((mode, _)) if mode & MODE_KIND == MODE_TREE => {
+                Some((mode, _)) if is_tree_mode(mode) => {
                     self.deleted = true; // a folder that became a file
                     self.add(path, entry, None);
                 }
-                Some((mode, id)) if canonical(mode) == canonical(entry.mode) => {
+                Some((mode, id)) if canonical_mode(mode) == canonical_mode(entry.mode) => {
                     if id.as_bytes() != entry.id {
                         self.add(path, entry, Some((mode, id)));
                     }
@@ -250,7 +248,7 @@ impl IndexWalk<'_> {
         for (_, mode, _, matched) in &old {
             if !matched {
                 self.deleted = true;
-                self.to_libgit2 |= mode & MODE_KIND == MODE_GITLINK;
+                self.to_libgit2 |= is_gitlink_mode(*mode);
             }
         }
         Ok(())
@@ -259,9 +257,7 @@ impl IndexWalk<'_> {
     /// `entry` (at `path`) is added (`old` is `None`) or changed from `old` (mode and id in
     /// `HEAD`).
     fn add(&mut self, path: &[u8], entry: &index_file::Entry, old: Option<(u32, git2::Oid)>) {
-        if entry.mode & MODE_KIND == MODE_GITLINK
-            || old.is_some_and(|(mode, _)| mode & MODE_KIND == MODE_GITLINK)
-        {
+        if is_gitlink_mode(entry.mode) || old.is_some_and(|(mode, _)| is_gitlink_mode(mode)) {
             self.to_libgit2 = true; // libgit2 leaves submodules out its own way
             return;
         }
@@ -274,12 +270,10 @@ impl IndexWalk<'_> {
                 self.added = true;
                 ChangeStatus::Added
             }
-            Some((mode, _)) if mode & MODE_KIND != entry.mode & MODE_KIND => {
-                ChangeStatus::TypeChanged
-            }
+            Some((mode, _)) if !same_mode_kind(mode, entry.mode) => ChangeStatus::TypeChanged,
             Some(_) => ChangeStatus::Modified,
         };
-        if entry.mode & MODE_KIND != MODE_FILE {
+        if !is_regular_file_mode(entry.mode) {
             return; // a symbolic link adds no file content
         }
         self.out.push(IndexChange {
@@ -288,18 +282,9 @@ impl IndexWalk<'_> {
             status,
             blob: ObjectId(id),
             old_blob: old
-                .filter(|(mode, id)| mode & MODE_KIND == MODE_FILE && !id.is_zero())
+                .filter(|(mode, id)| is_regular_file_mode(*mode) && !id.is_zero())
                 .map(|(_, id)| ObjectId(id)),
         });
-    }
-}
-
-/// A mode as Git compares it: regular files are 644 or 755.
-fn canonical(mode: u32) -> u32 {
-    match mode & MODE_KIND {
-        MODE_FILE if mode & 0o111 != 0 => 0o100755,
-        MODE_FILE => 0o100644,
-        _ => mode,
     }
 }
 
@@ -326,13 +311,6 @@ pub struct IndexChange {
     pub blob: ObjectId,
     /// The content in `HEAD`, when the path (or the rename source) was a regular file there.
     pub old_blob: Option<ObjectId>,
-}
-
-fn is_regular_kind(mode: git2::FileMode) -> bool {
-    matches!(
-        mode,
-        git2::FileMode::Blob | git2::FileMode::BlobExecutable | git2::FileMode::BlobGroupWritable
-    )
 }
 
 /// The lines of `new` that a line diff from `old` adds, as 1-based half-open ranges

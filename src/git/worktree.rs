@@ -1,5 +1,6 @@
 //! The working tree's files: what Git tracks and what it does not, with its ignore rules.
 
+use super::object::is_regular_file_mode;
 use super::path::{display_path, path_from_git};
 use super::repo::Repo;
 use crate::error::{Error, Result};
@@ -14,9 +15,7 @@ impl Repo {
         let mut files = Vec::new();
         let index = self.git2_index()?;
         for entry in index.iter() {
-            let mode = entry.mode;
-            // Regular files only: not gitlinks (0o160000) or symlinks (0o120000).
-            if mode & 0o170000 != 0o100000 {
+            if !is_regular_file_mode(entry.mode) {
                 continue;
             }
             let path = path_from_git(&entry.path);
