@@ -81,7 +81,6 @@ impl Repo {
     /// The commits reachable from `tips` and not from `since`, parents before children (ties by
     /// commit date, oldest first).
     pub fn history(&self, tips: &Tips, since: Option<&str>) -> Result<Vec<CommitNode>> {
-        tune_for_history();
         let mut starts: Vec<git2::Oid> = Vec::new();
         match tips {
             Tips::Head | Tips::All => starts.extend(self.head_commit()?.map(|h| h.0)),
@@ -269,20 +268,6 @@ impl Repo {
         }
         lines.sort_unstable();
         Ok(lines)
-    }
-}
-
-/// Tunes libgit2 for a history walk, which reads each tree once or twice: no object cache (its
-/// bookkeeping cost more than the re-reads it saved, and it grows to 256 MB), no re-hashing of
-/// objects on read (as `git` itself does not; 5% of the walk), and pack files mapped in 8 MB
-/// windows up to 32 MB instead of whole.
-fn tune_for_history() {
-    git2::opts::enable_caching(false);
-    git2::opts::strict_hash_verification(false);
-    // SAFETY: plain size options, set before this process's walk reads any pack.
-    unsafe {
-        let _ = git2::opts::set_mwindow_size(8 << 20);
-        let _ = git2::opts::set_mwindow_mapped_limit(32 << 20);
     }
 }
 

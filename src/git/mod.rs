@@ -5,6 +5,7 @@
 //! A facade: each job is a file of its own, and this one only names them and re-exports what
 //! the rest of keygate uses. The files form a stack, each importing only files above it here:
 //!
+//! - `global`: the process-wide libgit2 settings, [`init`].
 //! - `path`: Git's paths (bytes, `/`) and the reported form.
 //! - `object`: object ids, file modes, reading blobs by id.
 //! - `index_file`: a reader for Git's index file, for the pre-commit check's hot path.
@@ -18,6 +19,7 @@
 
 mod batch;
 mod commit;
+mod global;
 mod history;
 mod index;
 mod index_file;
@@ -29,6 +31,7 @@ mod worktree;
 
 pub use batch::{commit_changes, stream_blobs};
 pub use commit::{rfc3339, CommitMeta, CommitNode, FileChange, Tips};
+pub use global::init;
 pub use object::{is_gitlink_mode, is_regular_file_mode, is_tree_mode, BlobReader, ObjectId};
 pub use path::{display_path, path_from_git};
 pub use repo::{HooksDir, Repo, RepoLocation};

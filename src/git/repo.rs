@@ -31,9 +31,6 @@ impl Repo {
     /// Opens the repository containing `start`, honouring `GIT_DIR`, `GIT_WORK_TREE` and
     /// `GIT_INDEX_FILE` when set (as they are inside a hook). `Ok(None)` when there is none.
     pub fn discover(start: &Path) -> Result<Option<Repo>> {
-        // keygate only reads objects Git wrote; re-hashing each one on read (libgit2's default)
-        // costs more than the rest of a pre-commit check. Git itself does not do it either.
-        git2::opts::strict_hash_verification(false);
         let in_env = std::env::var_os("GIT_DIR").is_some();
         let repo = if in_env {
             Repository::open_from_env()
