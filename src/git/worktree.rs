@@ -1,71 +1,71 @@
-//! The working tree's files: what Git tracks and what it does not, with its ignore rules.
+//! The working tree's files: what Git tracks and what it does not, with its ignore rules. One
+//! folder walk finds the untracked files, for the working-tree check and the `.env` checks alike.
 
 use super::object::is_regular_file_mode;
-use super::path::{display_path, path_from_git};
+use super::path::display_path;
 use super::repo::Repo;
 use crate::error::{Error, Result};
-use git2::StatusOptions;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// A file Git does not track, as [`Repo::walk_untracked`] finds it.
+struct Untracked {
+    /// Relative to the root.
+    path: PathBuf,
+    /// Git ignores it.
+    ignored: bool,
+    /// A regular file, not a symbolic link or anything else.
+    regular: bool,
+}
 
 impl Repo {
     /// Every file Git would track: tracked files that still exist on disk, plus untracked files
     /// that Git does not ignore. Paths are relative to the root, with `/` separators. Submodules
     /// and symbolic links are left out.
     pub fn worktree_files(&self) -> Result<Vec<PathBuf>> {
-        let mut files = Vec::new();
-        let index = self.git2_index()?;
-        for entry in index.iter() {
-            if !is_regular_file_mode(entry.mode) {
-                continue;
-            }
-            let path = path_from_git(&entry.path);
-            if self
-                .root
-                .join(&path)
+        let on_disk = |path: &Path| {
+            self.root
+                .join(path)
                 .symlink_metadata()
                 .is_ok_and(|m| m.is_file())
-            {
-                files.push(path);
-            }
-        }
-        let mut opts = StatusOptions::new();
-        opts.include_untracked(true)
-            .recurse_untracked_dirs(true)
-            .include_ignored(false)
-            .exclude_submodules(true)
-            .include_unmodified(false);
-        let statuses = self
-            .repo
-            .statuses(Some(&mut opts))
-            .map_err(Error::git("list untracked files"))?;
-        for status in statuses.iter() {
-            if status.status().contains(git2::Status::WT_NEW) {
-                let path = path_from_git(status.path_bytes());
-                if self
-                    .root
-                    .join(&path)
-                    .symlink_metadata()
-                    .is_ok_and(|m| m.is_file())
-                {
-                    files.push(path);
-                }
-            }
-        }
+        };
+        let mut files: Vec<PathBuf> = self
+            .index_entries(|_| true)?
+            .into_iter()
+            .filter(|(path, mode)| is_regular_file_mode(*mode) && on_disk(path))
+            .map(|(path, _)| path)
+            .collect();
+        files.extend(
+            self.walk_untracked(|_| true)?
+                .into_iter()
+                .filter(|file| file.regular && !file.ignored)
+                .map(|file| file.path),
+        );
         files.sort();
         files.dedup();
         Ok(files)
     }
 
     /// The files Git does not track that `keep` accepts (called with the path as findings name
-    /// it), each with whether Git ignores it. Untracked folders are entered; ignored folders are
-    /// not (Git reports them whole, and they are left out), so a `node_modules/` costs nothing;
-    /// nor are nested repositories and submodules. Paths are relative to the root.
+    /// it), each with whether Git ignores it; see [`Repo::walk_untracked`]. Paths are relative
+    /// to the root.
+    pub fn untracked_files(&self, keep: impl Fn(&str) -> bool) -> Result<Vec<(PathBuf, bool)>> {
+        Ok(self
+            .walk_untracked(keep)?
+            .into_iter()
+            .map(|file| (file.path, file.ignored))
+            .collect())
+    }
+
+    /// The files Git does not track that `keep` accepts (called with the path as findings name
+    /// it), sorted by path. Untracked folders are entered; ignored folders are not (Git reports
+    /// them whole, and they are left out), so a `node_modules/` costs nothing; nor are nested
+    /// repositories and submodules.
     ///
     /// A folder walk that reads each folder once and never stats a tracked file: a pre-commit
     /// check runs this on every commit, and `git status`'s comparison of every tracked file with
     /// the index cost more than the rest of the check. A file name is first given to `keep`,
-    /// and only the few it accepts are looked up in the index and in the ignore rules.
-    pub fn untracked_files(&self, keep: impl Fn(&str) -> bool) -> Result<Vec<(PathBuf, bool)>> {
+    /// and only the files it accepts are looked up in the index and in the ignore rules.
+    fn walk_untracked(&self, keep: impl Fn(&str) -> bool) -> Result<Vec<Untracked>> {
         let tracked = self.tracked()?;
         let mut out = Vec::new();
         let mut stack = vec![PathBuf::new()];
@@ -108,12 +108,15 @@ impl Repo {
                 }
                 let path = rel.join(&name);
                 if !tracked.contains(&path) {
-                    let ignored = self.is_ignored(&path)?;
-                    out.push((path, ignored));
+                    out.push(Untracked {
+                        ignored: self.is_ignored(&path)?,
+                        regular: kind.is_file(),
+                        path,
+                    });
                 }
             }
         }
-        out.sort();
+        out.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(out)
     }
 }
