@@ -3,6 +3,9 @@ use std::process::ExitCode;
 
 /// Exit codes are decided here alone: 0 clean, 1 blocking findings, 2 the check could not run.
 fn main() -> ExitCode {
+    // SAFETY: the first thing the process does: no other thread exists and no repository is
+    // open yet.
+    unsafe { keygate::git::init() };
     let cli = match keygate::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

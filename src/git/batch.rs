@@ -3,8 +3,8 @@
 //! larger delta-base cache than libgit2's and its processes run beside keygate's threads; when
 //! there is no `git` command, callers fall back to libgit2.
 
-use super::history::is_regular;
-use super::{CommitNode, FileChange, ObjectId};
+use super::commit::{CommitNode, FileChange};
+use super::object::{is_regular_file_mode, ObjectId};
 use crate::error::{Error, Result};
 use std::io::{BufReader, BufWriter, Write};
 use std::path::Path;
@@ -14,7 +14,8 @@ use std::process::ChildStdout;
 /// tag it was asked with. Git's own
 /// object reader keeps a much larger delta-base cache than libgit2's (fixed at 16 MB), which
 /// makes it several times faster at reading every version of every file; `Ok(false)` when the
-/// `git` command is not available, so that the caller falls back to [`super::BlobReader`].
+/// `git` command is not available, so that the caller falls back to
+/// [`BlobReader`](super::object::BlobReader).
 pub fn stream_blobs<T: Send>(
     git_dir: &Path,
     ids: impl Iterator<Item = (ObjectId, T)> + Send,
@@ -79,7 +80,8 @@ pub fn stream_blobs<T: Send>(
 }
 
 /// The files each commit changes against its first parent (`None`: a root commit, against the
-/// empty tree), in the order of `commits`, as [`super::Repo::tree_changes`] gives them for their trees.
+/// empty tree), in the order of `commits`, as
+/// [`Repo::tree_changes`](super::repo::Repo::tree_changes) gives them for their trees.
 /// `git diff-tree --stdin` computes them, in two processes side by side for a long history:
 /// git's own tree reader is faster than libgit2's, whose threads contend for shared pack windows.
 /// `on_commit` is called as each commit's changes come in. `Ok(None)` when the `git` command is
@@ -166,9 +168,9 @@ fn diff_tree(
             let side = |mode: &[u8], id: &[u8]| -> std::io::Result<Option<ObjectId>> {
                 let mode = std::str::from_utf8(mode).ok();
                 let mode = mode
-                    .and_then(|m| i32::from_str_radix(m, 8).ok())
+                    .and_then(|m| u32::from_str_radix(m, 8).ok())
                     .ok_or_else(bad)?;
-                if !is_regular(mode) {
+                if !is_regular_file_mode(mode) {
                     return Ok(None);
                 }
                 let id = std::str::from_utf8(id)
@@ -196,7 +198,7 @@ fn diff_tree(
 /// parents first, ties by commit date (`git rev-list --date-order --reverse`: the order of
 /// libgit2's topological and time sort), each with its parents. `Ok(None)` when the `git` command
 /// is not available.
-pub fn rev_list(
+pub(super) fn rev_list(
     git_dir: &Path,
     starts: &[git2::Oid],
     all: bool,

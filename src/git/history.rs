@@ -1,66 +1,14 @@
-//! The commit walk, tree changes, commit metadata and blob reading for `--history`.
+//! The commit walk, tree changes and commit metadata for `--history`, by libgit2; the `git`
+//! command's faster answers (see `batch`) are used when there is one.
 
-use super::{Error, Repo, Result};
+use super::batch;
+use super::commit::{rfc3339, CommitMeta, CommitNode, FileChange, Tips};
+use super::object::{is_regular_file_mode, is_tree_mode, ObjectId};
+use super::repo::Repo;
+use crate::error::{Error, Result};
 use git2::Repository;
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
-
-/// A Git object id (commit or blob), opaque outside this module.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-pub struct ObjectId(pub(super) git2::Oid);
-
-#[cfg(test)]
-impl ObjectId {
-    /// A distinct id for tests that need ids but no repository.
-    pub(crate) fn for_test(n: u32) -> ObjectId {
-        let mut bytes = [0u8; 20];
-        bytes[..4].copy_from_slice(&n.to_be_bytes());
-        ObjectId(git2::Oid::from_bytes(&bytes).expect("20 bytes"))
-    }
-}
-
-impl std::fmt::Display for ObjectId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-/// Which commits a history walk starts from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Tips {
-    /// `HEAD` (nothing when `HEAD` is unborn).
-    Head,
-    /// Every ref, plus `HEAD`.
-    All,
-    /// One branch: a local branch, else a remote-tracking branch, else any revision.
-    Branch(String),
-}
-
-/// A commit of the walk and its parents.
-#[derive(Debug, Clone)]
-pub struct CommitNode {
-    pub id: ObjectId,
-    pub parents: Vec<ObjectId>,
-}
-
-/// A file whose content differs between a commit and its parent. Only regular files count:
-/// symbolic links and submodules are neither scanned nor tracked.
-#[derive(Debug, Clone)]
-pub struct FileChange {
-    /// The path, `/`-separated, as Git stores it.
-    pub path: Vec<u8>,
-    pub old: Option<ObjectId>,
-    pub new: Option<ObjectId>,
-}
-
-/// Who made a commit, and when.
-#[derive(Debug, Clone)]
-pub struct CommitMeta {
-    /// `Name <email>`.
-    pub author: String,
-    /// Author date, RFC 3339 in the author's own offset.
-    pub date: String,
-}
 
 /// A tree entry, borrowed from its tree (no copy of its name).
 struct Entry<'t>(git2::TreeEntry<'t>);
@@ -74,12 +22,12 @@ impl Entry<'_> {
         self.0.id()
     }
 
-    fn mode(&self) -> i32 {
-        self.0.filemode()
+    fn mode(&self) -> u32 {
+        self.0.filemode() as u32
     }
 
     fn is_tree(&self) -> bool {
-        self.mode() & 0o170000 == 0o040000
+        is_tree_mode(self.mode())
     }
 
     /// Git's tree order: names compared bytewise, a subtree's name as if followed by `/`.
@@ -103,16 +51,7 @@ impl Entry<'_> {
     }
 }
 
-pub(super) fn is_regular(mode: i32) -> bool {
-    mode & 0o170000 == 0o100000
-}
-
 impl Repo {
-    /// The repository's Git directory (shared by every worktree's objects).
-    pub fn git_dir(&self) -> &Path {
-        self.repo.path()
-    }
-
     /// The commit `HEAD` points at; `None` when `HEAD` is unborn.
     pub fn head_commit(&self) -> Result<Option<ObjectId>> {
         match self.repo.head() {
@@ -142,7 +81,6 @@ impl Repo {
     /// The commits reachable from `tips` and not from `since`, parents before children (ties by
     /// commit date, oldest first).
     pub fn history(&self, tips: &Tips, since: Option<&str>) -> Result<Vec<CommitNode>> {
-        tune_for_history();
         let mut starts: Vec<git2::Oid> = Vec::new();
         match tips {
             Tips::Head | Tips::All => starts.extend(self.head_commit()?.map(|h| h.0)),
@@ -168,7 +106,7 @@ impl Repo {
         if starts.is_empty() && !all {
             return Ok(Vec::new());
         }
-        if let Some(commits) = super::batch::rev_list(self.git_dir(), &starts, all, hide)? {
+        if let Some(commits) = batch::rev_list(self.git_dir(), &starts, all, hide)? {
             return Ok(commits);
         }
 
@@ -261,7 +199,9 @@ impl Repo {
         let tree = self.tree_of(commit)?;
         let mut out = Vec::new();
         tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
-            if is_regular(entry.filemode()) && entry.kind() == Some(git2::ObjectType::Blob) {
+            if is_regular_file_mode(entry.filemode() as u32)
+                && entry.kind() == Some(git2::ObjectType::Blob)
+            {
                 let mut path = dir.as_bytes().to_vec();
                 path.extend_from_slice(entry.name_bytes());
                 out.push((path, ObjectId(entry.id())));
@@ -328,20 +268,6 @@ impl Repo {
         }
         lines.sort_unstable();
         Ok(lines)
-    }
-}
-
-/// Tunes libgit2 for a history walk, which reads each tree once or twice: no object cache (its
-/// bookkeeping cost more than the re-reads it saved, and it grows to 256 MB), no re-hashing of
-/// objects on read (as `git` itself does not; 5% of the walk), and pack files mapped in 8 MB
-/// windows up to 32 MB instead of whole.
-fn tune_for_history() {
-    git2::opts::enable_caching(false);
-    git2::opts::strict_hash_verification(false);
-    // SAFETY: plain size options, set before this process's walk reads any pack.
-    unsafe {
-        let _ = git2::opts::set_mwindow_size(8 << 20);
-        let _ = git2::opts::set_mwindow_mapped_limit(32 << 20);
     }
 }
 
@@ -459,7 +385,8 @@ impl<'r> TreeDiff<'r> {
                 self.diff_trees(old_tree.as_ref(), new_tree.as_ref(), prefix, out)?;
             }
             let blob = |e: Option<&Entry<'_>>| {
-                e.filter(|e| is_regular(e.mode())).map(|e| ObjectId(e.id()))
+                e.filter(|e| is_regular_file_mode(e.mode()))
+                    .map(|e| ObjectId(e.id()))
             };
             let (old, new) = (blob(x), blob(y));
             if (old.is_some() || new.is_some()) && old != new {
@@ -473,68 +400,5 @@ impl<'r> TreeDiff<'r> {
             prefix.truncate(len);
         }
         Ok(())
-    }
-}
-
-/// Reads blobs by id, one reader per thread (git2 handles are not shared between threads).
-pub struct BlobReader {
-    repo: Repository,
-}
-
-impl BlobReader {
-    pub fn open(git_dir: &Path) -> Result<BlobReader> {
-        Ok(BlobReader {
-            repo: Repository::open(git_dir).map_err(Error::git("open repository"))?,
-        })
-    }
-
-    /// Calls `f` with the content of blob `id`.
-    pub fn with_blob<R>(&self, id: ObjectId, f: impl FnOnce(&[u8]) -> R) -> Result<R> {
-        let blob = self.repo.find_blob(id.0).map_err(Error::git("read blob"))?;
-        Ok(f(blob.content()))
-    }
-}
-
-/// `seconds` since the epoch at UTC offset `offset` (minutes), as RFC 3339.
-pub fn rfc3339(seconds: i64, offset: i32) -> String {
-    let local = seconds + i64::from(offset) * 60;
-    let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let sign = if offset < 0 { '-' } else { '+' };
-    let off = offset.unsigned_abs();
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60,
-        off / 60,
-        off % 60
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rfc3339_dates() {
-        let cases: &[(i64, i32, &str)] = &[
-            (0, 0, "1970-01-01T00:00:00+00:00"),
-            (1_700_000_000, 60, "2023-11-14T23:13:20+01:00"),
-            (1_709_164_800, -300, "2024-02-28T19:00:00-05:00"),
-            (951_782_400, 0, "2000-02-29T00:00:00+00:00"),
-        ];
-        for &(s, o, want) in cases {
-            assert_eq!(rfc3339(s, o), want, "{s} {o}");
-        }
     }
 }

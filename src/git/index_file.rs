@@ -238,3 +238,24 @@ impl<'a> Reader<'a> {
         Some(value)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the index reader leaves to libgit2.
+    #[test]
+    fn index_reader_declines_what_it_does_not_read() {
+        assert!(IndexFile::parse(b"").is_none());
+        assert!(IndexFile::parse(b"DIRC\0\0\0\x05\0\0\0\0").is_none());
+        let mut empty = b"DIRC\0\0\0\x02\0\0\0\0".to_vec();
+        empty.extend([0u8; 20]);
+        assert_eq!(IndexFile::parse(&empty).unwrap().entries, vec![]);
+        let mut linked = b"DIRC\0\0\0\x02\0\0\0\0link\0\0\0\0".to_vec();
+        linked.extend([0u8; 20]);
+        assert!(IndexFile::parse(&linked).is_none(), "split index");
+        let mut optional = b"DIRC\0\0\0\x02\0\0\0\0UNTR\0\0\0\x01x".to_vec();
+        optional.extend([0u8; 20]);
+        assert!(IndexFile::parse(&optional).is_some(), "optional extension");
+    }
+}

@@ -84,7 +84,7 @@ impl<'a> RepoContext<'a> {
         let named = |rel: &str| patterns.classify(rel).is_some();
         for (path, mode) in repo.index_entries(named)? {
             // Not submodules (gitlinks).
-            if mode & 0o170000 != 0o160000 {
+            if !crate::git::is_gitlink_mode(mode) {
                 found.push((path, true, None));
             }
         }

@@ -11,7 +11,7 @@ use crate::engine::known::KnownValues;
 use crate::engine::{Match, Scanner};
 use crate::error::{Error, Result};
 use crate::finding::Fingerprinter;
-use crate::git::{display_path, BlobId, IndexChange, Repo};
+use crate::git::{display_path, IndexChange, ObjectId, Repo};
 use globset::GlobSet;
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -53,9 +53,9 @@ pub struct StagedFile {
     /// For renames and copies, the path in `HEAD` the content came from.
     pub old_path: Option<PathBuf>,
     /// The staged content.
-    pub blob: BlobId,
+    pub blob: ObjectId,
     /// The content in `HEAD` it is compared with, when there is one.
-    pub old_blob: Option<BlobId>,
+    pub old_blob: Option<ObjectId>,
     /// Size of the staged content in bytes.
     pub size: u64,
     pub content: Content,

@@ -1,0 +1,156 @@
+//! The index (Git's staging area, or the temporary index named by `GIT_INDEX_FILE`): read by
+//! [`IndexFile`] when it can, by libgit2 otherwise; its entries, staged contents, and untracking.
+
+use super::index_file::IndexFile;
+use super::path::{git_path, path_from_git};
+use super::repo::{IndexStamp, Repo};
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+impl Repo {
+    /// libgit2's index: `GIT_INDEX_FILE`'s when set.
+    pub(super) fn git2_index(&self) -> Result<git2::Index> {
+        if self.index_pending.get() {
+            let index =
+                git2::Index::open(&self.index_path).map_err(Error::git("open GIT_INDEX_FILE"))?;
+            self.repo
+                .set_index(&mut { index })
+                .map_err(Error::git("use GIT_INDEX_FILE"))?;
+            self.index_pending.set(false);
+        }
+        self.repo.index().map_err(Error::git("read index"))
+    }
+
+    /// The index read by [`IndexFile`], re-read when the file changed since; `None` inside when
+    /// it uses something only libgit2 reads (see `index_file`), or on a case-insensitive
+    /// repository, where libgit2 compares paths its own way.
+    pub(super) fn index_file(&self) -> Arc<Option<IndexFile>> {
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt;
+        let stamp: IndexStamp = match std::fs::metadata(&self.index_path) {
+            #[cfg(unix)]
+            Ok(m) => Some((m.len(), m.modified().ok(), m.ino())),
+            #[cfg(not(unix))]
+            Ok(m) => Some((m.len(), m.modified().ok(), 0)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(_) => return Arc::new(None),
+        };
+        if let Some((seen, parsed)) = &*self.parsed.borrow() {
+            if *seen == stamp {
+                return parsed.clone();
+            }
+        }
+        let ignore_case = self
+            .repo
+            .config()
+            .and_then(|c| c.get_bool("core.ignorecase"))
+            .unwrap_or(false);
+        let parsed = match stamp {
+            _ if ignore_case => None,
+            // No index file yet: an empty index, as libgit2 has it.
+            None => Some(IndexFile::default()),
+            Some(_) => std::fs::read(&self.index_path)
+                .ok()
+                .and_then(|data| IndexFile::parse(&data)),
+        };
+        let parsed = Arc::new(parsed);
+        *self.parsed.borrow_mut() = Some((stamp, parsed.clone()));
+        parsed
+    }
+
+    /// The index, re-read when the file changed on disk since it was opened.
+    pub(super) fn fresh_index(&self) -> Result<git2::Index> {
+        let mut index = self.git2_index()?;
+        index.read(false).map_err(Error::git("read index"))?;
+        Ok(index)
+    }
+
+    /// Every path in the index (each once, whatever its merge stage) that `keep` accepts, with
+    /// its file mode. `keep` sees the path as findings name it (see
+    /// [`display_path`](super::path::display_path)), and is asked before anything is copied: on
+    /// a large index it is the whole cost.
+    pub fn index_entries(&self, keep: impl Fn(&str) -> bool) -> Result<Vec<(PathBuf, u32)>> {
+        if let Some(index) = &*self.index_file() {
+            return Ok(index
+                .entries
+                .iter()
+                .map(|entry| (index.path(entry), entry.mode))
+                .filter(|(path, _)| keep(&String::from_utf8_lossy(path)))
+                .map(|(path, mode)| (path_from_git(path), mode))
+                .collect());
+        }
+        let index = self.fresh_index()?;
+        let mut out: Vec<(PathBuf, u32)> = index
+            .iter()
+            .filter(|entry| keep(&String::from_utf8_lossy(&entry.path)))
+            .map(|entry| (path_from_git(&entry.path), entry.mode))
+            .collect();
+        out.sort();
+        out.dedup_by(|a, b| a.0 == b.0);
+        Ok(out)
+    }
+
+    /// The index as it is now, to ask whether paths are tracked.
+    pub(super) fn tracked(&self) -> Result<Tracked> {
+        let parsed = self.index_file();
+        let index = match &*parsed {
+            Some(_) => None,
+            None => Some(self.fresh_index()?),
+        };
+        Ok(Tracked { parsed, index })
+    }
+
+    /// The staged content of `rel` (stage 0 of the index), or `None` when it is not in the index.
+    pub fn index_blob(&self, rel: &Path) -> Result<Option<Vec<u8>>> {
+        if let Some(index) = &*self.index_file() {
+            let Some(entry) = index.get(&git_path(rel)) else {
+                return Ok(None);
+            };
+            let blob = self
+                .repo
+                .find_blob(git2::Oid::from_bytes(&entry.id).map_err(Error::git("read index"))?)
+                .map_err(Error::git("read a staged file"))?;
+            return Ok(Some(blob.content().to_vec()));
+        }
+        let index = self.fresh_index()?;
+        let Some(entry) = index.get_path(rel, 0) else {
+            return Ok(None);
+        };
+        let blob = self
+            .repo
+            .find_blob(entry.id)
+            .map_err(Error::git("read a staged file"))?;
+        Ok(Some(blob.content().to_vec()))
+    }
+
+    /// Removes `paths` from the index (every merge stage), like `git rm --cached`: the files on
+    /// disk are not touched.
+    pub fn untrack(&self, paths: &[PathBuf]) -> Result<()> {
+        let mut index = self.fresh_index()?;
+        for path in paths {
+            index
+                .remove_path(path)
+                .map_err(Error::git("remove a file from the index"))?;
+        }
+        index.write().map_err(Error::git("write the index"))
+    }
+}
+
+/// The index, read once, answering whether a path is tracked; see [`Repo::tracked`].
+pub(super) struct Tracked {
+    parsed: Arc<Option<IndexFile>>,
+    /// libgit2's index, when [`IndexFile`] does not read it.
+    index: Option<git2::Index>,
+}
+
+impl Tracked {
+    /// Whether `path` (relative to the root) is in the index, at any merge stage.
+    pub(super) fn contains(&self, path: &Path) -> bool {
+        match (&*self.parsed, &self.index) {
+            (Some(parsed), _) => parsed.get(&git_path(path)).is_some(),
+            (None, Some(index)) => (0..=3).any(|stage| index.get_path(path, stage).is_some()),
+            (None, None) => unreachable!("one of the two is read"),
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! The only module that touches git2 (or runs `git`): opening the repository the way Git itself
+//! would, its index, the working tree's files with Git's own ignore rules, the staged change,
+//! blobs, and the history audit's commit walk.
+//!
+//! A facade: each job is a file of its own, and this one only names them and re-exports what
+//! the rest of keygate uses. The files form a stack, each importing only files above it here:
+//!
+//! - `global`: the process-wide libgit2 settings, [`init`].
+//! - `path`: Git's paths (bytes, `/`) and the reported form.
+//! - `object`: object ids, file modes, reading blobs by id.
+//! - `index_file`: a reader for Git's index file, for the pre-commit check's hot path.
+//! - `repo`: [`Repo`], opened as Git would; its folders, ignore rules and blobs.
+//! - `index`: the index's entries and staged contents, and untracking.
+//! - `worktree`: the working tree's tracked and untracked files.
+//! - `staged`: the staged change against `HEAD`, and the lines a change adds.
+//! - `commit`: what a history walk says about commits.
+//! - `batch`: `git` itself in batch mode, for the history audit.
+//! - `history`: the commit walk and tree changes, by `git` or libgit2.
+
+mod batch;
+mod commit;
+mod global;
+mod history;
+mod index;
+mod index_file;
+mod object;
+mod path;
+mod repo;
+mod staged;
+mod worktree;
+
+pub use batch::{commit_changes, stream_blobs};
+pub use commit::{rfc3339, CommitMeta, CommitNode, FileChange, Tips};
+pub use global::init;
+pub use object::{is_gitlink_mode, is_regular_file_mode, is_tree_mode, BlobReader, ObjectId};
+pub use path::{display_path, path_from_git};
+pub use repo::{HooksDir, Repo, RepoLocation};
+pub use staged::{added_line_ranges, ChangeStatus, IndexChange};

@@ -1,0 +1,115 @@
+//! Object ids, file modes, and reading blobs by id.
+
+use crate::error::{Error, Result};
+use git2::Repository;
+use std::io::Read;
+use std::path::Path;
+
+/// A Git object id (commit, tree or blob). Opaque outside `git`, so that git2 types stay here.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct ObjectId(pub(super) git2::Oid);
+
+#[cfg(test)]
+impl ObjectId {
+    /// A distinct id for tests that need ids but no repository.
+    pub(crate) fn for_test(n: u32) -> ObjectId {
+        let mut bytes = [0u8; 20];
+        bytes[..4].copy_from_slice(&n.to_be_bytes());
+        ObjectId(git2::Oid::from_bytes(&bytes).expect("20 bytes"))
+    }
+}
+
+impl std::fmt::Display for ObjectId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// The bits of a Git file mode that say what kind of entry it is, and the kinds keygate tells
+/// apart (the rest is a regular file's permissions).
+const MODE_KIND: u32 = 0o170000;
+const MODE_TREE: u32 = 0o040000;
+const MODE_FILE: u32 = 0o100000;
+const MODE_GITLINK: u32 = 0o160000;
+
+/// A regular file (`100644`, `100755`, `100664`): not a folder, a symbolic link (`120000`) or a
+/// submodule.
+pub fn is_regular_file_mode(mode: u32) -> bool {
+    mode & MODE_KIND == MODE_FILE
+}
+
+/// A folder (a tree).
+pub fn is_tree_mode(mode: u32) -> bool {
+    mode & MODE_KIND == MODE_TREE
+}
+
+/// A gitlink: a submodule's commit.
+pub fn is_gitlink_mode(mode: u32) -> bool {
+    mode & MODE_KIND == MODE_GITLINK
+}
+
+/// Whether two modes are of the same kind, whatever a regular file's permissions.
+pub(super) fn same_mode_kind(a: u32, b: u32) -> bool {
+    a & MODE_KIND == b & MODE_KIND
+}
+
+/// A mode as Git compares it: regular files are 644 or 755.
+pub(super) fn canonical_mode(mode: u32) -> u32 {
+    match mode & MODE_KIND {
+        MODE_FILE if mode & 0o111 != 0 => 0o100755,
+        MODE_FILE => 0o100644,
+        _ => mode,
+    }
+}
+
+/// A blob's size in bytes, read from its header without inflating it.
+pub(super) fn blob_size(repo: &Repository, id: git2::Oid) -> Result<u64> {
+    let odb = repo.odb().map_err(Error::git("open object database"))?;
+    let (size, _) = odb
+        .read_header(id)
+        .map_err(Error::git("read blob header"))?;
+    Ok(size as u64)
+}
+
+/// Calls `f` with a blob's bytes (held in memory: use [`stream_blob`] for large ones).
+pub(super) fn with_blob<T>(
+    repo: &Repository,
+    id: git2::Oid,
+    f: impl FnOnce(&[u8]) -> T,
+) -> Result<T> {
+    let blob = repo.find_blob(id).map_err(Error::git("read blob"))?;
+    Ok(f(blob.content()))
+}
+
+/// Calls `f` with a reader over a blob. Loose objects (what `git add` writes) are streamed in
+/// bounded memory; a packed object, which libgit2 cannot stream, is inflated whole.
+pub(super) fn stream_blob<T>(
+    repo: &Repository,
+    id: git2::Oid,
+    f: impl FnOnce(&mut dyn Read) -> T,
+) -> Result<T> {
+    let odb = repo.odb().map_err(Error::git("open object database"))?;
+    let streamed = match odb.reader(id) {
+        Ok((mut reader, _, _)) => Ok(f(&mut reader)),
+        Err(_) => with_blob(repo, id, |bytes| f(&mut { bytes })),
+    };
+    streamed
+}
+
+/// Reads blobs by id, one reader per thread (git2 handles are not shared between threads).
+pub struct BlobReader {
+    repo: Repository,
+}
+
+impl BlobReader {
+    pub fn open(git_dir: &Path) -> Result<BlobReader> {
+        Ok(BlobReader {
+            repo: Repository::open(git_dir).map_err(Error::git("open repository"))?,
+        })
+    }
+
+    /// Calls `f` with the content of blob `id`.
+    pub fn with_blob<R>(&self, id: ObjectId, f: impl FnOnce(&[u8]) -> R) -> Result<R> {
+        with_blob(&self.repo, id.0, f)
+    }
+}
