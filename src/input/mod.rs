@@ -24,7 +24,13 @@ const _: () = assert!(crate::engine::known::MAX_LEN <= OVERLAP);
 /// How far back a match may start before its secret; kept when a chunk ends mid-line.
 const CARRY_BEHIND: usize = 1024;
 /// A NUL byte in the first this-many bytes marks a file as binary.
-pub(crate) const BINARY_SNIFF: usize = 8 << 10;
+const BINARY_SNIFF: usize = 8 << 10;
+
+/// Whether `bytes`, the start of a file, mark it as binary: a NUL byte in the first
+/// [`BINARY_SNIFF`] bytes, as Git decides.
+pub fn is_binary(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(BINARY_SNIFF)].contains(&0)
+}
 
 /// One thing to scan.
 #[derive(Debug, Clone)]
@@ -195,7 +201,7 @@ pub fn read_chunks(
         let eof = got < want;
         if first {
             first = false;
-            if buf[..buf.len().min(BINARY_SNIFF)].contains(&0) {
+            if is_binary(&buf) {
                 return Ok(ReadOutcome::Binary);
             }
         }

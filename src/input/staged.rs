@@ -6,7 +6,7 @@
 //! [`StagedChange::read`] is the public entry point for every staged check (secrets here, `.env`
 //! hygiene elsewhere); [`scan`] runs the secret rules over the added lines only.
 
-use super::{scan_reader, ReadOutcome, Scanned, BINARY_SNIFF, CHUNK};
+use super::{is_binary, scan_reader, ReadOutcome, Scanned, CHUNK};
 use crate::engine::known::KnownValues;
 use crate::engine::{Match, Scanner};
 use crate::error::{Error, Result};
@@ -255,10 +255,6 @@ fn whole(text: &[u8]) -> Vec<(u64, u64)> {
     }
     let lines = memchr::memchr_iter(b'\n', text).count() as u64 + u64::from(!text.ends_with(b"\n"));
     vec![(1, lines + 1)]
-}
-
-fn is_binary(bytes: &[u8]) -> bool {
-    bytes[..bytes.len().min(BINARY_SNIFF)].contains(&0)
 }
 
 /// Scans the added lines of every staged file for secrets and known values. A secret is reported

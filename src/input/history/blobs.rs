@@ -1,13 +1,12 @@
 //! Pass 2 of the history audit: reading each distinct blob once and scanning it, by the lines it
 //! adds to its base when it came in as an edit (see the parent module).
 
-use super::{Hit, Wanted};
 use crate::engine::{Match, Scanner};
 use crate::error::Result;
 use crate::git::{self, BlobReader, ObjectId, Repo};
 use crate::input::novel::NovelLines;
 // Blobs up to `CHUNK` are scanned in one piece, larger ones in bounded chunks, as files are.
-use crate::input::{scan_reader, ReadOutcome, Scanned, BINARY_SNIFF, CHUNK};
+use crate::input::{is_binary, scan_reader, ReadOutcome, Scanned, CHUNK};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 use std::cell::RefCell;
@@ -15,6 +14,21 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+
+/// A match in a blob, with the id of its secret value.
+pub(super) struct Hit {
+    pub(super) m: Match,
+    pub(super) secret: u32,
+}
+
+/// A blob to scan, and the blob it replaced at the same path when it came in as an edit.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Wanted {
+    pub(super) id: ObjectId,
+    pub(super) base: Option<ObjectId>,
+    /// Where it was first seen: a file's versions go through one stream, after their base.
+    pub(super) path: u32,
+}
 
 /// `git cat-file` processes reading blobs side by side: reading is the longest task of an
 /// audit once only new lines are scanned.
@@ -422,10 +436,6 @@ fn scan_version(
         ReadOutcome::Scanned { .. } => Ok(whole(matches)),
         ReadOutcome::Binary => Ok(None),
     }
-}
-
-fn is_binary(content: &[u8]) -> bool {
-    content[..content.len().min(BINARY_SNIFF)].contains(&0)
 }
 
 #[cfg(test)]

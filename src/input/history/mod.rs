@@ -29,8 +29,10 @@
 
 mod blobs;
 
+use blobs::{Hit, Wanted};
+
 use super::Scanned;
-use crate::engine::{Match, Scanner};
+use crate::engine::Scanner;
 use crate::error::Result;
 use crate::finding::{Fingerprinter, Provenance};
 use crate::git::{self, display_path, path_from_git, CommitMeta, CommitNode, ObjectId, Repo, Tips};
@@ -86,12 +88,6 @@ struct Change {
     path: u32,
     old: Option<ObjectId>,
     new: Option<ObjectId>,
-}
-
-/// A match in a blob, with the id of its secret value.
-struct Hit {
-    m: Match,
-    secret: u32,
 }
 
 /// The files of a commit's tree whose blob holds a finding, and the secrets they hold.
@@ -410,13 +406,4 @@ fn walk(
         w.base_files.insert(id, files);
     }
     Ok(w)
-}
-
-/// A blob to scan, and the blob it replaced at the same path when it came in as an edit.
-#[derive(Debug, Clone, Copy)]
-struct Wanted {
-    id: ObjectId,
-    base: Option<ObjectId>,
-    /// Where it was first seen: a file's versions go through one stream, after their base.
-    path: u32,
 }
