@@ -146,10 +146,6 @@ impl Baseline {
         }))
     }
 
-    pub fn contains(&self, fingerprint: &str) -> bool {
-        self.entries.iter().any(|e| e.fingerprint == fingerprint)
-    }
-
     /// Drops the findings the baseline lists from `report` (in every mode alike) and notes how
     /// many there were.
     pub fn apply(&self, report: &mut Report) {

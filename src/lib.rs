@@ -1,17 +1,17 @@
 //! keygate keeps API keys out of Git: a rule engine for hard-coded secrets, `.env` hygiene
 //! checks, and the `keygate` command that runs them as a pre-commit hook, by hand and in CI.
 
-pub mod baseline;
+mod baseline;
 pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod error;
 pub mod finding;
 pub mod git;
-pub mod hook;
+mod hook;
 pub mod hygiene;
-pub mod input;
-pub mod report;
+mod input;
+mod report;
 pub mod rules;
 
 pub use engine::Scanner;

@@ -2,19 +2,20 @@
 //! engine-facing [`ScanConfig`], so that nothing past this module knows about argument parsing.
 //! One module per command.
 
-pub mod args;
-pub mod baseline;
-pub mod check;
-pub mod config;
-pub mod fix;
-pub mod install;
-pub mod rules;
-pub mod scan_config;
+mod args;
+mod baseline;
+mod check;
+mod config;
+mod fix;
+mod install;
+mod rules;
+mod scan_config;
 
 use crate::error::{Error, Result};
 
-pub use args::{Cli, Command};
-pub use scan_config::{Outcome, ScanConfig, Target};
+pub use args::Cli;
+use args::Command;
+pub use scan_config::Outcome;
 
 /// Runs a parsed command line. Every error, internal ones included, comes back as `Err`, which
 /// the binary turns into exit code 2: nothing here exits, so a failure can never pass a commit.

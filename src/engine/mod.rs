@@ -1,12 +1,12 @@
 //! The scanner: text in, matches out. It composes prefilter → regex → filters and does no I/O,
 //! printing or colouring.
 
-pub mod entropy;
+pub(crate) mod entropy;
 pub mod examples;
-pub mod filters;
+pub(crate) mod filters;
 mod keywords;
-pub mod known;
-pub mod prefilter;
+pub(crate) mod known;
+mod prefilter;
 
 use crate::finding::{Category, Finding, Fingerprinter, Secret};
 use crate::rules::Rule;

@@ -29,10 +29,10 @@ mod repo;
 mod staged;
 mod worktree;
 
-pub use batch::{commit_changes, stream_blobs};
-pub use commit::{rfc3339, CommitMeta, CommitNode, FileChange, Tips};
+pub(crate) use batch::{commit_changes, stream_blobs};
+pub(crate) use commit::{CommitMeta, CommitNode, Tips};
 pub use global::init;
-pub use object::{is_gitlink_mode, is_regular_file_mode, is_tree_mode, BlobReader, ObjectId};
-pub use path::{display_path, path_from_git};
-pub use repo::{HooksDir, Repo, RepoLocation};
-pub use staged::{added_line_ranges, ChangeStatus, IndexChange};
+pub(crate) use object::{is_gitlink_mode, BlobReader, ObjectId};
+pub(crate) use path::{display_path, path_from_git};
+pub use repo::Repo;
+pub(crate) use staged::{added_line_ranges, IndexChange};

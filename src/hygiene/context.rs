@@ -148,12 +148,6 @@ impl<'a> RepoContext<'a> {
         })
     }
 
-    /// Whether `file` (`/`-separated, from the root) is a `.env` file (not a template): such
-    /// files are reported by the hygiene checks, not scanned for known local secrets.
-    pub fn is_env_file(&self, file: &str) -> bool {
-        self.patterns.classify(file) == Some(Kind::Env)
-    }
-
     /// The `.gitignore` line that would ignore `file`.
     pub fn ignore_line(&self, file: &str) -> String {
         self.patterns

@@ -19,11 +19,11 @@
 //! is not. Templates (`.env.example`, `.env.sample`, `.env.template`, `.env.dist`,
 //! `.env.defaults`, and the same after another part, `.env.local.example`) may be tracked.
 
-pub mod checks;
-pub mod context;
-pub mod fix;
-pub mod local_values;
-pub mod parse;
+mod checks;
+pub(crate) mod context;
+pub(crate) mod fix;
+mod local_values;
+mod parse;
 pub mod patterns;
 
 use crate::config::Config;
@@ -36,7 +36,7 @@ use context::RepoContext;
 use patterns::{EnvPatterns, Kind};
 use std::path::PathBuf;
 
-pub use context::severity;
+pub(crate) use context::severity;
 
 /// What hygiene gives a check: the checks' findings and notes, and the known local secrets to
 /// look for in the text the check reads (none when the config disables `env-value-leak`).

@@ -20,8 +20,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-pub use crate::git::ChangeStatus as Status;
-
 /// Blobs above this size are not line-diffed in memory: they are streamed instead (see
 /// [`Content::Large`]).
 pub const LARGE_BLOB: u64 = CHUNK as u64;
@@ -49,15 +47,10 @@ pub struct StagedFile {
     pub path: PathBuf,
     /// As findings name it: `/` separators, UTF-8 (lossy only for non-UTF-8 names).
     pub display: String,
-    pub status: Status,
-    /// For renames and copies, the path in `HEAD` the content came from.
-    pub old_path: Option<PathBuf>,
     /// The staged content.
     pub blob: ObjectId,
     /// The content in `HEAD` it is compared with, when there is one.
     pub old_blob: Option<ObjectId>,
-    /// Size of the staged content in bytes.
-    pub size: u64,
     pub content: Content,
     /// The staged text, when it was kept from reading the change (small text files with added
     /// lines, within [`KEEP_BUDGET`]): scanning then reads nothing again.
@@ -117,11 +110,6 @@ impl AddedLines {
         // The first range that ends after `first`.
         let i = self.ranges.partition_point(|&(_, end)| end <= first);
         self.ranges.get(i).is_some_and(|&(start, _)| start <= last)
-    }
-
-    /// The half-open `(first, end)` ranges.
-    pub fn ranges(&self) -> &[(u64, u64)] {
-        &self.ranges
     }
 }
 
@@ -190,10 +178,9 @@ impl StagedFile {
     fn read(repo: &Repo, change: IndexChange, kept: &AtomicU64) -> Result<StagedFile> {
         let IndexChange {
             path,
-            old_path,
-            status,
             blob,
             old_blob,
+            ..
         } = change;
         let size = repo.blob_size(blob)?;
         let old_size = match old_blob {
@@ -236,11 +223,8 @@ impl StagedFile {
         Ok(StagedFile {
             display: display_path(&path),
             path,
-            status,
-            old_path,
             blob,
             old_blob,
-            size,
             content,
             text,
             added_lines,

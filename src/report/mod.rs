@@ -8,7 +8,7 @@ pub mod sarif;
 
 use std::io::Write;
 
-pub use model::{Color, Format, Mode, Report, RuleInfo, Summary};
+pub use model::{Color, Format, Mode, Report, RuleInfo};
 
 /// Writes `report` in `format`. `to_terminal` says whether `out` is standard output on a tty.
 pub fn write(
