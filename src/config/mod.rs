@@ -342,6 +342,7 @@ impl Config {
                 } else {
                     ids.push(&spec.id);
                     crate::rules::Rule::compile(spec.clone())
+                        .map_err(crate::rules::RuleError::into_error)
                 };
             match result {
                 Ok(rule) => compiled.push(rule),
