@@ -4,7 +4,8 @@
 //! keygate equivalent is reported, with why, never dropped silently: `.gitleaksignore` entries
 //! (tied to line numbers), commit allowlists, per-rule allowlists and path-only rules.
 
-use crate::config::{Config, Pos, RulePositions};
+use crate::config::positions::{Pos, RulePositions};
+use crate::config::schema::Config;
 use crate::error::{Error, Result};
 use crate::rules::RuleSpec;
 use regex_syntax::ast::{Ast, GroupKind};
