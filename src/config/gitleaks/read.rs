@@ -13,9 +13,9 @@ pub fn read(root: &Path) -> Result<Config> {
     let import = translate_file(root)?;
     let mut config = import.config;
     config.notes.push(format!(
-        "no {}: read {} rule(s) and the allowlists of {FILE_NAME}; `keygate config \
-         import-gitleaks` writes the equivalent {}",
-        KEYGATE_FILE, import.rules, KEYGATE_FILE
+        "no {KEYGATE_FILE}: read {} rule(s) and the allowlists of {FILE_NAME}; `keygate config \
+         import-gitleaks` writes the equivalent {KEYGATE_FILE}",
+        import.rules
     ));
     config.notes.extend(
         import
