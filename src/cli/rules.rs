@@ -115,9 +115,9 @@ fn check(file: Option<&Path>, root: Option<&Path>) -> Result<Outcome> {
         _ => Config::default(),
     };
     let mut lines: Vec<String> = config
-        .rule_problems()
-        .into_iter()
-        .map(|(pos, message)| config.error_at(pos, message).to_string())
+        .rule_problems()?
+        .iter()
+        .map(|problem| config.rule_error(problem).to_string())
         .collect();
     let builtin = crate::rules::compile_all(&[])?;
     lines.extend(

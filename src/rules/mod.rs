@@ -63,6 +63,55 @@ struct RuleFile {
     rules: Vec<RuleSpec>,
 }
 
+/// The part of a [`RuleSpec`] that a problem is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpecField {
+    Id,
+    Pattern,
+    Keywords,
+    Validator,
+    /// The examples as a whole (a rule without any).
+    Examples,
+    /// Example `n` (0-based).
+    Example(usize),
+    /// Near miss `n` (0-based).
+    NegativeExample(usize),
+}
+
+/// A rule that does not compile: its id, the field at fault and what is wrong with it. It becomes
+/// [`Error::Rule`], with the same text, through [`RuleError::into_error`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError {
+    pub id: String,
+    pub field: SpecField,
+    pub message: String,
+}
+
+impl std::fmt::Display for RuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "rule {}: {}", self.id, self.message)
+    }
+}
+
+impl RuleError {
+    /// The crate error, with the same text. (Not a `From` impl: a second conversion into
+    /// [`Error`] would make `?` on closures' results ambiguous elsewhere.)
+    pub fn into_error(self) -> Error {
+        Error::Rule {
+            id: self.id,
+            message: self.message,
+        }
+    }
+
+    fn new(spec: &RuleSpec, field: SpecField, message: impl Into<String>) -> RuleError {
+        RuleError {
+            id: spec.id.clone(),
+            field,
+            message: message.into(),
+        }
+    }
+}
+
 /// A rule ready to run. Its regex is compiled on first use: a commit that touches three files
 /// should not pay for compiling 150 patterns whose keywords never occur.
 #[derive(Debug, Clone)]
@@ -120,7 +169,7 @@ impl Rule {
 
     /// Validates `spec` and compiles its regex now: for rules from a user's config, so that a
     /// mistake is reported before any scan.
-    pub fn compile(spec: RuleSpec) -> Result<Rule> {
+    pub fn compile(spec: RuleSpec) -> Result<Rule, RuleError> {
         let compiled = compile_pattern(&spec)?;
         let rule = Rule::lazy(spec)?;
         let _ = rule.compiled.set(compiled);
@@ -128,30 +177,29 @@ impl Rule {
     }
 
     /// Validates everything but the pattern, which is compiled on first use.
-    fn lazy(spec: RuleSpec) -> Result<Rule> {
-        let err = |message: String| Error::Rule {
-            id: spec.id.clone(),
-            message,
-        };
+    fn lazy(spec: RuleSpec) -> Result<Rule, RuleError> {
+        let err = |field, message: &str| RuleError::new(&spec, field, message);
         if spec.id.is_empty()
             || !spec
                 .id
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         {
-            return Err(err("id must be non-empty kebab-case".into()));
+            return Err(err(SpecField::Id, "id must be non-empty kebab-case"));
         }
         if spec.keywords.is_empty() || spec.keywords.iter().any(|k| k.len() < 2) {
             return Err(err(
-                "needs at least one keyword of two or more characters".into()
+                SpecField::Keywords,
+                "needs at least one keyword of two or more characters",
             ));
         }
         let validator = spec
             .validator
             .as_deref()
             .map(|name| {
-                validators::Validator::by_name(name)
-                    .ok_or_else(|| err(format!("unknown validator `{name}`")))
+                validators::Validator::by_name(name).ok_or_else(|| {
+                    err(SpecField::Validator, &format!("unknown validator `{name}`"))
+                })
             })
             .transpose()?;
         // Rules read from a `.gitleaks.toml` come without examples (gitleaks keeps its rule tests
@@ -160,7 +208,8 @@ impl Rule {
             && (spec.examples.is_empty() || spec.negative_examples.is_empty())
         {
             return Err(err(
-                "needs at least one example and one negative example".into()
+                SpecField::Examples,
+                "needs at least one example and one negative example",
             ));
         }
         Ok(Rule {
@@ -188,11 +237,8 @@ fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
 
 /// Compiles a rule's pattern. Secrets are ASCII, so classes like `\w` and `(?i)` are ASCII-only
 /// (`unicode(false)`): smaller automata, faster to build and to run, and `.` matches any byte.
-fn compile_pattern(spec: &RuleSpec) -> Result<Compiled> {
-    let err = |message: String| Error::Rule {
-        id: spec.id.clone(),
-        message,
-    };
+fn compile_pattern(spec: &RuleSpec) -> Result<Compiled, RuleError> {
+    let err = |message: String| RuleError::new(spec, SpecField::Pattern, message);
     let regex = regex::bytes::RegexBuilder::new(&spec.pattern)
         .unicode(false)
         .size_limit(32 << 20)
@@ -321,11 +367,12 @@ pub fn compile_all(extra: &[RuleSpec]) -> Result<Vec<Rule>> {
                 message: "duplicate rule id".into(),
             });
         }
-        let mut rule = if eager {
-            Rule::compile(spec)?
+        let rule = if eager {
+            Rule::compile(spec)
         } else {
-            Rule::lazy(spec)?
+            Rule::lazy(spec)
         };
+        let mut rule = rule.map_err(RuleError::into_error)?;
         rule.first_literals = first_literals;
         rules.push(rule);
     }
