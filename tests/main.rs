@@ -4,6 +4,7 @@ mod common;
 
 mod accuracy;
 mod adoption;
+mod architecture;
 mod catalog;
 mod check_history;
 mod check_staged;
