@@ -258,11 +258,7 @@ fn cycles(graph: &BTreeMap<ModPath, BTreeSet<ModPath>>) -> Vec<String> {
                 State::New => visit(next, graph, state, path, out),
                 State::OnPath => {
                     let start = path.iter().position(|m| m == next).unwrap();
-                    let chain: Vec<String> = path[start..]
-                        .iter()
-                        .chain([next])
-                        .map(name)
-                        .collect();
+                    let chain: Vec<String> = path[start..].iter().chain([next]).map(name).collect();
                     out.push(format!("cycle: {}", chain.join(" -> ")));
                 }
                 State::Done => {}
