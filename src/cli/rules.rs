@@ -104,16 +104,7 @@ pub fn run(args: RulesArgs, cwd: &Path) -> Result<Outcome> {
 
 /// `keygate rules --check`: every problem, each as `file:line:column: message`.
 fn check(file: Option<&Path>, root: Option<&Path>) -> Result<Outcome> {
-    let config = match (file, root) {
-        (Some(path), _) => Config::load(path)?,
-        (None, Some(root)) if root.join(crate::config::FILE_NAME).is_file() => {
-            Config::load(&root.join(crate::config::FILE_NAME))?
-        }
-        (None, Some(root)) if root.join(crate::config::gitleaks::FILE_NAME).is_file() => {
-            crate::config::gitleaks::read(root)?
-        }
-        _ => Config::default(),
-    };
+    let config = Config::discover(file, root)?;
     let mut lines: Vec<String> = config
         .rule_problems()?
         .iter()
