@@ -70,7 +70,7 @@ pub struct RepoContext<'a> {
 
 impl<'a> RepoContext<'a> {
     /// Finds and reads the repository's `.env` files. `staged` is `Some` in staged mode (the
-    /// paths the staged change adds or modifies, e.g. from [`Repo::staged_paths`]); tracked
+    /// paths the staged change adds or modifies, from `input::staged::StagedChange`); tracked
     /// files are then read from the index.
     pub fn new(
         repo: &'a Repo,
