@@ -1,13 +1,10 @@
-//! The accuracy benchmark's corpus generator (`benches/corpus/`): its labels must be
+//! The accuracy benchmark's corpus generator (`tests/common/corpus/`): its labels must be
 //! self-consistent, whatever keygate scores on it (the score lives in `cargo bench --bench
 //! accuracy`). See: issue 7.
 
-#[path = "../benches/corpus/mod.rs"]
-mod corpus;
-
 use std::collections::{HashMap, HashSet};
 
-use corpus::{Corpus, Family};
+use crate::common::corpus::{self, Corpus, Family};
 
 const SEED: u64 = 7;
 

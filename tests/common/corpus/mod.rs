@@ -1,5 +1,5 @@
 //! A seeded generator of a realistic, labelled multi-language corpus for the accuracy benchmark
-//! (`benches/accuracy.rs`), shared with the test suite (`tests/accuracy.rs`).
+//! (`benches/accuracy.rs`, which links `tests/common/`), checked by `tests/accuracy.rs`.
 //!
 //! Every line that holds a secret is labelled with its family and provider; every hard negative
 //! (what a careless scanner flags: env reads, templating, placeholders, lock-file hashes, public
