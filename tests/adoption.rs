@@ -5,11 +5,9 @@
 
 use crate::common::*;
 
-const LOWER_DIGITS: &str = "abcdefghijklmnopqrstuvwxyz0123456789";
-
 /// A token of the fictional Acme service that the custom rule below describes.
 fn acme_token() -> String {
-    fake("acme_", 24, LOWER_DIGITS)
+    fake("acme_", 24, LOWER_ALNUM)
 }
 
 /// A custom rule for Acme tokens, with one example and one near miss.

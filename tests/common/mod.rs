@@ -1,50 +1,44 @@
 //! The one integration-test helper: real temporary Git repositories driven with the `git` CLI
 //! (so hooks run under a real `git commit`), the real `keygate` binary, and fake secrets built at
-//! run time so that this repository passes its own scan.
+//! run time from the run's seed (`seed.rs`), so that this repository passes its own scan and a
+//! failure can be replayed.
 
-#![allow(dead_code)]
+// The test binary and the accuracy bench each use a part of this module.
+#![allow(dead_code, unused_imports)]
 
 pub mod corpus;
+pub mod rng;
+pub mod seed;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
+
+pub use rng::{ALNUM, BASE32, LOWER_ALNUM};
 
 /// The `keygate` binary under test.
 pub fn keygate_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_keygate"))
 }
 
-/// A fake secret: `prefix` followed by `len` random characters from `alphabet`, different on
-/// every call and every run.
+/// A fake secret: `prefix` followed by `len` random characters from `alphabet`, the next draw
+/// from the calling test's stream (see `seed.rs`): different on every call, the same for the same
+/// test under the same `KEYGATE_TEST_SEED`.
 pub fn fake(prefix: &str, len: usize, alphabet: &str) -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut state = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-        ^ (COUNTER.fetch_add(1, Ordering::Relaxed) + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        ^ u64::from(std::process::id()) << 32;
     let chars: Vec<char> = alphabet.chars().collect();
-    let mut out = String::from(prefix);
-    let mut last = None;
-    while out.len() < prefix.len() + len {
-        // xorshift64*: plenty for test data.
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        let c = chars[(state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) as usize % chars.len()];
-        // No runs of one character, so a fake never looks like a `xxxx` placeholder.
-        if last != Some(c) {
-            out.push(c);
-            last = Some(c);
+    seed::with_test_rng(|rng| {
+        let mut out = String::from(prefix);
+        let mut last = None;
+        while out.len() < prefix.len() + len {
+            let c = chars[rng.below(chars.len())];
+            // No runs of one character, so a fake never looks like a `xxxx` placeholder.
+            if last != Some(c) {
+                out.push(c);
+                last = Some(c);
+            }
         }
-    }
-    out
+        out
+    })
 }
-
-pub const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-pub const UPPER_DIGITS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 /// A MigoSMTP-style key value.
 pub fn migosmtp_key() -> String {
@@ -53,7 +47,7 @@ pub fn migosmtp_key() -> String {
 
 /// An AWS access key id (AKIA + 16 base32 characters).
 pub fn aws_key_id() -> String {
-    fake("AKIA", 16, UPPER_DIGITS)
+    fake("AKIA", 16, BASE32)
 }
 
 /// What a run of the binary produced.

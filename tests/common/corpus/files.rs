@@ -6,9 +6,9 @@ use std::collections::HashSet;
 
 use super::langs::{self, Lang};
 use super::negatives;
-use super::rng::{base64, Rng, B64, B64URL, LOWER_ALNUM};
 use super::secrets::{self, Secret};
 use super::{Builder, Corpus, Family, File, Item, Label};
+use crate::common::rng::{base64, Rng, B64, B64URL, LOWER_ALNUM};
 
 const PROJECTS: [&str; 8] = [
     "billing-api",

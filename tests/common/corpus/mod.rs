@@ -12,7 +12,6 @@
 mod files;
 mod langs;
 mod negatives;
-pub mod rng;
 mod secrets;
 
 use std::collections::BTreeMap;

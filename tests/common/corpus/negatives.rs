@@ -4,9 +4,9 @@
 //! test vectors, public keys and public identifiers, data URIs.
 
 use super::langs::Lang;
-use super::rng::{base64, Rng, B64, B64URL, HEX, LOWER_ALNUM, UPPER_ALNUM};
 use super::secrets;
 use super::{spell, Case, Family, Item};
+use crate::common::rng::{base64, Rng, B64, B64URL, HEX, LOWER_ALNUM, UPPER_ALNUM};
 
 /// Names of secrets, with the family a scanner would attribute them to.
 fn secret_name(rng: &Rng) -> (Family, &'static [&'static str]) {

@@ -4,8 +4,10 @@
 //! "API keys", Slack "token types", Doppler "API authentication", Vault "tokens", npm/PyPI token
 //! docs, ...), never keygate's rule files.
 
-use super::rng::{base64, Rng, ALNUM, B64, B64URL, BASE32, HEX, LETTERS, LOWER_ALNUM, UPPER_ALNUM};
 use super::Family;
+use crate::common::rng::{
+    base64, Rng, ALNUM, B64, B64URL, BASE32, HEX, LETTERS, LOWER_ALNUM, UPPER_ALNUM,
+};
 
 /// A generated secret and the names a developer would give it.
 pub struct Secret {
