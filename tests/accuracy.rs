@@ -161,3 +161,40 @@ fn secrets_are_distinct_and_checksums_valid() {
         }
     }
 }
+
+/// The corpus takes every provider's key shape from the catalog's examples (`corpus/shapes.rs`):
+/// every single-line built-in rule gives it at least one, every example can be filled with new
+/// secrets that the engine finds in the example's own line, and the weights name real rules.
+#[test]
+fn every_catalog_rule_lends_the_corpus_its_shape() {
+    use crate::common::corpus::shapes;
+    let providers: HashSet<&str> = shapes::providers().into_iter().map(|(id, _)| id).collect();
+    for spec in keygate::rules::builtin_specs() {
+        assert_eq!(
+            providers.contains(spec.id.as_str()),
+            !spec.multiline,
+            "{}: a single-line rule gives the corpus a shape; multi-line ones (private keys) are \
+             built by corpus/keys.rs",
+            spec.id
+        );
+    }
+    for (id, _) in shapes::POPULAR {
+        assert!(
+            providers.contains(id),
+            "POPULAR names {id}, which is not a catalog rule"
+        );
+    }
+    for id in shapes::IN_THEIR_OWN_FILES {
+        assert!(
+            providers.contains(id),
+            "IN_THEIR_OWN_FILES names {id}, not a catalog rule"
+        );
+    }
+    let rng = crate::common::rng::Rng::new(seed::derive("shapes"));
+    for (id, [all, tail, verbatim]) in shapes::fallbacks(&rng, 5) {
+        assert!(
+            all + tail > verbatim,
+            "{id}: most draws fell back to the example's own secret ({all} {tail} {verbatim})"
+        );
+    }
+}

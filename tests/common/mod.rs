@@ -4,7 +4,7 @@
 //! failure can be replayed.
 
 // The test binary and the accuracy bench each use a part of this module.
-#![allow(dead_code, unused_imports)]
+#![allow(dead_code)]
 
 pub mod corpus;
 pub mod rng;
@@ -13,6 +13,7 @@ pub mod seed;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+#[allow(unused_imports)] // by the tests, not the bench
 pub use rng::{ALNUM, BASE32, LOWER_ALNUM};
 
 /// The `keygate` binary under test.
