@@ -3,13 +3,16 @@
 
 use crate::common::*;
 
-/// Only the `env-*` findings.
-fn env_only(found: &[String]) -> Vec<String> {
-    found
-        .iter()
-        .filter(|f| f.starts_with("env-"))
-        .cloned()
-        .collect()
+/// The exit code of a worktree check and its `env-*` findings (`rule@file`).
+fn env_check(repo: &TestRepo) -> (i32, Vec<String>) {
+    let (code, found) = repo.check();
+    (
+        code,
+        found
+            .into_iter()
+            .filter(|f| f.starts_with("env-"))
+            .collect(),
+    )
 }
 
 fn ls_files(repo: &TestRepo) -> String {
@@ -67,11 +70,7 @@ fn env_tracked_reports_an_ignored_but_still_tracked_env_file() {
         .stage(".env")
         .commit("oops")
         .write(".gitignore", ".env\n");
-    let (code, found) = repo.check();
-    assert_eq!(
-        (code, env_only(&found)),
-        (1, vec!["env-tracked@.env".into()])
-    );
+    assert_eq!(env_check(&repo), (1, vec!["env-tracked@.env".into()]));
 }
 
 // --- env-not-ignored -------------------------------------------------------------------------
@@ -87,10 +86,10 @@ fn env_not_ignored_blocks_env_files_in_every_folder() {
         .write(".envrc", "use nix\n")
         .write(".env.example", "PORT=\n")
         .write("tools/.env/settings", "PORT=6\n");
-    let (code, found) = repo.check();
+    let (code, found) = env_check(&repo);
     assert_eq!(code, 1);
     assert_eq!(
-        env_only(&found),
+        found,
         vec![
             "env-not-ignored@.env",
             "env-not-ignored@.env.local",
@@ -125,9 +124,8 @@ fn env_not_ignored_follows_gits_own_ignore_rules() {
     // negation that lives in a deeper .gitignore than the rule it negates, libgit2#6461, so the
     // negation here is in the same file.)
     repo.write("apps/.gitignore", ".env\n!web/.env\n");
-    let (code, found) = repo.check();
     assert_eq!(
-        (code, env_only(&found)),
+        env_check(&repo),
         (1, vec!["env-not-ignored@apps/web/.env".into()])
     );
 }
@@ -205,9 +203,8 @@ fn env_staged_reports_a_staged_env_file_once_and_not_an_older_tracked_one() {
 fn worktree_mode_reports_a_staged_env_file_as_tracked() {
     let repo = TestRepo::new();
     repo.write(".env", "PORT=1\n").stage(".env");
-    let (code, found) = repo.check();
     assert_eq!(
-        (code, env_only(&found)),
+        env_check(&repo),
         (
             1,
             vec!["env-not-ignored@.env".into(), "env-tracked@.env".into()]
@@ -284,10 +281,7 @@ fn a_template_with_a_real_looking_key_blocks() {
     // An untracked template that Git would add is checked too; an ignored one is not.
     let repo = TestRepo::new();
     repo.write(".env.sample", format!("SESSION_SECRET={random}\n"));
-    assert_eq!(
-        env_only(&repo.check().1),
-        vec!["env-template-secret@.env.sample"]
-    );
+    assert_eq!(env_check(&repo).1, vec!["env-template-secret@.env.sample"]);
     repo.write(".gitignore", ".env.sample\n");
     assert_eq!(repo.check(), (0, vec![]));
 }
@@ -536,7 +530,7 @@ fn fix_dry_run_changes_nothing_then_fix_repairs_and_the_next_commit_is_clean() {
         .stage("config/prod.env")
         .commit("oops");
     assert_eq!(
-        env_only(&repo.check().1),
+        env_check(&repo).1,
         vec![
             "env-not-ignored@.env",
             "env-tracked@.env",

@@ -391,24 +391,20 @@ fn slots(
         }
         let run = i..(i..bytes.len()).find(|&j| !free[j]).unwrap_or(bytes.len());
         let chars = &bytes[run.clone()];
-        let lower = if chars
-            .iter()
-            .filter(|b| b.is_ascii_lowercase())
-            .all(|&b| b <= b'f')
-        {
-            "abcdef"
-        } else {
-            LOWER
+        // The narrower alphabet when every character of its class in the run is in it.
+        let narrow = |class: fn(&u8) -> bool, narrow: &'static str, wide: &'static str| {
+            let all_in = chars
+                .iter()
+                .filter(|b| class(b))
+                .all(|b| narrow.as_bytes().contains(b));
+            if all_in {
+                narrow
+            } else {
+                wide
+            }
         };
-        let upper = if chars
-            .iter()
-            .filter(|b| b.is_ascii_uppercase())
-            .all(|&b| b <= b'F')
-        {
-            "ABCDEF"
-        } else {
-            UPPER
-        };
+        let lower = narrow(u8::is_ascii_lowercase, "abcdef", LOWER);
+        let upper = narrow(u8::is_ascii_uppercase, "ABCDEF", UPPER);
         let digits: Vec<u8> = chars.iter().copied().filter(u8::is_ascii_digit).collect();
         let digits = if digits.len() >= 4 && digits.iter().all(|d| (b'2'..=b'7').contains(d)) {
             "234567"
