@@ -6,14 +6,19 @@
 //! `cargo bench --bench accuracy [-- --seed N --files N --keygate PATH --no-peers --keep DIR
 //! --show N --detail gitleaks|betterleaks]`
 
-mod corpus;
+// The corpus generator is test-support code: it lives with the suite's one helper module,
+// `tests/common/` (where `tests/accuracy.rs` checks its labels), and this bench links that same
+// module. A bench is a crate of its own, so naming the folder is the one way to share it
+// without a second package; this is the only `#[path]` in the tests and benches.
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use corpus::{Corpus, Family, Label};
+use common::corpus::{self, Corpus, Family, Label};
 
 struct Args {
     seed: u64,

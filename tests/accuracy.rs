@@ -1,18 +1,20 @@
-//! The accuracy benchmark's corpus generator (`benches/corpus/`): its labels must be
+//! The accuracy benchmark's corpus generator (`tests/common/corpus/`): its labels must be
 //! self-consistent, whatever keygate scores on it (the score lives in `cargo bench --bench
 //! accuracy`). See: issue 7.
 
-#[path = "../benches/corpus/mod.rs"]
-mod corpus;
-
 use std::collections::{HashMap, HashSet};
 
-use corpus::{Corpus, Family};
+use crate::common::corpus::{self, Corpus, Family};
+use crate::common::seed;
 
-const SEED: u64 = 7;
+/// The corpus seed: a new corpus every run (the bench fixes its own, `--seed`), replayed with
+/// `KEYGATE_TEST_SEED`.
+fn corpus_seed() -> u64 {
+    seed::derive("accuracy corpus")
+}
 
 fn corpus() -> Corpus {
-    corpus::generate(SEED, 320)
+    corpus::generate(corpus_seed(), 320)
 }
 
 #[test]
@@ -89,7 +91,7 @@ fn labels_point_at_their_text() {
 
 #[test]
 fn written_files_match_the_labels() {
-    let c = corpus::generate(SEED, 40);
+    let c = corpus::generate(corpus_seed(), 40);
     let dir = tempfile::tempdir().unwrap();
     c.write(dir.path()).unwrap();
     for label in &c.labels {
@@ -106,9 +108,9 @@ fn written_files_match_the_labels() {
 
 #[test]
 fn corpus_is_seeded() {
-    let a = corpus::generate(SEED, 40);
-    let b = corpus::generate(SEED, 40);
-    let other = corpus::generate(SEED + 1, 40);
+    let a = corpus::generate(corpus_seed(), 40);
+    let b = corpus::generate(corpus_seed(), 40);
+    let other = corpus::generate(corpus_seed().wrapping_add(1), 40);
     let texts = |c: &Corpus| c.files.iter().map(|f| f.text()).collect::<Vec<_>>();
     assert_eq!(texts(&a), texts(&b));
     assert_ne!(texts(&a), texts(&other));
@@ -157,5 +159,42 @@ fn secrets_are_distinct_and_checksums_valid() {
                 assert!(!text.contains(&s.needle), "{}:{}", neg.file, neg.line);
             }
         }
+    }
+}
+
+/// The corpus takes every provider's key shape from the catalog's examples (`corpus/shapes.rs`):
+/// every single-line built-in rule gives it at least one, every example can be filled with new
+/// secrets that the engine finds in the example's own line, and the weights name real rules.
+#[test]
+fn every_catalog_rule_lends_the_corpus_its_shape() {
+    use crate::common::corpus::shapes;
+    let providers: HashSet<&str> = shapes::providers().into_iter().map(|(id, _)| id).collect();
+    for spec in keygate::rules::builtin_specs() {
+        assert_eq!(
+            providers.contains(spec.id.as_str()),
+            !spec.multiline,
+            "{}: a single-line rule gives the corpus a shape; multi-line ones (private keys) are \
+             built by corpus/keys.rs",
+            spec.id
+        );
+    }
+    for (id, _) in shapes::POPULAR {
+        assert!(
+            providers.contains(id),
+            "POPULAR names {id}, which is not a catalog rule"
+        );
+    }
+    for id in shapes::IN_THEIR_OWN_FILES {
+        assert!(
+            providers.contains(id),
+            "IN_THEIR_OWN_FILES names {id}, not a catalog rule"
+        );
+    }
+    let rng = crate::common::rng::Rng::new(seed::derive("shapes"));
+    for (id, [all, tail, verbatim]) in shapes::fallbacks(&rng, 5) {
+        assert!(
+            all + tail > verbatim,
+            "{id}: most draws fell back to the example's own secret ({all} {tail} {verbatim})"
+        );
     }
 }

@@ -5,11 +5,9 @@
 
 use crate::common::*;
 
-const LOWER_DIGITS: &str = "abcdefghijklmnopqrstuvwxyz0123456789";
-
 /// A token of the fictional Acme service that the custom rule below describes.
 fn acme_token() -> String {
-    fake("acme_", 24, LOWER_DIGITS)
+    fake("acme_", 24, LOWER_ALNUM)
 }
 
 /// A custom rule for Acme tokens, with one example and one near miss.
@@ -29,24 +27,6 @@ remedy = "Rotate it in the Acme console and read ACME_TOKEN from the environment
     )
 }
 
-/// `rule_id`s of the findings of `keygate check --format json` in `repo`, with the exit code.
-fn check_ids(repo: &TestRepo, args: &[&str]) -> (i32, Vec<(String, String)>) {
-    let mut all = vec!["check", "--format", "json"];
-    all.extend_from_slice(args);
-    let run = repo.keygate(&all);
-    assert_ne!(run.code(), 2, "check failed: {}", run.stderr());
-    let ids = run
-        .findings()
-        .into_iter()
-        .map(|(rule, file, _)| (rule, file))
-        .collect();
-    (run.code(), ids)
-}
-
-fn pair(rule: &str, file: &str) -> (String, String) {
-    (rule.to_string(), file.to_string())
-}
-
 // ---- every config key takes effect ----
 
 #[test]
@@ -57,18 +37,18 @@ fn exclude_globs_skip_files() {
         .write("vendor/lib/a.py", &line)
         .write("static/app.min.js", &line)
         .write("src/a.py", &line);
-    let (code, ids) = check_ids(&repo, &[]);
+    let (code, ids) = repo.check();
     assert_eq!(code, 1);
-    assert_eq!(ids, vec![pair("aws-access-key-id", "src/a.py")]);
+    assert_eq!(ids, ["aws-access-key-id@src/a.py"]);
 }
 
 #[test]
 fn disable_turns_a_rule_off() {
     let repo = TestRepo::new();
     repo.write("a.py", format!("id = '{}'\n", aws_key_id()));
-    assert_eq!(check_ids(&repo, &[]).0, 1);
+    assert_eq!(repo.check().0, 1);
     repo.write(".keygate.toml", "disable = [\"aws-access-key-id\"]\n");
-    assert_eq!(check_ids(&repo, &[]), (0, vec![]));
+    assert_eq!(repo.check(), (0, vec![]));
     let rules = repo.keygate(&["rules", "--format", "json"]).json();
     let aws = rules
         .as_array()
@@ -104,10 +84,7 @@ fn allow_regexes_match_the_secret_or_its_line() {
             ".keygate.toml",
             "[allow]\nregexes = ['^mk_live_', 'fixture-data']\n",
         );
-    assert_eq!(
-        check_ids(&repo, &[]),
-        (1, vec![pair("aws-access-key-id", "c.py")])
-    );
+    assert_eq!(repo.check(), (1, vec!["aws-access-key-id@c.py".into()]));
 }
 
 #[test]
@@ -119,10 +96,7 @@ fn allow_stopwords_drop_secrets_that_contain_them() {
     )
     .write("b.py", format!("MIGOSMTP_API_KEY = '{}'\n", migosmtp_key()))
     .write(".keygate.toml", "[allow]\nstopwords = [\"SANDBOX\"]\n");
-    assert_eq!(
-        check_ids(&repo, &[]),
-        (1, vec![pair("migosmtp-api-key", "b.py")])
-    );
+    assert_eq!(repo.check(), (1, vec!["migosmtp-api-key@b.py".into()]));
 }
 
 #[test]
@@ -133,8 +107,8 @@ fn allow_paths_drop_findings_in_matching_files() {
         .write("src/new.py", &line)
         .write(".keygate.toml", "[allow]\npaths = ['^legacy/']\n");
     assert_eq!(
-        check_ids(&repo, &[]),
-        (1, vec![pair("aws-access-key-id", "src/new.py")])
+        repo.check(),
+        (1, vec!["aws-access-key-id@src/new.py".into()])
     );
 }
 
@@ -145,11 +119,14 @@ fn env_templates_and_client_prefixes_take_effect() {
     repo.write(".env.shared", "SITE_TITLE=Shop\n")
         .stage(".env.shared")
         .commit("shared settings");
-    let (code, ids) = check_ids(&repo, &[]);
+    let (code, ids) = repo.check();
     assert_eq!(code, 1);
-    assert!(ids.contains(&pair("env-tracked", ".env.shared")), "{ids:?}");
+    assert!(
+        ids.contains(&"env-tracked@.env.shared".to_string()),
+        "{ids:?}"
+    );
     repo.write(".keygate.toml", "[env]\ntemplates = [\".env.shared\"]\n");
-    assert_eq!(check_ids(&repo, &[]), (0, vec![]));
+    assert_eq!(repo.check(), (0, vec![]));
 
     repo.write(".gitignore", ".env\n")
         .write(".env", "MYAPP_PUBLIC_MIGOSMTP_API_KEY=abc\n")
@@ -157,15 +134,12 @@ fn env_templates_and_client_prefixes_take_effect() {
             ".keygate.toml",
             "[severity]\nenv-client-exposed = \"block\"\n[env]\ntemplates = [\".env.shared\"]\n",
         );
-    assert_eq!(check_ids(&repo, &[]), (0, vec![]), "not a default prefix");
+    assert_eq!(repo.check(), (0, vec![]), "not a default prefix");
     repo.write(
         ".keygate.toml",
         "[severity]\nenv-client-exposed = \"block\"\n[env]\ntemplates = [\".env.shared\"]\nclient_prefixes = [\"MYAPP_PUBLIC_\"]\n",
     );
-    assert_eq!(
-        check_ids(&repo, &[]),
-        (1, vec![pair("env-client-exposed", ".env")])
-    );
+    assert_eq!(repo.check(), (1, vec!["env-client-exposed@.env".into()]));
 }
 
 #[test]
@@ -177,10 +151,10 @@ fn custom_rules_find_their_secrets_and_their_examples_do_not_block() {
             "deploy.sh",
             format!("curl -H 'X-Acme: {token}' acme.example\n"),
         );
-    let (code, ids) = check_ids(&repo, &[]);
+    let (code, ids) = repo.check();
     assert_eq!(code, 1);
     // The config's own examples match by design; the config file itself is not scanned.
-    assert_eq!(ids, vec![pair("acme-token", "deploy.sh")]);
+    assert_eq!(ids, ["acme-token@deploy.sh"]);
     let rules = repo.keygate(&["rules"]).stdout();
     assert!(rules.contains("acme-token"), "{rules}");
     assert!(rules.contains("[acme_]"), "keywords are listed: {rules}");
@@ -188,7 +162,7 @@ fn custom_rules_find_their_secrets_and_their_examples_do_not_block() {
     let mut config = String::from("[severity]\nacme-token = \"warn\"\n");
     config += &acme_rule(&acme_token(), "acme_short");
     repo.write(".keygate.toml", config);
-    assert_eq!(check_ids(&repo, &[]).0, 0);
+    assert_eq!(repo.check().0, 0);
 }
 
 // ---- config errors name the file, line and column ----
@@ -313,13 +287,8 @@ fn a_custom_rule_whose_examples_fail_is_rejected() {
 fn an_explicit_config_file_is_named_in_its_errors() {
     let repo = TestRepo::new();
     repo.write("ci/keygate.toml", "\n\nexclude = 3\n");
-    let run = repo.keygate(&["check", "--config", "ci/keygate.toml"]);
-    assert_eq!(run.code(), 2);
-    assert!(
-        run.stderr().contains("ci/keygate.toml:3:11:"),
-        "{}",
-        run.stderr()
-    );
+    repo.keygate(&["check", "--config", "ci/keygate.toml"])
+        .assert_error("ci/keygate.toml:3:11:");
 }
 
 #[test]
@@ -356,9 +325,7 @@ fn rules_check_reports_every_failing_example_with_its_position() {
 // ---- fingerprints ----
 
 fn fingerprints(run: &Run) -> Vec<String> {
-    run.json()["findings"]
-        .as_array()
-        .unwrap()
+    run.json_findings()
         .iter()
         .map(|f| f["fingerprint"].as_str().unwrap().to_string())
         .collect()
@@ -474,10 +441,7 @@ fn baseline_accepts_existing_findings_and_a_new_secret_still_blocks() {
     // A new secret blocks, in a new file and next to the accepted one.
     let new = migosmtp_key();
     repo.write("mail.py", format!("MIGOSMTP_API_KEY = '{new}'\n"));
-    assert_eq!(
-        check_ids(&repo, &[]),
-        (1, vec![pair("migosmtp-api-key", "mail.py")])
-    );
+    assert_eq!(repo.check(), (1, vec!["migosmtp-api-key@mail.py".into()]));
     std::fs::remove_file(repo.path().join("mail.py")).unwrap();
     repo.write(
         "app.py",
@@ -491,9 +455,7 @@ fn baseline_accepts_existing_findings_and_a_new_secret_still_blocks() {
     );
 
     // Running it again without --update is refused rather than silently accepting more.
-    let run = repo.keygate(&["baseline"]);
-    assert_eq!(run.code(), 2);
-    assert!(run.stderr().contains("--update"), "{}", run.stderr());
+    repo.keygate(&["baseline"]).assert_error("--update");
 }
 
 #[test]
@@ -591,13 +553,8 @@ fn a_corrupt_baseline_is_an_error() {
     let repo = TestRepo::new();
     repo.write(".keygate-baseline", "salt abc\n")
         .write("a.py", "x = 1\n");
-    let run = repo.keygate(&["check"]);
-    assert_eq!(run.code(), 2);
-    assert!(
-        run.stderr().contains(".keygate-baseline:1:1:"),
-        "{}",
-        run.stderr()
-    );
+    repo.keygate(&["check"])
+        .assert_error(".keygate-baseline:1:1:");
 }
 
 // ---- switching from gitleaks ----
@@ -696,13 +653,8 @@ fn import_gitleaks_writes_the_equivalent_keygate_config() {
 
     // Until the imported rule has examples, keygate refuses it, naming where.
     let run = repo.keygate(&["check"]);
-    assert_eq!(run.code(), 2);
-    assert!(run.stderr().contains(".keygate.toml:"), "{}", run.stderr());
-    assert!(
-        run.stderr().contains("needs at least one example"),
-        "{}",
-        run.stderr()
-    );
+    run.assert_error(".keygate.toml:");
+    run.assert_error("needs at least one example");
     let text = text.replace(
         "examples = []\nnegative_examples = []",
         &format!(
@@ -711,15 +663,11 @@ fn import_gitleaks_writes_the_equivalent_keygate_config() {
         ),
     );
     repo.write(".keygate.toml", text);
-    assert_eq!(
-        check_ids(&repo, &[]),
-        (1, vec![pair("acme-token", "app.py")])
-    );
+    assert_eq!(repo.check(), (1, vec!["acme-token@app.py".into()]));
 
     // It never overwrites an existing config unless asked to.
-    let run = repo.keygate(&["config", "import-gitleaks"]);
-    assert_eq!(run.code(), 2);
-    assert!(run.stderr().contains("--force"), "{}", run.stderr());
+    repo.keygate(&["config", "import-gitleaks"])
+        .assert_error("--force");
     assert_eq!(
         repo.keygate(&["config", "import-gitleaks", "--force"])
             .code(),
@@ -734,13 +682,7 @@ fn a_bad_gitleaks_regex_names_its_position() {
         ".gitleaks.toml",
         "[[rules]]\nid = \"x\"\nregex = '''acme_(['''\nkeywords = [\"acme_\"]\n",
     );
-    let run = repo.keygate(&["check"]);
-    assert_eq!(run.code(), 2);
-    assert!(
-        run.stderr().contains(".gitleaks.toml:3:9:"),
-        "{}",
-        run.stderr()
-    );
+    repo.keygate(&["check"]).assert_error(".gitleaks.toml:3:9:");
 }
 
 // ---- the shipped examples ----

@@ -1,7 +1,7 @@
 //! Walks the whole built-in catalog through the real engine: every example found with the span of
 //! its secret group, no near miss found, metadata complete.
 
-use crate::common::{fake, ALNUM};
+use crate::common::{checksummed_token, fake, ALNUM};
 use keygate::engine::examples::check_examples;
 use keygate::rules::{builtin_specs, compile_all};
 
@@ -89,13 +89,6 @@ fn found(scanner: &keygate::Scanner, text: &str) -> Vec<(String, u64)> {
         .collect()
 }
 
-/// A GitHub/npm-style token whose last six characters are the CRC32 of the random part.
-fn checksummed(prefix: &str) -> String {
-    let random = &fake("", 30, ALNUM)[..30];
-    let crc = keygate::rules::validators::base62(u64::from(crc32fast::hash(random.as_bytes())), 6);
-    format!("{prefix}{random}{crc}")
-}
-
 #[test]
 fn the_catalog_covers_at_least_150_providers() {
     let specific = builtin_specs().iter().filter(|s| !s.generic).count();
@@ -161,7 +154,7 @@ fn provider_tokens_with_a_checksum_are_reported_only_when_it_holds() {
         ("ghs_", "github-server-to-server-token"),
         ("npm_", "npm-access-token"),
     ] {
-        let good = checksummed(prefix);
+        let good = checksummed_token(prefix);
         assert_eq!(
             found(&scanner, &format!("x = '{good}'")),
             [(rule.into(), 6)]

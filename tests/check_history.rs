@@ -2,12 +2,8 @@
 //! `--since`, `--branch`; merges, renames, removals; the JSON fields and the incident checklist.
 // See: issue 6
 
-use crate::common::{aws_key_id, migosmtp_key, TestRepo};
+use crate::common::{aws_key_id, keygate_command, migosmtp_key, migosmtp_line, Run, TestRepo};
 use serde_json::Value;
-
-fn line(key: &str) -> String {
-    format!("MIGOSMTP_API_KEY = \"{key}\"\n")
-}
 
 fn head(repo: &TestRepo) -> String {
     repo.git(&["rev-parse", "HEAD"]).trim().to_string()
@@ -21,19 +17,27 @@ fn commit_file(repo: &TestRepo, rel: &str, contents: &str, message: &str) -> Str
 
 /// The findings of `keygate check --history --format json ARGS`, after checking the exit code.
 fn audit(repo: &TestRepo, args: &[&str], code: i32) -> Vec<Value> {
+    history_findings(repo.keygate(&history_args(args)), code)
+}
+
+/// The same with no `git` command on PATH, so that libgit2 walks and reads everything.
+fn audit_without_git(repo: &TestRepo, args: &[&str], code: i32) -> Vec<Value> {
+    let empty = tempfile::tempdir().unwrap();
+    let mut command = keygate_command(repo.path());
+    command.args(history_args(args)).env("PATH", empty.path());
+    history_findings(Run::of(&mut command, None), code)
+}
+
+fn history_args<'a>(args: &[&'a str]) -> Vec<&'a str> {
     let mut all = vec!["check", "--history", "--format", "json"];
     all.extend_from_slice(args);
-    let run = repo.keygate(&all);
-    assert_eq!(
-        run.code(),
-        code,
-        "stdout:\n{}\nstderr:\n{}",
-        run.stdout(),
-        run.stderr()
-    );
-    let json = run.json();
-    assert_eq!(json["mode"], "history");
-    json["findings"].as_array().unwrap().clone()
+    all
+}
+
+fn history_findings(run: Run, code: i32) -> Vec<Value> {
+    assert_eq!(run.code(), code, "{}", run.text());
+    assert_eq!(run.json()["mode"], "history");
+    run.json_findings()
 }
 
 /// `(commit, file, line)` of each finding.
@@ -54,7 +58,7 @@ fn places(findings: &[Value]) -> Vec<(String, String, u64)> {
 fn a_secret_kept_through_many_commits_is_reported_once_at_commit_one() {
     let repo = TestRepo::new();
     let key = migosmtp_key();
-    let mut text = format!("# settings\n{}", line(&key));
+    let mut text = format!("# settings\n{}", migosmtp_line(&key));
     let first = commit_file(&repo, "app/settings.py", &text, "add settings");
     for i in 0..6 {
         text = format!("# edit {i}\n{text}");
@@ -109,14 +113,14 @@ fn a_secret_added_then_removed_is_still_reported_and_not_at_head() {
 fn a_renamed_file_keeps_its_one_finding_at_the_original_commit() {
     let repo = TestRepo::new();
     let key = migosmtp_key();
-    let first = commit_file(&repo, "old/config.py", &line(&key), "config");
+    let first = commit_file(&repo, "old/config.py", &migosmtp_line(&key), "config");
     std::fs::create_dir_all(repo.path().join("new")).unwrap();
     repo.git(&["mv", "old/config.py", "new/settings.py"]);
     repo.commit("rename");
     commit_file(
         &repo,
         "new/settings.py",
-        &format!("# moved\n{}", line(&key)),
+        &format!("# moved\n{}", migosmtp_line(&key)),
         "edit",
     );
     let findings = audit(&repo, &[], 1);
@@ -131,11 +135,16 @@ fn a_secret_from_a_merged_branch_is_reported_at_the_branch_commit_not_the_merge(
     commit_file(&repo, "main.txt", "base\n", "base");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     let key = migosmtp_key();
-    let on_branch = commit_file(&repo, "feature.py", &line(&key), "feature with key");
+    let on_branch = commit_file(
+        &repo,
+        "feature.py",
+        &migosmtp_line(&key),
+        "feature with key",
+    );
     commit_file(
         &repo,
         "feature.py",
-        &format!("{}# more\n", line(&key)),
+        &format!("{}# more\n", migosmtp_line(&key)),
         "feature edit",
     );
     repo.git(&["checkout", "-q", "main"]);
@@ -161,7 +170,7 @@ fn a_secret_that_only_a_merge_adds_is_reported_at_the_merge() {
     let out = repo.git_output(&["merge", "-q", "side"]);
     assert!(!out.status.success(), "the merge should conflict");
     let key = migosmtp_key();
-    repo.write("conf.py", format!("A = 4\n{}", line(&key)))
+    repo.write("conf.py", format!("A = 4\n{}", migosmtp_line(&key)))
         .stage("conf.py")
         .commit("merge side");
     let merge = head(&repo);
@@ -181,7 +190,7 @@ fn all_finds_a_secret_that_lives_only_on_another_branch() {
     commit_file(&repo, "a.txt", "a\n", "base");
     repo.git(&["checkout", "-q", "-b", "experiment"]);
     let key = migosmtp_key();
-    let leak = commit_file(&repo, "try.py", &line(&key), "try");
+    let leak = commit_file(&repo, "try.py", &migosmtp_line(&key), "try");
     repo.git(&["checkout", "-q", "main"]);
     commit_file(&repo, "a.txt", "a\nb\n", "more");
 
@@ -204,11 +213,11 @@ fn all_finds_a_secret_that_lives_only_on_another_branch() {
 fn since_reports_only_what_came_after_rev() {
     let repo = TestRepo::new();
     let old_key = migosmtp_key();
-    commit_file(&repo, "old.py", &line(&old_key), "old leak");
+    commit_file(&repo, "old.py", &migosmtp_line(&old_key), "old leak");
     let rev = commit_file(
         &repo,
         "old.py",
-        &format!("# edited\n{}", line(&old_key)),
+        &format!("# edited\n{}", migosmtp_line(&old_key)),
         "edit",
     );
     let new_key = aws_key_id();
@@ -221,7 +230,7 @@ fn since_reports_only_what_came_after_rev() {
     commit_file(
         &repo,
         "old.py",
-        &format!("# again\n# edited\n{}", line(&old_key)),
+        &format!("# again\n# edited\n{}", migosmtp_line(&old_key)),
         "edit old",
     );
 
@@ -235,9 +244,8 @@ fn since_reports_only_what_came_after_rev() {
 fn bad_revisions_and_branches_are_errors() {
     let repo = TestRepo::new();
     commit_file(&repo, "a.txt", "a\n", "base");
-    let run = repo.keygate(&["check", "--history", "--since", "no-such-rev"]);
-    assert_eq!(run.code(), 2, "{}", run.stderr());
-    assert!(run.stderr().contains("no-such-rev"), "{}", run.stderr());
+    repo.keygate(&["check", "--history", "--since", "no-such-rev"])
+        .assert_error("no-such-rev");
     assert_eq!(
         repo.keygate(&["check", "--history", "--branch", "nope"])
             .code(),
@@ -262,8 +270,8 @@ fn an_empty_repository_has_a_clean_history() {
 fn the_same_secret_in_two_files_is_one_key_to_revoke() {
     let repo = TestRepo::new();
     let key = migosmtp_key();
-    let first = commit_file(&repo, "a.py", &line(&key), "a");
-    commit_file(&repo, "b.py", &line(&key), "b");
+    let first = commit_file(&repo, "a.py", &migosmtp_line(&key), "a");
+    commit_file(&repo, "b.py", &migosmtp_line(&key), "b");
     let findings = audit(&repo, &[], 1);
     assert_eq!(places(&findings), vec![(first, "a.py".into(), 1)]);
 }
@@ -276,7 +284,12 @@ fn inline_allows_and_config_excludes_apply_to_history() {
         migosmtp_key()
     );
     commit_file(&repo, "a.py", &allowed, "allowed");
-    commit_file(&repo, "fixtures/b.py", &line(&migosmtp_key()), "fixture");
+    commit_file(
+        &repo,
+        "fixtures/b.py",
+        &migosmtp_line(&migosmtp_key()),
+        "fixture",
+    );
     commit_file(
         &repo,
         ".keygate.toml",
@@ -290,11 +303,11 @@ fn inline_allows_and_config_excludes_apply_to_history() {
 fn history_and_worktree_share_the_fingerprint_of_a_secret() {
     let repo = TestRepo::new();
     let key = migosmtp_key();
-    commit_file(&repo, "app.py", &line(&key), "leak");
+    commit_file(&repo, "app.py", &migosmtp_line(&key), "leak");
     commit_file(
         &repo,
         "app.py",
-        &format!("# moved down\n{}", line(&key)),
+        &format!("# moved down\n{}", migosmtp_line(&key)),
         "edit",
     );
     let history = audit(&repo, &[], 1);
@@ -311,7 +324,7 @@ fn history_and_worktree_share_the_fingerprint_of_a_secret() {
 fn the_human_report_ends_with_the_incident_checklist_and_never_shows_the_key() {
     let repo = TestRepo::new();
     let key = migosmtp_key();
-    let first = commit_file(&repo, "app.py", &line(&key), "leak");
+    let first = commit_file(&repo, "app.py", &migosmtp_line(&key), "leak");
     let run = repo.keygate(&["check", "--history"]);
     assert_eq!(run.code(), 1);
     let out = run.stdout();
@@ -358,27 +371,17 @@ fn a_clean_history_exits_zero_without_a_checklist() {
 fn without_a_git_command_blobs_are_read_through_libgit2_with_the_same_result() {
     let repo = TestRepo::new();
     let key = migosmtp_key();
-    let first = commit_file(&repo, "a.py", &line(&key), "leak");
-    commit_file(&repo, "a.py", &format!("# edit\n{}", line(&key)), "edit");
-    let with_git = audit(&repo, &[], 1);
-    let empty = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(crate::common::keygate_bin())
-        .args(["check", "--history", "--format", "json"])
-        .current_dir(repo.path())
-        .env("PATH", empty.path())
-        .env_remove("GIT_DIR")
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let first = commit_file(&repo, "a.py", &migosmtp_line(&key), "leak");
+    commit_file(
+        &repo,
+        "a.py",
+        &format!("# edit\n{}", migosmtp_line(&key)),
+        "edit",
     );
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let without_git = json["findings"].as_array().unwrap();
-    assert_eq!(places(without_git), vec![(first, "a.py".into(), 1)]);
-    assert_eq!(without_git, &with_git);
+    let with_git = audit(&repo, &[], 1);
+    let without_git = audit_without_git(&repo, &[], 1);
+    assert_eq!(places(&without_git), vec![(first, "a.py".into(), 1)]);
+    assert_eq!(without_git, with_git);
 }
 
 /// The history audit scans an edited file by the lines the edit brings; these pin that down
@@ -394,7 +397,7 @@ fn edits_anywhere_in_a_long_file_are_found_on_their_exact_lines_and_moves_add_no
     // An edit near the top, a key in the middle, a line at the end.
     let key = migosmtp_key();
     lines[4] = "setting_5 = 'five'".into();
-    lines.insert(149, line(&key).trim_end().to_string());
+    lines.insert(149, migosmtp_line(&key).trim_end().to_string());
     lines.push("setting_end = True".into());
     let added = commit_file(&repo, file, &text(&lines), "add key");
 
@@ -475,7 +478,7 @@ fn an_edit_of_a_large_file_is_found_on_its_exact_line() {
     assert!(text(&lines).len() > 5 << 20);
     commit_file(&repo, file, &text(&lines), "fixtures");
     let key = migosmtp_key();
-    lines[45_000] = line(&key).trim_end().to_string();
+    lines[45_000] = migosmtp_line(&key).trim_end().to_string();
     let added = commit_file(&repo, file, &text(&lines), "add key");
     lines[10] = "10,row-10,changed".into();
     commit_file(&repo, file, &text(&lines), "edit");
@@ -492,7 +495,7 @@ fn odd_paths_symlinks_and_mode_changes_in_history() {
     let repo = TestRepo::new();
     let key = migosmtp_key();
     let odd = "conf dir/clé secrète.py";
-    let added = commit_file(&repo, odd, &line(&key), "odd name");
+    let added = commit_file(&repo, odd, &migosmtp_line(&key), "odd name");
     // A link whose target text holds a key-shaped string: a link is not content.
     let target = migosmtp_key();
     std::os::unix::fs::symlink(&target, repo.path().join("link")).unwrap();
@@ -506,24 +509,6 @@ fn odd_paths_symlinks_and_mode_changes_in_history() {
     assert_eq!(findings[0]["provenance"]["present_at_head"], true);
 }
 
-/// The findings of `keygate check --history --format json ARGS` with no `git` command on PATH,
-/// so that libgit2 walks and reads everything.
-fn audit_without_git(repo: &TestRepo, args: &[&str]) -> Vec<Value> {
-    let empty = tempfile::tempdir().unwrap();
-    let mut all = vec!["check", "--history", "--format", "json"];
-    all.extend_from_slice(args);
-    let out = std::process::Command::new(crate::common::keygate_bin())
-        .args(&all)
-        .current_dir(repo.path())
-        .env("PATH", empty.path())
-        .env_remove("GIT_DIR")
-        .output()
-        .unwrap();
-    let json: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
-    json["findings"].as_array().unwrap().clone()
-}
-
 /// `git diff-tree` and `git cat-file` (the fast path) and libgit2 (the fallback) see the same
 /// history: branches and a merge, edits, a rename, a deletion, a type change and odd names.
 #[test]
@@ -534,12 +519,12 @@ fn git_and_libgit2_audits_agree_on_a_branching_history() {
     commit_file(&repo, "app/settings.py", &join(&text), "settings");
     commit_file(&repo, "docs/ré sumé.md", "# notes\n", "docs");
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    text[40] = line(&migosmtp_key()).trim_end().to_string();
+    text[40] = migosmtp_line(&migosmtp_key()).trim_end().to_string();
     commit_file(&repo, "app/settings.py", &join(&text), "feature key");
     commit_file(
         &repo,
         "docs/ré sumé.md",
-        &format!("# notes\n{}", line(&migosmtp_key())),
+        &format!("# notes\n{}", migosmtp_line(&migosmtp_key())),
         "odd path key",
     );
     repo.git(&["checkout", "-q", "main"]);
@@ -555,12 +540,12 @@ fn git_and_libgit2_audits_agree_on_a_branching_history() {
     repo.commit("move");
     repo.git(&["rm", "-q", "docs/ré sumé.md"]);
     repo.commit("drop notes");
-    text[10] = line(&migosmtp_key()).trim_end().to_string();
+    text[10] = migosmtp_line(&migosmtp_key()).trim_end().to_string();
     commit_file(&repo, "app/settings.py", &join(&text), "another key");
 
     for args in [&[][..], &["--all"][..]] {
         let with_git = audit(&repo, args, 1);
         assert_eq!(with_git.len(), 4, "{with_git:?}");
-        assert_eq!(audit_without_git(&repo, args), with_git);
+        assert_eq!(audit_without_git(&repo, args, 1), with_git);
     }
 }

@@ -2,11 +2,6 @@
 //! index named by `GIT_INDEX_FILE`), numbered as in the staged version.
 
 use crate::common::*;
-use std::process::Command;
-
-fn key_line(key: &str) -> String {
-    format!("MIGOSMTP_API_KEY = \"{key}\"\n")
-}
 
 fn staged(repo: &TestRepo) -> Run {
     repo.keygate(&["check", "--staged", "--format", "json"])
@@ -20,16 +15,19 @@ fn one(rule: &str, file: &str, line: u64) -> Vec<(String, String, Option<u64>)> 
 fn only_added_lines_are_reported_with_staged_line_numbers() {
     let repo = TestRepo::new();
     let old = migosmtp_key();
-    repo.write("app.py", format!("import os\n{}x = 1\n", key_line(&old)))
-        .stage("app.py")
-        .commit("an old secret, already in history");
+    repo.write(
+        "app.py",
+        format!("import os\n{}x = 1\n", migosmtp_line(&old)),
+    )
+    .stage("app.py")
+    .commit("an old secret, already in history");
     let new = migosmtp_key();
     repo.write(
         "app.py",
         format!(
             "# header\nimport os\n{}x = 2\ny = 3\n{}",
-            key_line(&old),
-            key_line(&new)
+            migosmtp_line(&old),
+            migosmtp_line(&new)
         ),
     )
     .stage("app.py");
@@ -59,12 +57,13 @@ fn the_index_is_read_not_the_working_tree() {
         .stage("clean.py")
         .commit("init");
     // Staged clean, working tree dirty: passes.
-    repo.write("clean.py", "x = 2\n")
-        .stage("clean.py")
-        .write("clean.py", format!("x = 2\n{}", key_line(&migosmtp_key())));
+    repo.write("clean.py", "x = 2\n").stage("clean.py").write(
+        "clean.py",
+        format!("x = 2\n{}", migosmtp_line(&migosmtp_key())),
+    );
     assert_eq!(staged(&repo).findings(), vec![]);
     // Staged secret, working tree cleaned: still blocks, at the staged line.
-    repo.write("leak.py", format!("\n\n{}", key_line(&migosmtp_key())))
+    repo.write("leak.py", format!("\n\n{}", migosmtp_line(&migosmtp_key())))
         .stage("leak.py")
         .write("leak.py", "nothing here\n");
     let run = staged(&repo);
@@ -77,7 +76,7 @@ fn the_first_commit_is_diffed_against_the_empty_tree() {
     let repo = TestRepo::new();
     repo.write(
         "src/config.py",
-        format!("a = 1\n{}", key_line(&migosmtp_key())),
+        format!("a = 1\n{}", migosmtp_line(&migosmtp_key())),
     )
     .stage("src/config.py");
     let run = staged(&repo);
@@ -88,8 +87,8 @@ fn the_first_commit_is_diffed_against_the_empty_tree() {
 #[test]
 fn deletions_never_block() {
     let repo = TestRepo::new();
-    repo.write("a.py", format!("x = 1\n{}", key_line(&migosmtp_key())))
-        .write("b.py", key_line(&migosmtp_key()))
+    repo.write("a.py", format!("x = 1\n{}", migosmtp_line(&migosmtp_key())))
+        .write("b.py", migosmtp_line(&migosmtp_key()))
         .stage("a.py")
         .stage("b.py")
         .commit("secrets");
@@ -107,7 +106,7 @@ fn renames_add_only_their_changed_lines() {
     for i in 0..30 {
         body += &format!("line_{i} = {i}\n");
     }
-    let old = key_line(&migosmtp_key());
+    let old = migosmtp_line(&migosmtp_key());
     repo.write("old.py", format!("{old}{body}"))
         .stage("old.py")
         .commit("a secret");
@@ -120,7 +119,7 @@ fn renames_add_only_their_changed_lines() {
     // A rename with an edit adds only the edited line.
     repo.write(
         "new.py",
-        format!("{old}{body}{}", key_line(&migosmtp_key())),
+        format!("{old}{body}{}", migosmtp_line(&migosmtp_key())),
     )
     .stage("new.py");
     let run = staged(&repo);
@@ -130,7 +129,7 @@ fn renames_add_only_their_changed_lines() {
 #[test]
 fn a_mode_change_adds_nothing() {
     let repo = TestRepo::new();
-    repo.write("run.sh", key_line(&migosmtp_key()))
+    repo.write("run.sh", migosmtp_line(&migosmtp_key()))
         .stage("run.sh")
         .commit("a secret");
     repo.git(&["update-index", "--chmod=+x", "run.sh"]);
@@ -141,10 +140,10 @@ fn a_mode_change_adds_nothing() {
 fn binary_blobs_symlinks_and_submodules_are_skipped() {
     let repo = TestRepo::new();
     let key = migosmtp_key();
-    repo.write("blob.bin", format!("\0\0{}", key_line(&key)))
+    repo.write("blob.bin", format!("\0\0{}", migosmtp_line(&key)))
         .stage("blob.bin");
     // A symbolic link is stored as its target path; it is never followed.
-    repo.write("outside/secret.py", key_line(&key));
+    repo.write("outside/secret.py", migosmtp_line(&key));
     std::os::unix::fs::symlink("outside/secret.py", repo.path().join("link.py")).unwrap();
     repo.stage("link.py");
     // A submodule entry (gitlink) names a commit, not content.
@@ -166,11 +165,11 @@ fn large_blobs_are_streamed_and_report_only_new_secrets() {
     let filler: String = "let filler = 0; // ".repeat(5) + "\n";
     let lines = 9 * (1 << 20) / filler.len() + 1; // over 8 MiB
     let old = migosmtp_key();
-    let mut text = key_line(&old);
+    let mut text = migosmtp_line(&old);
     text += &filler.repeat(lines);
     repo.write("big.js", &text).stage("big.js").commit("big");
     let new = migosmtp_key();
-    text += &key_line(&new);
+    text += &migosmtp_line(&new);
     repo.write("big.js", &text).stage("big.js");
     let run = staged(&repo);
     assert_eq!(run.code(), 1, "{}", run.stderr());
@@ -191,7 +190,7 @@ fn allow_markers_and_config_excludes_apply() {
                 migosmtp_key()
             ),
         )
-        .write("fixtures/b.py", key_line(&migosmtp_key()))
+        .write("fixtures/b.py", migosmtp_line(&migosmtp_key()))
         .stage(".keygate.toml")
         .stage("a.py")
         .stage("fixtures/b.py");
@@ -203,7 +202,7 @@ fn allow_markers_and_config_excludes_apply() {
 fn odd_file_names_are_reported_exactly() {
     let repo = TestRepo::new();
     let name = "dir with space/naïve café.py";
-    repo.write(name, key_line(&migosmtp_key())).stage(name);
+    repo.write(name, migosmtp_line(&migosmtp_key())).stage(name);
     let run = staged(&repo);
     assert_eq!(run.findings(), one("migosmtp-api-key", name, 1));
     let human = repo.keygate(&["check", "--staged"]);
@@ -219,12 +218,11 @@ fn git_index_file_and_git_dir_are_honoured() {
     let repo = TestRepo::new();
     repo.write("a.py", "x = 1\n").stage("a.py").commit("init");
     // The regular index is clean; a temporary index holds a secret (as `git commit PATH` does).
-    repo.write("a.py", format!("x = 1\n{}", key_line(&migosmtp_key())));
+    repo.write("a.py", format!("x = 1\n{}", migosmtp_line(&migosmtp_key())));
     let tmp_index = repo.path().join(".git/tmp-index");
     std::fs::copy(repo.path().join(".git/index"), &tmp_index).unwrap();
-    let add = Command::new("git")
+    let add = git_command(repo.path())
         .args(["add", "a.py"])
-        .current_dir(repo.path())
         .env("GIT_INDEX_FILE", &tmp_index)
         .status()
         .unwrap();
@@ -232,15 +230,14 @@ fn git_index_file_and_git_dir_are_honoured() {
     assert_eq!(staged(&repo).code(), 0, "the regular index is clean");
     let sub = repo.path().join("sub");
     std::fs::create_dir_all(&sub).unwrap();
-    let out = Command::new(keygate_bin())
-        .args(["check", "--staged", "--format", "json"])
-        .current_dir(&sub)
-        .env("GIT_DIR", repo.path().join(".git"))
-        .env("GIT_WORK_TREE", repo.path())
-        .env("GIT_INDEX_FILE", &tmp_index)
-        .output()
-        .unwrap();
-    let run = Run { output: out };
+    let run = Run::of(
+        keygate_command(&sub)
+            .args(["check", "--staged", "--format", "json"])
+            .env("GIT_DIR", repo.path().join(".git"))
+            .env("GIT_WORK_TREE", repo.path())
+            .env("GIT_INDEX_FILE", &tmp_index),
+        None,
+    );
     assert_eq!(run.code(), 1, "{}", run.stderr());
     assert_eq!(run.findings(), one("migosmtp-api-key", "a.py", 2));
 }
@@ -248,13 +245,8 @@ fn git_index_file_and_git_dir_are_honoured() {
 #[test]
 fn staged_outside_a_repository_is_an_error() {
     let dir = TestRepo::plain();
-    let run = dir.keygate(&["check", "--staged"]);
-    assert_eq!(run.code(), 2);
-    assert!(
-        run.stderr().contains("not inside a Git repository"),
-        "{}",
-        run.stderr()
-    );
+    dir.keygate(&["check", "--staged"])
+        .assert_error("not inside a Git repository");
 }
 
 #[test]
@@ -270,7 +262,7 @@ fn many_staged_files_are_all_checked() {
     for i in 0..40 {
         let mut text = format!("x = {i}\n");
         if i % 7 == 3 {
-            text += &key_line(&migosmtp_key());
+            text += &migosmtp_line(&migosmtp_key());
             want.push((
                 "migosmtp-api-key".to_string(),
                 format!("m/f{i:02}.py"),
@@ -305,10 +297,6 @@ fn env_hygiene_runs_on_the_staged_change() {
     // A .env file forced into the index.
     repo.git(&["reset", "-q"]);
     repo.git(&["add", "-f", ".env"]);
-    let found: Vec<String> = staged(&repo)
-        .findings()
-        .into_iter()
-        .map(|(rule, file, _)| format!("{rule}@{file}"))
-        .collect();
+    let found = staged(&repo).ids();
     assert!(found.contains(&"env-staged@.env".to_string()), "{found:?}");
 }

@@ -7,7 +7,7 @@ fn worktree_scans_tracked_and_untracked_but_not_ignored_files() {
     let repo = TestRepo::new();
     let key = migosmtp_key();
     repo.write(".gitignore", "ignored/\n")
-        .write("tracked.py", format!("MIGOSMTP_API_KEY = \"{key}\"\n"))
+        .write("tracked.py", migosmtp_line(&key))
         .stage(".gitignore")
         .stage("tracked.py")
         .commit("init")
@@ -15,10 +15,7 @@ fn worktree_scans_tracked_and_untracked_but_not_ignored_files() {
             "untracked.js",
             format!("\nconst migosmtpApiKey = '{key}';\n"),
         )
-        .write(
-            "ignored/secret.py",
-            format!("MIGOSMTP_API_KEY = \"{key}\"\n"),
-        );
+        .write("ignored/secret.py", migosmtp_line(&key));
     let run = repo.keygate(&["check", "--format", "json"]);
     assert_eq!(run.code(), 1, "{}", run.stderr());
     assert_eq!(
@@ -63,9 +60,7 @@ fn column_is_the_secret_start_in_characters() {
 #[test]
 fn worktree_outside_a_repository_is_a_usage_error_that_suggests_a_path() {
     let dir = TestRepo::plain();
-    let run = dir.keygate(&["check"]);
-    assert_eq!(run.code(), 2);
-    assert!(run.stderr().contains("keygate check ."), "{}", run.stderr());
+    dir.keygate(&["check"]).assert_error("keygate check .");
 }
 
 #[test]
@@ -158,7 +153,7 @@ fn secrets_across_chunk_boundaries_are_found_once_with_exact_lines() {
     let mut want = Vec::new();
     for i in 1..=300_000u64 {
         if i % 50_000 == 0 {
-            text += &format!("MIGOSMTP_API_KEY = \"{}\"\n", migosmtp_key());
+            text += &migosmtp_line(&migosmtp_key());
             want.push((
                 "migosmtp-api-key".to_string(),
                 "big.txt".to_string(),
@@ -189,7 +184,6 @@ fn inline_allow_markers_suppress_the_line() {
 #[test]
 fn an_unreadable_path_is_an_error() {
     let dir = TestRepo::plain();
-    let run = dir.keygate(&["check", "does-not-exist"]);
-    assert_eq!(run.code(), 2);
-    assert!(run.stderr().contains("does-not-exist"), "{}", run.stderr());
+    dir.keygate(&["check", "does-not-exist"])
+        .assert_error("does-not-exist");
 }

@@ -3,29 +3,16 @@
 
 use crate::common::*;
 
-/// `rule@file` of every finding of a JSON worktree check, in report order, and the exit code.
-fn check(repo: &TestRepo) -> (i32, Vec<String>) {
-    check_with(repo, &["check", "--format", "json"])
-}
-
-fn check_with(repo: &TestRepo, args: &[&str]) -> (i32, Vec<String>) {
-    let run = repo.keygate(args);
-    assert_ne!(run.code(), 2, "{}{}", run.stdout(), run.stderr());
-    let found = run
-        .findings()
-        .into_iter()
-        .map(|(rule, file, _)| format!("{rule}@{file}"))
-        .collect();
-    (run.code(), found)
-}
-
-/// Only the `env-*` findings.
-fn env_only(found: &[String]) -> Vec<String> {
-    found
-        .iter()
-        .filter(|f| f.starts_with("env-"))
-        .cloned()
-        .collect()
+/// The exit code of a worktree check and its `env-*` findings (`rule@file`).
+fn env_check(repo: &TestRepo) -> (i32, Vec<String>) {
+    let (code, found) = repo.check();
+    (
+        code,
+        found
+            .into_iter()
+            .filter(|f| f.starts_with("env-"))
+            .collect(),
+    )
 }
 
 fn ls_files(repo: &TestRepo) -> String {
@@ -47,14 +34,12 @@ fn env_tracked_blocks_a_committed_env_file_and_says_the_fix() {
         .commit("oops");
     let run = repo.keygate(&["check", "--format", "json"]);
     assert_eq!(run.code(), 1);
-    let json = run.json();
-    let tracked: Vec<&serde_json::Value> = json["findings"]
-        .as_array()
-        .unwrap()
+    let findings = run.json_findings();
+    let tracked: Vec<&serde_json::Value> = findings
         .iter()
         .filter(|f| f["rule_id"] == "env-tracked")
         .collect();
-    assert_eq!(tracked.len(), 1, "{json}");
+    assert_eq!(tracked.len(), 1, "{findings:?}");
     let f = tracked[0];
     assert_eq!(f["file"], ".env");
     assert_eq!(f["category"], "env");
@@ -75,7 +60,7 @@ fn env_tracked_passes_when_the_env_file_is_ignored_and_untracked() {
         .stage(".gitignore")
         .stage("app.js")
         .commit("init");
-    assert_eq!(check(&repo), (0, vec![]));
+    assert_eq!(repo.check(), (0, vec![]));
 }
 
 #[test]
@@ -85,11 +70,7 @@ fn env_tracked_reports_an_ignored_but_still_tracked_env_file() {
         .stage(".env")
         .commit("oops")
         .write(".gitignore", ".env\n");
-    let (code, found) = check(&repo);
-    assert_eq!(
-        (code, env_only(&found)),
-        (1, vec!["env-tracked@.env".into()])
-    );
+    assert_eq!(env_check(&repo), (1, vec!["env-tracked@.env".into()]));
 }
 
 // --- env-not-ignored -------------------------------------------------------------------------
@@ -105,10 +86,10 @@ fn env_not_ignored_blocks_env_files_in_every_folder() {
         .write(".envrc", "use nix\n")
         .write(".env.example", "PORT=\n")
         .write("tools/.env/settings", "PORT=6\n");
-    let (code, found) = check(&repo);
+    let (code, found) = env_check(&repo);
     assert_eq!(code, 1);
     assert_eq!(
-        env_only(&found),
+        found,
         vec![
             "env-not-ignored@.env",
             "env-not-ignored@.env.local",
@@ -138,14 +119,13 @@ fn env_not_ignored_follows_gits_own_ignore_rules() {
         .write("global-ignore", ".env.local\n")
         .write(".gitignore", "global-ignore\n");
     repo.git(&["config", "core.excludesFile", "global-ignore"]);
-    assert_eq!(check(&repo), (0, vec![]));
+    assert_eq!(repo.check(), (0, vec![]));
     // A negation un-ignores: Git's verdict, not a glob match of keygate's. (libgit2 misses a
     // negation that lives in a deeper .gitignore than the rule it negates, libgit2#6461, so the
     // negation here is in the same file.)
     repo.write("apps/.gitignore", ".env\n!web/.env\n");
-    let (code, found) = check(&repo);
     assert_eq!(
-        (code, env_only(&found)),
+        env_check(&repo),
         (1, vec!["env-not-ignored@apps/web/.env".into()])
     );
 }
@@ -156,7 +136,7 @@ fn an_ignored_folder_hides_its_env_files_and_a_folder_named_env_is_not_one() {
     repo.write(".gitignore", "node_modules/\n")
         .write("node_modules/pkg/.env", "TOKEN=abc\n")
         .write(".env/readme.txt", "not a dotenv file\n");
-    assert_eq!(check(&repo), (0, vec![]));
+    assert_eq!(repo.check(), (0, vec![]));
 }
 
 // --- env-staged (library level; through a real `git commit` in check_staged.rs) -------------
@@ -211,7 +191,7 @@ fn env_staged_reports_a_staged_env_file_once_and_not_an_older_tracked_one() {
     let scope = Scope::Staged(git.staged_paths().unwrap());
     let checks = hygiene::check(&git, &config, &scanner, &fingerprints, scope).unwrap();
     assert!(checks.findings.iter().all(|f| f.rule_id != "env-staged"));
-    let (_, found) = check(&repo);
+    let (_, found) = repo.check();
     assert!(
         found.contains(&"env-tracked@old.env".to_string()),
         "{found:?}"
@@ -222,9 +202,8 @@ fn env_staged_reports_a_staged_env_file_once_and_not_an_older_tracked_one() {
 fn worktree_mode_reports_a_staged_env_file_as_tracked() {
     let repo = TestRepo::new();
     repo.write(".env", "PORT=1\n").stage(".env");
-    let (code, found) = check(&repo);
     assert_eq!(
-        (code, env_only(&found)),
+        env_check(&repo),
         (
             1,
             vec!["env-not-ignored@.env".into(), "env-tracked@.env".into()]
@@ -245,7 +224,7 @@ fn a_template_with_placeholders_passes() {
     .stage(".env.example")
     .stage("apps/api/.env.sample")
     .commit("templates");
-    assert_eq!(check(&repo), (0, vec![]));
+    assert_eq!(repo.check(), (0, vec![]));
 }
 
 #[test]
@@ -266,10 +245,8 @@ fn a_template_with_a_real_looking_key_blocks() {
     .commit("templates");
     let run = repo.keygate(&["check", "--format", "json"]);
     assert_eq!(run.code(), 1);
-    let json = run.json();
-    let template: Vec<(String, u64, u64)> = json["findings"]
-        .as_array()
-        .unwrap()
+    let findings = run.json_findings();
+    let template: Vec<(String, u64, u64)> = findings
         .iter()
         .filter(|f| f["rule_id"] == "env-template-secret")
         .map(|f| {
@@ -289,9 +266,7 @@ fn a_template_with_a_real_looking_key_blocks() {
     );
     // Each template line is reported once, not again by the rule that matched it.
     let on_line = |file: &str| {
-        json["findings"]
-            .as_array()
-            .unwrap()
+        findings
             .iter()
             .filter(|f| f["file"] == file && f["line"] == 2)
             .count()
@@ -305,12 +280,9 @@ fn a_template_with_a_real_looking_key_blocks() {
     // An untracked template that Git would add is checked too; an ignored one is not.
     let repo = TestRepo::new();
     repo.write(".env.sample", format!("SESSION_SECRET={random}\n"));
-    assert_eq!(
-        env_only(&check(&repo).1),
-        vec!["env-template-secret@.env.sample"]
-    );
+    assert_eq!(env_check(&repo).1, vec!["env-template-secret@.env.sample"]);
     repo.write(".gitignore", ".env.sample\n");
-    assert_eq!(check(&repo), (0, vec![]));
+    assert_eq!(repo.check(), (0, vec![]));
 }
 
 // --- env-client-exposed ----------------------------------------------------------------------
@@ -324,8 +296,9 @@ fn env_client_exposed_warns_by_default_and_blocks_when_raised() {
     );
     let run = repo.keygate(&["check", "--format", "json"]);
     assert_eq!(run.code(), 0, "a warning does not block: {}", run.stdout());
-    let f = &run.json()["findings"][0];
-    assert_eq!(run.json()["findings"].as_array().unwrap().len(), 1);
+    let findings = run.json_findings();
+    assert_eq!(findings.len(), 1);
+    let f = &findings[0];
     assert_eq!(f["rule_id"], "env-client-exposed");
     assert_eq!(f["severity"], "warn");
     assert_eq!(
@@ -339,14 +312,14 @@ fn env_client_exposed_warns_by_default_and_blocks_when_raised() {
         "[severity]\nenv-client-exposed = \"block\"\n",
     );
     assert_eq!(
-        check(&repo),
+        repo.check(),
         (1, vec!["env-client-exposed@web/.env".into()])
     );
     repo.write(".keygate.toml", "disable = [\"env-client-exposed\"]\n");
-    assert_eq!(check(&repo), (0, vec![]));
+    assert_eq!(repo.check(), (0, vec![]));
     // Config prefixes replace the default list.
     repo.write(".keygate.toml", "[env]\nclient_prefixes = [\"VITE_\"]\n");
-    assert_eq!(check(&repo), (0, vec![]));
+    assert_eq!(repo.check(), (0, vec![]));
 }
 
 #[test]
@@ -354,7 +327,7 @@ fn server_only_names_are_not_client_exposed() {
     let repo = TestRepo::new();
     repo.write(".gitignore", ".env\n")
         .write(".env", "MIGOSMTP_API_KEY=abc\nPUBLIC_URL=/\n");
-    assert_eq!(check(&repo), (0, vec![]));
+    assert_eq!(repo.check(), (0, vec![]));
 }
 
 // --- env-value-leak --------------------------------------------------------------------------
@@ -378,10 +351,8 @@ fn a_known_local_secret_in_a_comment_blocks_without_ever_being_printed() {
         .write("README.md", "PORT 3000 is the default\n");
     let run = repo.keygate(&["check", "--format", "json"]);
     assert_eq!(run.code(), 1);
-    let json = run.json();
-    let leaks: Vec<(String, u64, u64, String)> = json["findings"]
-        .as_array()
-        .unwrap()
+    let findings = run.json_findings();
+    let leaks: Vec<(String, u64, u64, String)> = findings
         .iter()
         .map(|f| {
             assert_eq!(f["rule_id"], "env-value-leak", "{f}");
@@ -394,7 +365,7 @@ fn a_known_local_secret_in_a_comment_blocks_without_ever_being_printed() {
             )
         })
         .collect();
-    assert_eq!(leaks.len(), 2, "{json}");
+    assert_eq!(leaks.len(), 2, "{findings:?}");
     assert_eq!(
         (leaks[0].0.as_str(), leaks[0].1, leaks[0].2),
         ("fixtures/data.json", 1, 12)
@@ -466,13 +437,13 @@ fn local_values_come_from_nested_untracked_env_files_only_and_skip_placeholders(
             "notes.txt",
             format!("{nested}\nyour_api_key_here development\n{tracked}\n"),
         );
-    let (code, found) = check(&repo);
+    let (code, found) = repo.check();
     assert_eq!(code, 1);
     let leaks: Vec<&String> = found.iter().filter(|f| f.contains("value-leak")).collect();
     assert_eq!(leaks, vec!["env-value-leak@notes.txt"]);
     // Disabled: no leak finding at all.
     repo.write(".keygate.toml", "disable = [\"env-value-leak\"]\n");
-    let (_, found) = check(&repo);
+    let (_, found) = repo.check();
     assert!(found.iter().all(|f| !f.contains("value-leak")), "{found:?}");
 }
 
@@ -484,7 +455,7 @@ fn an_allow_marker_or_a_value_only_in_its_env_file_passes() {
         .write(".env", format!("TELNXO_API_KEY={key}\n"))
         .write("doc.md", format!("rotated: {key} <!-- keygate:allow -->\n"))
         .write("app.js", "process.env.TELNXO_API_KEY\n");
-    assert_eq!(check(&repo), (0, vec![]));
+    assert_eq!(repo.check(), (0, vec![]));
 }
 
 #[test]
@@ -526,20 +497,18 @@ fn config_env_file_patterns_and_rule_switches_apply() {
             "[env]\nfiles = [\"*.secrets\"]\ntemplates = []\n",
         );
     assert_eq!(
-        check(&repo),
+        repo.check(),
         (1, vec!["env-not-ignored@deploy/prod.secrets".into()])
     );
     repo.write(
         ".keygate.toml",
         "disable = [\"env-not-ignored\"]\n[env]\nfiles = [\"*.secrets\"]\n",
     );
-    assert_eq!(check(&repo), (0, vec![]));
+    assert_eq!(repo.check(), (0, vec![]));
     repo.write(".keygate.toml", "[severity]\nenv-not-ignored = \"warn\"\n");
-    assert_eq!(check(&repo), (0, vec!["env-not-ignored@.env".into()]));
+    assert_eq!(repo.check(), (0, vec!["env-not-ignored@.env".into()]));
     repo.write(".keygate.toml", "[env]\nfiles = [\"[\"]\n");
-    let run = repo.keygate(&["check"]);
-    assert_eq!(run.code(), 2);
-    assert!(run.stderr().contains(".keygate.toml"), "{}", run.stderr());
+    repo.keygate(&["check"]).assert_error(".keygate.toml");
 }
 
 // --- keygate fix -----------------------------------------------------------------------------
@@ -560,7 +529,7 @@ fn fix_dry_run_changes_nothing_then_fix_repairs_and_the_next_commit_is_clean() {
         .stage("config/prod.env")
         .commit("oops");
     assert_eq!(
-        env_only(&check(&repo).1),
+        env_check(&repo).1,
         vec![
             "env-not-ignored@.env",
             "env-tracked@.env",
@@ -614,10 +583,10 @@ fn fix_dry_run_changes_nothing_then_fix_repairs_and_the_next_commit_is_clean() {
     assert_eq!(repo.read("config/prod.env"), b"PORT=2\n");
     assert_eq!(ls_files(&repo), ".env.example\n.gitignore\n");
 
-    assert_eq!(check(&repo), (0, vec![]));
+    assert_eq!(repo.check(), (0, vec![]));
     repo.stage(".gitignore")
         .commit("keep .env files out of Git");
-    assert_eq!(check(&repo), (0, vec![]));
+    assert_eq!(repo.check(), (0, vec![]));
     assert_eq!(ls_files(&repo), ".env.example\n.gitignore\n");
     // Fixing again finds nothing to do and leaves .gitignore alone.
     let again = repo.keygate(&["fix"]);
@@ -638,7 +607,7 @@ fn fix_creates_a_gitignore_and_keeps_crlf_style() {
         .unwrap()
         .lines()
         .any(|l| l == ".env"));
-    assert_eq!(check(&repo), (0, vec![]));
+    assert_eq!(repo.check(), (0, vec![]));
 
     let repo = TestRepo::new();
     repo.write(".gitignore", "dist/\r\n")
@@ -648,7 +617,7 @@ fn fix_creates_a_gitignore_and_keeps_crlf_style() {
     assert!(text.starts_with("dist/\r\n\r\n# "), "{text:?}");
     assert!(text.ends_with("*.env\r\n"), "{text:?}");
     assert!(!text.replace("\r\n", "").contains('\n'), "{text:?}");
-    assert_eq!(check(&repo), (0, vec![]));
+    assert_eq!(repo.check(), (0, vec![]));
 }
 
 #[test]
@@ -724,16 +693,11 @@ fn fix_only_untracks_when_the_ignore_rule_exists_and_needs_a_repository() {
     assert!(!run.stdout().contains(".gitignore"), "{}", run.stdout());
     assert_eq!(repo.read(".gitignore"), b".env\n");
     assert_eq!(ls_files(&repo), "");
-    assert_eq!(check(&repo), (0, vec![]));
+    assert_eq!(repo.check(), (0, vec![]));
 
     let dir = TestRepo::plain();
-    let run = dir.keygate(&["fix"]);
-    assert_eq!(run.code(), 2);
-    assert!(
-        run.stderr().contains("not inside a Git repository"),
-        "{}",
-        run.stderr()
-    );
+    dir.keygate(&["fix"])
+        .assert_error("not inside a Git repository");
 }
 
 #[test]
@@ -751,9 +715,9 @@ fn a_value_shared_with_a_template_is_a_default_not_a_local_secret() {
             format!("# keygate:allow\nFEATURE_SEED={shared} # keygate:allow\nSESSION_SECRET=\n"),
         )
         .write("app.txt", format!("{shared}\n"));
-    assert_eq!(check(&repo), (0, vec![]));
+    assert_eq!(repo.check(), (0, vec![]));
     repo.write("app.txt", format!("{own}\n"));
-    assert_eq!(check(&repo), (1, vec!["env-value-leak@app.txt".into()]));
+    assert_eq!(repo.check(), (1, vec!["env-value-leak@app.txt".into()]));
 }
 
 #[test]

@@ -7,32 +7,12 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-fn key_line(key: &str) -> String {
-    format!("MIGOSMTP_API_KEY = \"{key}\"\n")
-}
-
-/// What a `git commit` printed, and whether it went through.
-struct Commit {
-    ok: bool,
-    text: String,
-}
-
-fn outcome(out: Output) -> Commit {
-    Commit {
-        ok: out.status.success(),
-        text: format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    }
-}
-
-/// `git commit -m msg ARGS...` with the hook running (keygate on PATH).
-fn commit(repo: &TestRepo, args: &[&str]) -> Commit {
+/// `git commit -m msg ARGS...` with the hook running (keygate on PATH): whether it went through
+/// (`.ok()`) and what it printed (`.text()`).
+fn commit(repo: &TestRepo, args: &[&str]) -> Run {
     let mut all = vec!["commit", "-m", "change"];
     all.extend_from_slice(args);
-    outcome(repo.git_output(&all))
+    Run::from(repo.git_output(&all))
 }
 
 fn commits(repo: &TestRepo) -> usize {
@@ -96,10 +76,10 @@ fn a_secret_blocks_the_commit_and_the_output_says_what_to_do() {
         run.stdout()
     );
     let key = migosmtp_key();
-    repo.write("src/app.py", format!("import os\n{}", key_line(&key)))
+    repo.write("src/app.py", format!("import os\n{}", migosmtp_line(&key)))
         .stage("src/app.py");
     let c = commit(&repo, &[]);
-    assert!(!c.ok, "{}", c.text);
+    assert!(!c.ok(), "{}", c.text());
     assert_eq!(commits(&repo), 0);
     for needle in [
         "src/app.py:2:21",
@@ -109,9 +89,9 @@ fn a_secret_blocks_the_commit_and_the_output_says_what_to_do() {
         ".keygate.toml",
         "git commit --no-verify",
     ] {
-        assert!(c.text.contains(needle), "no {needle:?} in:\n{}", c.text);
+        assert!(c.text().contains(needle), "no {needle:?} in:\n{}", c.text());
     }
-    assert!(!c.text.contains(&key), "the secret is printed whole");
+    assert!(!c.text().contains(&key), "the secret is printed whole");
     // Fixed: the commit goes through.
     repo.write(
         "src/app.py",
@@ -119,7 +99,7 @@ fn a_secret_blocks_the_commit_and_the_output_says_what_to_do() {
     )
     .stage("src/app.py");
     let c = commit(&repo, &[]);
-    assert!(c.ok, "{}", c.text);
+    assert!(c.ok(), "{}", c.text());
     assert_eq!(commits(&repo), 1);
 }
 
@@ -131,16 +111,16 @@ fn partial_staging_checks_what_is_committed() {
     // Staged clean, working tree dirty: passes.
     repo.write("a.py", "x = 2\n")
         .stage("a.py")
-        .write("a.py", format!("x = 2\n{}", key_line(&migosmtp_key())));
+        .write("a.py", format!("x = 2\n{}", migosmtp_line(&migosmtp_key())));
     let c = commit(&repo, &[]);
-    assert!(c.ok, "{}", c.text);
+    assert!(c.ok(), "{}", c.text());
     // Staged secret, working tree cleaned: still blocks.
-    repo.write("a.py", format!("x = 3\n{}", key_line(&migosmtp_key())))
+    repo.write("a.py", format!("x = 3\n{}", migosmtp_line(&migosmtp_key())))
         .stage("a.py")
         .write("a.py", "x = 3\n");
     let c = commit(&repo, &[]);
-    assert!(!c.ok, "{}", c.text);
-    assert!(c.text.contains("a.py:2:21"), "{}", c.text);
+    assert!(!c.ok(), "{}", c.text());
+    assert!(c.text().contains("a.py:2:21"), "{}", c.text());
     assert_eq!(commits(&repo), 2);
 }
 
@@ -154,28 +134,28 @@ fn commit_all_and_commit_path_check_git_s_temporary_index() {
         .commit("init");
     install(&repo);
     // `commit -a` picks up an unstaged secret: blocked.
-    repo.write("a.py", format!("a = 1\n{}", key_line(&migosmtp_key())));
+    repo.write("a.py", format!("a = 1\n{}", migosmtp_line(&migosmtp_key())));
     let c = commit(&repo, &["-a"]);
-    assert!(!c.ok, "{}", c.text);
-    assert!(c.text.contains("a.py:2:21"), "{}", c.text);
+    assert!(!c.ok(), "{}", c.text());
+    assert!(c.text().contains("a.py:2:21"), "{}", c.text());
     // `commit PATH` commits only PATH's working-tree version: a secret staged elsewhere is not
     // part of it...
     repo.stage("a.py").write("b.py", "b = 2\n");
     let c = commit(&repo, &["b.py"]);
-    assert!(c.ok, "{}", c.text);
+    assert!(c.ok(), "{}", c.text());
     // ...and an unstaged secret in PATH is.
-    repo.write("b.py", format!("b = 2\n{}", key_line(&migosmtp_key())));
+    repo.write("b.py", format!("b = 2\n{}", migosmtp_line(&migosmtp_key())));
     let c = commit(&repo, &["b.py"]);
-    assert!(!c.ok, "{}", c.text);
-    assert!(c.text.contains("b.py:2:21"), "{}", c.text);
+    assert!(!c.ok(), "{}", c.text());
+    assert!(c.text().contains("b.py:2:21"), "{}", c.text());
     assert_eq!(commits(&repo), 2);
 }
 
 #[test]
 fn deleting_a_secret_is_never_blocked() {
     let repo = TestRepo::new();
-    repo.write("a.py", format!("x = 1\n{}", key_line(&migosmtp_key())))
-        .write("b.py", key_line(&migosmtp_key()))
+    repo.write("a.py", format!("x = 1\n{}", migosmtp_line(&migosmtp_key())))
+        .write("b.py", migosmtp_line(&migosmtp_key()))
         .stage("a.py")
         .stage("b.py")
         .commit("leaked");
@@ -183,7 +163,7 @@ fn deleting_a_secret_is_never_blocked() {
     repo.write("a.py", "x = 1\n").stage("a.py");
     repo.git(&["rm", "-q", "b.py"]);
     let c = commit(&repo, &[]);
-    assert!(c.ok, "{}", c.text);
+    assert!(c.ok(), "{}", c.text());
 }
 
 #[test]
@@ -191,10 +171,10 @@ fn odd_file_names_are_reported_exactly() {
     let repo = TestRepo::new();
     install(&repo);
     let name = "my docs/ünïcode file.py";
-    repo.write(name, key_line(&migosmtp_key())).stage(name);
+    repo.write(name, migosmtp_line(&migosmtp_key())).stage(name);
     let c = commit(&repo, &[]);
-    assert!(!c.ok);
-    assert!(c.text.contains(&format!("{name}:1:21")), "{}", c.text);
+    assert!(!c.ok());
+    assert!(c.text().contains(&format!("{name}:1:21")), "{}", c.text());
 }
 
 #[test]
@@ -218,15 +198,15 @@ fn an_existing_hook_is_chained_and_restored_byte_for_byte() {
     // Passes: both ran.
     repo.write("a.txt", "b\n").stage("a.txt");
     let c = commit(&repo, &[]);
-    assert!(c.ok, "{}", c.text);
+    assert!(c.ok(), "{}", c.text());
     assert_eq!(
         std::fs::read_to_string(repo.path().join(".git/ran")).unwrap(),
         "original-hook-ran\n"
     );
     // keygate still blocks when the chained hook passes.
-    repo.write("a.txt", key_line(&migosmtp_key()))
+    repo.write("a.txt", migosmtp_line(&migosmtp_key()))
         .stage("a.txt");
-    assert!(!commit(&repo, &[]).ok);
+    assert!(!commit(&repo, &[]).ok());
 
     // Reinstalling leaves one hook and one chained original.
     let again = install(&repo);
@@ -259,8 +239,8 @@ fn a_failing_chained_hook_still_blocks() {
     install(&repo);
     repo.write("a.txt", "fine\n").stage("a.txt");
     let c = commit(&repo, &[]);
-    assert!(!c.ok);
-    assert!(c.text.contains("lint failed"), "{}", c.text);
+    assert!(!c.ok());
+    assert!(c.text().contains("lint failed"), "{}", c.text());
     assert_eq!(commits(&repo), 0);
 }
 
@@ -293,8 +273,9 @@ fn core_hooks_path_is_where_the_hook_goes() {
     );
     assert!(repo.path().join(".githooks/pre-commit").is_file());
     assert!(!hooks(&repo).join("pre-commit").exists());
-    repo.write("a.py", key_line(&migosmtp_key())).stage("a.py");
-    assert!(!commit(&repo, &[]).ok);
+    repo.write("a.py", migosmtp_line(&migosmtp_key()))
+        .stage("a.py");
+    assert!(!commit(&repo, &[]).ok());
     repo.keygate(&["uninstall"]);
     assert!(!repo.path().join(".githooks/pre-commit").exists());
 }
@@ -306,27 +287,19 @@ fn a_linked_worktree_shares_the_common_hook() {
     let wt = TestRepo::plain();
     let wt_path = wt.path().join("wt");
     repo.git(&["worktree", "add", "-q", wt_path.to_str().unwrap()]);
-    let run = Command::new(keygate_bin())
-        .arg("install")
-        .current_dir(&wt_path)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let run = Run::of(keygate_command(&wt_path).arg("install"), None);
+    assert!(run.ok(), "{}", run.text());
     assert!(hooks(&repo).join("pre-commit").is_file());
-    std::fs::write(wt_path.join("b.py"), key_line(&migosmtp_key())).unwrap();
+    std::fs::write(wt_path.join("b.py"), migosmtp_line(&migosmtp_key())).unwrap();
     let git = |args: &[&str]| git_in(&wt_path, args);
     assert!(git(&["add", "b.py"]).status.success());
-    let c = outcome(git(&["commit", "-m", "leak"]));
-    assert!(!c.ok, "{}", c.text);
-    assert!(c.text.contains("b.py:1:21"), "{}", c.text);
+    let c = Run::from(git(&["commit", "-m", "leak"]));
+    assert!(!c.ok(), "{}", c.text());
+    assert!(c.text().contains("b.py:1:21"), "{}", c.text());
     std::fs::write(wt_path.join("b.py"), "fine\n").unwrap();
     assert!(git(&["add", "b.py"]).status.success());
-    let c = outcome(git(&["commit", "-m", "fine"]));
-    assert!(c.ok, "{}", c.text);
+    let c = Run::from(git(&["commit", "-m", "fine"]));
+    assert!(c.ok(), "{}", c.text());
 }
 
 #[test]
@@ -356,35 +329,31 @@ fn a_missing_binary_blocks_with_install_advice() {
     assert!(run.status.success());
     let path = system_path();
     let commit_without_keygate = |repo: &TestRepo| {
-        outcome(
-            Command::new("git")
+        Run::of(
+            git_command(repo.path())
                 .args(["commit", "-m", "x"])
-                .current_dir(repo.path())
-                .env("PATH", &path)
-                .env_remove("GIT_DIR")
-                .env_remove("GIT_INDEX_FILE")
-                .stdin(Stdio::null())
-                .output()
-                .unwrap(),
+                .env("PATH", &path),
+            None,
         )
     };
     // The recorded path is used when keygate is not on PATH.
-    repo.write("a.py", key_line(&migosmtp_key())).stage("a.py");
+    repo.write("a.py", migosmtp_line(&migosmtp_key()))
+        .stage("a.py");
     let c = commit_without_keygate(&repo);
-    assert!(!c.ok);
-    assert!(c.text.contains("a.py:1:21"), "{}", c.text);
+    assert!(!c.ok());
+    assert!(c.text().contains("a.py:1:21"), "{}", c.text());
     // Neither on PATH nor at the recorded path: blocked, with advice.
     std::fs::remove_file(&copy).unwrap();
     repo.write("a.py", "fine\n").stage("a.py");
     let c = commit_without_keygate(&repo);
-    assert!(!c.ok, "{}", c.text);
+    assert!(!c.ok(), "{}", c.text());
     for needle in [
         "keygate binary was not found",
         "./install.sh",
         "cargo install",
         "git commit --no-verify",
     ] {
-        assert!(c.text.contains(needle), "no {needle:?} in:\n{}", c.text);
+        assert!(c.text().contains(needle), "no {needle:?} in:\n{}", c.text());
     }
     assert_eq!(commits(&repo), 0);
 }
@@ -420,9 +389,13 @@ fn an_invalid_config_fails_closed() {
         .write("a.txt", "fine\n")
         .stage("a.txt");
     let c = commit(&repo, &[]);
-    assert!(!c.ok);
-    assert!(c.text.contains("could not check this commit"), "{}", c.text);
-    assert!(c.text.contains(".keygate.toml:1"), "{}", c.text);
+    assert!(!c.ok());
+    assert!(
+        c.text().contains("could not check this commit"),
+        "{}",
+        c.text()
+    );
+    assert!(c.text().contains(".keygate.toml:1"), "{}", c.text());
 }
 
 #[test]
@@ -463,18 +436,17 @@ fn husky_gets_a_line_in_its_script_and_uninstall_restores_it() {
     let mut path = std::ffi::OsString::from(stub.path());
     path.push(":");
     path.push(path_with_keygate());
-    repo.write("a.py", key_line(&migosmtp_key())).stage("a.py");
-    let out = Command::new("git")
-        .args(["commit", "-m", "leak"])
-        .current_dir(repo.path())
-        .env("PATH", &path)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let c = outcome(out);
-    assert!(!c.ok, "{}", c.text);
-    assert!(c.text.contains("a.py:1:21"), "{}", c.text);
-    assert!(c.text.contains("--no-verify"), "{}", c.text);
+    repo.write("a.py", migosmtp_line(&migosmtp_key()))
+        .stage("a.py");
+    let c = Run::of(
+        git_command(repo.path())
+            .args(["commit", "-m", "leak"])
+            .env("PATH", &path),
+        None,
+    );
+    assert!(!c.ok(), "{}", c.text());
+    assert!(c.text().contains("a.py:1:21"), "{}", c.text());
+    assert!(c.text().contains("--no-verify"), "{}", c.text());
 
     let run = repo.keygate(&["uninstall"]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
@@ -591,43 +563,47 @@ fn install_sh_builds_then_installs_the_hook() {
     let repo = TestRepo::new();
     // Inside a repository: installs there.
     let (out, home) = install_sh(repo.path(), &[], true);
-    let text = outcome(out);
-    assert!(text.ok, "{}", text.text);
+    let text = Run::from(out);
+    assert!(text.ok(), "{}", text.text());
     let args = std::fs::read_to_string(home.path().join("cargo-args")).unwrap();
     assert!(args.starts_with("install --path "), "{args}");
     assert!(args.contains("--locked"), "{args}");
-    assert!(hooks(&repo).join("pre-commit").is_file(), "{}", text.text);
+    assert!(hooks(&repo).join("pre-commit").is_file(), "{}", text.text());
     // Safe to re-run.
     let (out, _home) = install_sh(repo.path(), &[], true);
-    let again = outcome(out);
-    assert!(again.ok, "{}", again.text);
-    assert!(again.text.contains("already installed"), "{}", again.text);
+    let again = Run::from(out);
+    assert!(again.ok(), "{}", again.text());
+    assert!(
+        again.text().contains("already installed"),
+        "{}",
+        again.text()
+    );
     // Another repository, named on the command line.
     let other = TestRepo::new();
     let outside = TestRepo::plain();
     let (out, _home) = install_sh(outside.path(), &[other.path().to_str().unwrap()], true);
-    let c = outcome(out);
-    assert!(c.ok, "{}", c.text);
+    let c = Run::from(out);
+    assert!(c.ok(), "{}", c.text());
     assert!(hooks(&other).join("pre-commit").is_file());
     // Outside a repository, with no argument: the binary only.
     let (out, _home) = install_sh(outside.path(), &[], true);
-    let c = outcome(out);
-    assert!(c.ok, "{}", c.text);
-    assert!(c.text.contains("keygate install"), "{}", c.text);
+    let c = Run::from(out);
+    assert!(c.ok(), "{}", c.text());
+    assert!(c.text().contains("keygate install"), "{}", c.text());
 }
 
 #[test]
 fn install_sh_explains_missing_cargo_and_bad_repositories() {
     let dir = TestRepo::plain();
     let (out, _home) = install_sh(dir.path(), &[], false);
-    let c = outcome(out);
-    assert!(!c.ok);
-    assert!(c.text.contains("cargo"), "{}", c.text);
-    assert!(c.text.contains("rustup"), "{}", c.text);
+    let c = Run::from(out);
+    assert!(!c.ok());
+    assert!(c.text().contains("cargo"), "{}", c.text());
+    assert!(c.text().contains("rustup"), "{}", c.text());
     let (out, home) = install_sh(dir.path(), &[dir.path().to_str().unwrap()], true);
-    let c = outcome(out);
-    assert!(!c.ok);
-    assert!(c.text.contains("not a Git repository"), "{}", c.text);
+    let c = Run::from(out);
+    assert!(!c.ok());
+    assert!(c.text().contains("not a Git repository"), "{}", c.text());
     assert!(
         !home.path().join("cargo-args").exists(),
         "checks the repository before building"
@@ -653,9 +629,9 @@ fn install_sh_explains_missing_git() {
         .stdin(Stdio::null())
         .output()
         .unwrap();
-    let c = outcome(out);
-    assert!(!c.ok);
-    assert!(c.text.contains("git is not installed"), "{}", c.text);
+    let c = Run::from(out);
+    assert!(!c.ok());
+    assert!(c.text().contains("git is not installed"), "{}", c.text());
 }
 
 #[test]
@@ -683,13 +659,8 @@ fn install_works_from_a_subfolder_and_needs_a_repository() {
     assert!(shared.path().join("pre-commit").is_file());
     // Outside a repository: exit 2 with a clear message.
     let dir = TestRepo::plain();
-    let run = dir.keygate(&["install"]);
-    assert_eq!(run.code(), 2);
-    assert!(
-        run.stderr().contains("not inside a Git repository"),
-        "{}",
-        run.stderr()
-    );
-    let run = dir.keygate(&["uninstall"]);
-    assert_eq!(run.code(), 2);
+    dir.keygate(&["install"])
+        .assert_error("not inside a Git repository");
+    dir.keygate(&["uninstall"])
+        .assert_error("not inside a Git repository");
 }

@@ -256,17 +256,15 @@ fn sarif_has_rules_results_locations_and_fingerprints() {
 
 #[test]
 fn a_reader_that_stops_early_does_not_turn_findings_into_an_error() {
-    use std::process::{Command, Stdio};
+    use std::process::Stdio;
     let dir = TestRepo::plain();
     // Far more report than a pipe buffer holds.
     let text: String = (0..3000)
         .map(|_| format!("MIGOSMTP_API_KEY = '{}'\n", migosmtp_key()))
         .collect();
     dir.write("many.py", text);
-    let mut child = Command::new(keygate_bin())
+    let mut child = keygate_command(dir.path())
         .args(["check", "many.py"])
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

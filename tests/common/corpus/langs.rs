@@ -2,8 +2,8 @@
 //! of an expression, reads from the environment, calls that take a key directly, comments, and
 //! ordinary code around them.
 
-use super::rng::Rng;
 use super::{spell, Case};
+use crate::common::rng::Rng;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {

@@ -1,25 +1,26 @@
 //! A seeded generator of a realistic, labelled multi-language corpus for the accuracy benchmark
-//! (`benches/accuracy.rs`), shared with the test suite (`tests/accuracy.rs`).
+//! (`benches/accuracy.rs`, which links `tests/common/`), checked by `tests/accuracy.rs`.
 //!
 //! Every line that holds a secret is labelled with its family and provider; every hard negative
 //! (what a careless scanner flags: env reads, templating, placeholders, lock-file hashes, public
-//! keys, ...) is labelled too. Secret formats come from the providers' documented formats, not
-//! from keygate's rules, and every secret is generated at run time from the seed (checksums are
-//! valid where the provider defines one), so nothing real-looking is committed.
+//! keys, ...) is labelled too. Secrets take their shapes from the rule catalog's own examples
+//! (`shapes.rs`), private keys are built as valid containers (`keys.rs`), and every value is
+//! generated at run time from the seed (checksums are valid where the provider defines one), so
+//! nothing real-looking is committed.
 
 #![allow(dead_code)]
 
 mod files;
+mod keys;
 mod langs;
 mod negatives;
-pub mod rng;
-mod secrets;
+pub mod shapes;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The rule families of issue 7. Hard negatives carry the family they are most likely to be
-/// mistaken for.
+/// The rule families of issue 7, plus the catalog's SaaS family. Hard negatives carry the family
+/// they are most likely to be mistaken for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Family {
     Cloud,
@@ -34,10 +35,11 @@ pub enum Family {
     PrivateKey,
     Generic,
     MigoTelnxo,
+    Saas,
 }
 
 impl Family {
-    pub const ALL: [Family; 12] = [
+    pub const ALL: [Family; 13] = [
         Family::Cloud,
         Family::CodeHosting,
         Family::Payment,
@@ -50,6 +52,7 @@ impl Family {
         Family::PrivateKey,
         Family::Generic,
         Family::MigoTelnxo,
+        Family::Saas,
     ];
 
     pub fn name(self) -> &'static str {
@@ -66,6 +69,27 @@ impl Family {
             Family::PrivateKey => "private-keys",
             Family::Generic => "generic",
             Family::MigoTelnxo => "migosmtp-telnxo",
+            Family::Saas => "saas",
+        }
+    }
+
+    /// The family of a rule from catalog file `family` (`src/rules/builtin/<family>.toml`).
+    pub fn of_catalog(family: &str) -> Family {
+        match family {
+            "cloud" => Family::Cloud,
+            "code" => Family::CodeHosting,
+            "payment" => Family::Payment,
+            "messaging" => Family::Messaging,
+            "ai" => Family::Ai,
+            "databases" => Family::Database,
+            "registries" => Family::Registry,
+            "observability" => Family::Observability,
+            "secrets" => Family::SecretManager,
+            "keys" => Family::PrivateKey,
+            "generic" => Family::Generic,
+            "migosmtp" | "telnxo" => Family::MigoTelnxo,
+            "saas" => Family::Saas,
+            other => panic!("catalog family {other} has no corpus family: add it to Family"),
         }
     }
 }

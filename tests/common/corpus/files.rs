@@ -4,11 +4,12 @@
 
 use std::collections::HashSet;
 
+use super::keys;
 use super::langs::{self, Lang};
 use super::negatives;
-use super::rng::{base64, Rng, B64, B64URL, LOWER_ALNUM};
-use super::secrets::{self, Secret};
+use super::shapes::{self, Secret};
 use super::{Builder, Corpus, Family, File, Item, Label};
+use crate::common::rng::{base64, Rng, B64, B64URL, LOWER_ALNUM};
 
 const PROJECTS: [&str; 8] = [
     "billing-api",
@@ -196,8 +197,10 @@ impl Gen {
     /// A secret of `family` rendered as one line in `lang`.
     fn secret_line(&mut self, lang: Lang, family: Family, b: &mut Builder) {
         let rng = &self.rng;
-        if family == Family::PrivateKey {
-            let (kind, lines) = secrets::private_key_block(rng);
+        // Private keys are mostly blocks; the catalog's one-line keys (age, WireGuard, JWTs)
+        // take the rest.
+        if family == Family::PrivateKey && !rng.chance(0.2) {
+            let (kind, lines) = keys::private_key_block(rng);
             let begin = lines[0].clone();
             match lang {
                 Lang::Yaml => {
@@ -239,11 +242,7 @@ impl Gen {
             }
             return;
         }
-        let s = if family == Family::MigoTelnxo {
-            secrets::migo_telnxo(rng)
-        } else {
-            secrets::secret(rng, family)
-        };
+        let s = shapes::secret(rng, family);
         let line = if s.bare && rng.chance(0.3) {
             lang.bare_use(rng, &s.value)
         } else if s.bare && rng.chance(0.05) {
@@ -252,10 +251,7 @@ impl Gen {
         } else {
             None
         };
-        let line = line.unwrap_or_else(|| {
-            let words = *rng.pick(s.names);
-            lang.assign(rng, words, &s.value)
-        });
+        let line = line.unwrap_or_else(|| lang.assign(rng, &s.words(rng), &s.value));
         let (pre, post) = langs::enclose(lang, &line);
         b.lines(pre);
         b.labelled(line, &secret_item(&s));
@@ -403,14 +399,9 @@ impl Gen {
                     Family::Database,
                     Family::MigoTelnxo,
                 ]);
-                let s = if family == Family::MigoTelnxo {
-                    secrets::migo_telnxo(&self.rng)
-                } else {
-                    secrets::secret(&self.rng, family)
-                };
-                let words = *self.rng.pick(s.names);
+                let s = shapes::secret(&self.rng, family);
                 let line = Lang::Python
-                    .assign(&self.rng, words, &s.value)
+                    .assign(&self.rng, &s.words(&self.rng), &s.value)
                     .replace('"', "\\\"");
                 b.labelled(format!("    \"{}\\n\",", line.trim()), &secret_item(&s));
             } else {
@@ -679,7 +670,7 @@ impl Gen {
         if self.rng.chance(0.2) {
             let path = self.unique(format!("{project}/keys/deploy.ppk"));
             let mut b = Builder::new(path);
-            let lines = secrets::putty_key(&self.rng);
+            let lines = keys::putty_key(&self.rng);
             let n = lines.len();
             b.lines(lines);
             b.label_range(
@@ -694,7 +685,7 @@ impl Gen {
             self.push(b);
             return;
         }
-        let (kind, lines) = secrets::private_key_block(&self.rng);
+        let (kind, lines) = keys::private_key_block(&self.rng);
         let name = match kind {
             "openssh-private-key" => "id_ed25519".to_string(),
             "pgp-private-key" => "signing-key.asc".to_string(),
@@ -722,7 +713,7 @@ impl Gen {
             self.rng.pick(&["acme-prod", "data-lake", "ml-platform"]),
             self.rng.range(100000, 999999)
         );
-        let body = base64(&secrets::pkcs8_der(&self.rng), false);
+        let body = base64(&keys::pkcs8_der(&self.rng), false);
         let wrapped: Vec<&str> = body
             .as_bytes()
             .chunks(64)
@@ -784,7 +775,7 @@ impl Gen {
             .as_bytes(),
             false,
         );
-        let rsa = base64(&secrets::rsa_der(&self.rng), false);
+        let rsa = base64(&keys::rsa_der(&self.rng), false);
         let rsa: Vec<&str> = rsa
             .as_bytes()
             .chunks(64)
@@ -835,14 +826,14 @@ impl Gen {
             &negative_of(Family::Registry, "templating", "${GITHUB_TOKEN}"),
         );
         if self.rng.chance(0.7) {
-            let token = secrets::secret_npm(&self.rng);
+            let s = shapes::by_id(&self.rng, "npm-access-token");
             b.labelled(
-                format!("//registry.npmjs.org/:_authToken={token}"),
-                &secret_of(Family::Registry, "npm-token", token),
+                format!("//registry.npmjs.org/:_authToken={}", s.secret),
+                &secret_of(Family::Registry, s.provider, s.secret),
             );
         } else {
             let auth = base64(
-                format!("ci-publisher:{}", secrets::password(&self.rng)).as_bytes(),
+                format!("ci-publisher:{}", password(&self.rng)).as_bytes(),
                 false,
             );
             b.labelled(
@@ -858,7 +849,7 @@ impl Gen {
         let project = self.project();
         let path = self.unique(format!("{project}/.pypirc"));
         let mut b = Builder::new(path);
-        let token = secrets::secret_pypi(&self.rng);
+        let s = shapes::by_id(&self.rng, "pypi-upload-token");
         b.lines([
             "[distutils]",
             "index-servers =",
@@ -868,8 +859,8 @@ impl Gen {
             "username = __token__",
         ]);
         b.labelled(
-            format!("password = {token}"),
-            &secret_of(Family::Registry, "pypi-token", token),
+            format!("password = {}", s.secret),
+            &secret_of(Family::Registry, s.provider, s.secret),
         );
         self.push(b);
     }
@@ -878,7 +869,7 @@ impl Gen {
         let project = self.project();
         let path = self.unique(format!("{project}/.docker/config.json"));
         let mut b = Builder::new(path);
-        let token = format!("dckr_pat_{}", self.rng.string(27, B64URL));
+        let token = shapes::by_id(&self.rng, "docker-hub-access-token").secret;
         let auth = base64(format!("acmebot:{token}").as_bytes(), false);
         b.lines([
             "{",
@@ -898,41 +889,34 @@ impl Gen {
         if self.rng.chance(0.5) {
             let path = self.unique(format!("{project}/.git-credentials"));
             let mut b = Builder::new(path);
-            let s = secrets::by_id(
-                &self.rng,
-                if self.rng.chance(0.7) {
-                    "github-token"
-                } else {
-                    "gitlab-token"
-                },
-            );
-            let host = if s.provider == "github-token" {
-                "github.com"
+            let (id, host) = if self.rng.chance(0.7) {
+                ("github-personal-access-token", "github.com")
             } else {
-                "gitlab.com"
+                ("gitlab-personal-access-token", "gitlab.com")
             };
+            let s = shapes::by_id(&self.rng, id);
             b.labelled(
-                format!("https://ci-bot:{}@{host}", s.value),
-                &secret_of(Family::CodeHosting, "git-credentials", s.value),
+                format!("https://ci-bot:{}@{host}", s.secret),
+                &secret_of(Family::CodeHosting, "git-credentials", s.secret),
             );
             self.push(b);
         } else {
             let path = self.unique(format!("{project}/ci/.netrc"));
             let mut b = Builder::new(path);
-            let s = secrets::by_id(
+            let s = shapes::by_id(
                 &self.rng,
                 if self.rng.chance(0.7) {
                     "heroku-api-key"
                 } else {
-                    "heroku-legacy-api-key"
+                    "heroku-api-key-legacy"
                 },
             );
             b.labelled(
                 format!(
                     "machine api.heroku.com login deploy@acme-corp.net password {}",
-                    s.value
+                    s.secret
                 ),
-                &secret_of(Family::Cloud, "netrc-password", s.value),
+                &secret_of(Family::Cloud, "netrc-password", s.secret),
             );
             b.line("machine git.heroku.com login deploy@acme-corp.net password ${HEROKU_API_KEY}");
             self.push(b);
@@ -943,7 +927,7 @@ impl Gen {
         let project = self.project();
         let path = self.unique(format!("{project}/.mvn/settings.xml"));
         let mut b = Builder::new(path);
-        let pw = secrets::password(&self.rng);
+        let pw = password(&self.rng);
         b.lines([
             "<settings>",
             "  <servers>",
@@ -1051,7 +1035,7 @@ impl Gen {
         for _ in 0..2 {
             let family = self.next_family();
             if family == Family::PrivateKey {
-                let (kind, lines) = secrets::private_key_block(&self.rng);
+                let (kind, lines) = keys::private_key_block(&self.rng);
                 let at = b.lines.len();
                 b.line("  tls.key: |");
                 for l in &lines {
@@ -1064,16 +1048,12 @@ impl Gen {
                 );
                 continue;
             }
-            let s = if family == Family::MigoTelnxo {
-                secrets::migo_telnxo(&self.rng)
-            } else {
-                secrets::secret(&self.rng, family)
-            };
-            let name = super::spell(s.names[0], super::Case::UpperSnake);
+            let s = shapes::secret(&self.rng, family);
+            let name = super::spell(&s.words(&self.rng), super::Case::UpperSnake);
             b.labelled(format!("  {name}: \"{}\"", s.value), &secret_item(&s));
         }
         b.line("data:");
-        let pw = secrets::password(&self.rng);
+        let pw = password(&self.rng);
         let encoded = base64(pw.as_bytes(), false);
         b.labelled(
             format!("  DB_PASSWORD: {encoded}"),
@@ -1155,8 +1135,8 @@ impl Gen {
             );
         }
         if self.rng.chance(0.5) {
-            let s = secrets::migo_telnxo(&self.rng);
-            let name = super::spell(s.names[0], super::Case::UpperSnake);
+            let s = shapes::secret(&self.rng, Family::MigoTelnxo);
+            let name = super::spell(&s.words(&self.rng), super::Case::UpperSnake);
             b.labelled(format!("      - {name}={}", s.value), &secret_item(&s));
         }
         self.push(b);
@@ -1345,14 +1325,14 @@ impl Gen {
             "define( 'DB_NAME', 'wordpress' );",
             "define( 'DB_USER', 'wp_admin' );",
         ]);
-        let pw = secrets::password(&self.rng);
+        let pw = password(&self.rng);
         b.labelled(
             format!("define( 'DB_PASSWORD', '{pw}' );"),
             &secret_of(Family::Database, "database-password", pw),
         );
         b.line("define( 'DB_HOST', 'localhost' );");
         for name in ["AUTH_KEY", "SECURE_AUTH_KEY", "LOGGED_IN_KEY", "NONCE_SALT"] {
-            let salt = self.rng.string(64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!@#%^&*()-_[]{}<>~+=,.;:/?|");
+            let salt = shapes::by_id(&self.rng, "wordpress-salt").secret;
             b.labelled(
                 format!("define( '{name}', '{salt}' );"),
                 &secret_of(Family::Generic, "wordpress-salt", salt),
@@ -1361,6 +1341,11 @@ impl Gen {
         b.line("$table_prefix = 'wp_';");
         self.push(b);
     }
+}
+
+/// A password in the shape of the catalog's `generic-password` examples.
+fn password(rng: &Rng) -> String {
+    shapes::by_id(rng, "generic-password").secret
 }
 
 /// Removes the trailing comma of the last entry before each closing brace.

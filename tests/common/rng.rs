@@ -1,5 +1,6 @@
-//! A small seeded random source (SplitMix64): the corpus must be the same for the same seed on
-//! every machine, so it does not depend on a crate's algorithm choices.
+//! A small seeded random source (SplitMix64) for everything the tests and benches generate: the
+//! same seed gives the same values on every machine, so it does not depend on a crate's
+//! algorithm choices. Where the seed comes from is `seed.rs`.
 
 pub const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 pub const LOWER_ALNUM: &str = "abcdefghijklmnopqrstuvwxyz0123456789";

@@ -4,9 +4,8 @@
 //! test vectors, public keys and public identifiers, data URIs.
 
 use super::langs::Lang;
-use super::rng::{base64, Rng, B64, B64URL, HEX, LOWER_ALNUM, UPPER_ALNUM};
-use super::secrets;
 use super::{spell, Case, Family, Item};
+use crate::common::rng::{base64, Rng, B64, B64URL, HEX, LOWER_ALNUM};
 
 /// Names of secrets, with the family a scanner would attribute them to.
 fn secret_name(rng: &Rng) -> (Family, &'static [&'static str]) {
@@ -642,25 +641,4 @@ pub fn css_line(rng: &Rng) -> (String, Item) {
         format!("  {prop}: {colour};"),
         item(Family::Generic, "css-colour", colour),
     )
-}
-
-pub fn upper_id(rng: &Rng, n: usize) -> String {
-    rng.string(n, UPPER_ALNUM)
-}
-
-/// A long random-looking base64 body line of a public key or certificate.
-pub fn pem_body(rng: &Rng, len: usize) -> String {
-    rng.string(len, B64)
-}
-
-pub fn secret_name_for_tests(rng: &Rng) -> (Family, &'static [&'static str]) {
-    secret_name(rng)
-}
-
-pub fn placeholder_for(rng: &Rng, family: Family, words: &[&str]) -> String {
-    placeholder(rng, family, words)
-}
-
-pub fn password(rng: &Rng) -> String {
-    secrets::password(rng)
 }
