@@ -12,3 +12,4 @@ mod check_worktree;
 mod env;
 mod hook;
 mod output;
+mod regression;

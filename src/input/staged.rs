@@ -6,7 +6,7 @@
 //! [`StagedChange::read`] is the public entry point for every staged check (secrets here, `.env`
 //! hygiene elsewhere); [`scan`] runs the secret rules over the added lines only.
 
-use super::{is_binary, scan_reader, ReadOutcome, Scanned, CHUNK};
+use super::{is_binary, read_chunks, ReadOutcome, Scanned, CHUNK};
 use crate::engine::known::KnownValues;
 use crate::engine::{Match, Scanner};
 use crate::error::{Error, Result};
@@ -316,7 +316,12 @@ fn scan_file(
         Some((matches, bytes.len() as u64))
     };
     let result = match (&file.content, &file.text) {
-        (Content::Large, _) => scan_large(repo, file, scanner),
+        (Content::Large, _) => scan_large(repo, file, scanner, known).map(|found| {
+            found.map(|(matches, found_leaks, bytes)| {
+                leaks = found_leaks;
+                (matches, bytes)
+            })
+        }),
         (_, Some(text)) => Ok(scan_text(text)),
         _ => repo.with_blob(file.blob, scan_text),
     };
@@ -346,33 +351,46 @@ fn last_line(m: &Match) -> u64 {
     m.line + memchr::memchr_iter(b'\n', m.secret.expose()).count() as u64
 }
 
-/// A large file, streamed: the secrets of the staged version that the `HEAD` version does not
-/// hold. `Ok(None)` when it is binary.
+/// A large file, streamed: the secrets and known values of the staged version that the `HEAD`
+/// version does not hold. `Ok(None)` when it is binary.
 fn scan_large(
     repo: &Repo,
     file: &StagedFile,
     scanner: &Scanner,
-) -> Result<Option<(Vec<Match>, u64)>> {
+    known: &KnownValues,
+) -> Result<Option<LargeFound>> {
     let mut found = Vec::new();
+    let mut leaks = Vec::new();
     let read = repo.stream_blob(file.blob, |reader| {
-        scan_reader(scanner, reader, |m| found.push(m))
+        read_chunks(reader, |chunk| {
+            found.extend(chunk.matches(scanner));
+            leaks.extend(chunk.leaks(known));
+        })
     })?;
     let bytes = match read.map_err(|e| Error::io(&file.path, e))? {
         ReadOutcome::Binary => return Ok(None),
         ReadOutcome::Scanned { bytes } => bytes,
     };
-    if let (Some(old), false) = (file.old_blob, found.is_empty()) {
+    if let (Some(old), false) = (file.old_blob, found.is_empty() && leaks.is_empty()) {
         let mut before = HashSet::new();
+        let mut vars_before = HashSet::new();
         repo.stream_blob(old, |reader| {
-            scan_reader(scanner, reader, |m| {
-                before.insert((m.rule, m.secret.expose().to_vec()));
+            read_chunks(reader, |chunk| {
+                for m in chunk.matches(scanner) {
+                    before.insert((m.rule, m.secret.expose().to_vec()));
+                }
+                vars_before.extend(chunk.leaks(known).iter().map(|leak| leak.var));
             })
         })?
         .map_err(|e| Error::io(&file.path, e))?;
         found.retain(|m| !before.contains(&(m.rule, m.secret.expose().to_vec())));
+        leaks.retain(|leak| !vars_before.contains(&leak.var));
     }
-    Ok(Some((found, bytes)))
+    Ok(Some((found, leaks, bytes)))
 }
+
+/// What [`scan_large`] finds: rule matches, known values, bytes read.
+type LargeFound = (Vec<Match>, Vec<crate::engine::known::Leak>, u64);
 
 #[cfg(test)]
 mod tests {
