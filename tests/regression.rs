@@ -33,3 +33,95 @@ fn issue14_1_a_known_local_value_in_a_large_staged_file_blocks() {
     assert_eq!(run.ids(), vec!["env-value-leak@dump.sql"]);
     assert!(!run.text().contains(&value));
 }
+
+// See: issue #14 (2) — a path the user names is always scanned.
+#[test]
+fn issue14_2_a_named_ignored_folder_symlink_fifo_or_stdin_path_is_scanned() {
+    let key = migosmtp_key();
+    let repo = TestRepo::new();
+    repo.write(".gitignore", "corpus/\nsrc/gen/\n")
+        .write("corpus/a.py", migosmtp_line(&key))
+        .write("real.py", migosmtp_line(&key))
+        .write("src/ok.py", "x = 1\n")
+        .write("src/gen/b.py", migosmtp_line(&key))
+        .stage(".gitignore")
+        .commit("init");
+    std::os::unix::fs::symlink("real.py", repo.path().join("link.py")).unwrap();
+    let found = |args: &[&str]| {
+        let run = repo.keygate(args);
+        assert!(!run.text().contains(&key), "{}", run.text());
+        (run.code(), run.ids())
+    };
+    // A named folder that Git ignores.
+    assert_eq!(
+        found(&["check", "--format", "json", "corpus"]),
+        (1, vec!["migosmtp-api-key@corpus/a.py".to_string()])
+    );
+    // A named symbolic link: its target's content.
+    assert_eq!(found(&["check", "--format", "json", "link.py"]).0, 1);
+    // Inside a named folder, ignored files are skipped unless --no-ignore.
+    assert_eq!(found(&["check", "--format", "json", "src"]), (0, vec![]));
+    assert_eq!(
+        found(&["check", "--format", "json", "--no-ignore", "src"]),
+        (1, vec!["migosmtp-api-key@src/gen/b.py".to_string()])
+    );
+    // /dev/stdin (and so `<(…)`, a pipe under /dev/fd).
+    let run = repo.keygate_in(
+        ".",
+        &["check", "--format", "json", "/dev/stdin"],
+        Some(migosmtp_line(&key).as_bytes()),
+    );
+    assert_eq!(run.code(), 1, "{}", run.text());
+    // A FIFO.
+    let fifo = repo.path().join("pipe.py");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let mut writer = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("printf '%s' \"$0\" > \"$1\"")
+        .arg(migosmtp_line(&key))
+        .arg(&fifo)
+        .spawn()
+        .unwrap();
+    let run = repo.keygate(&["check", "--format", "json", "pipe.py"]);
+    let _ = writer.kill();
+    let _ = writer.wait();
+    assert_eq!(run.code(), 1, "{}", run.text());
+}
+
+// See: issue #14 (2) — a check that scanned nothing says so and why, never a bare "ok".
+#[test]
+fn issue14_2_a_check_that_scanned_nothing_says_so_and_why() {
+    let repo = TestRepo::new();
+    repo.write(".gitignore", "*.log\n")
+        .write("docs/out.log", "x\n")
+        .write("empty/.keep", "")
+        .stage(".gitignore")
+        .commit("init");
+    std::fs::remove_file(repo.path().join("empty/.keep")).unwrap();
+    let run = repo.keygate(&["check", "empty"]);
+    assert_eq!(run.code(), 0, "{}", run.text());
+    assert!(!run.stdout().contains("keygate: ok"), "{}", run.stdout());
+    assert!(run.stdout().contains("no file scanned"), "{}", run.stdout());
+    assert!(run.stdout().contains("hold no file"), "{}", run.stdout());
+    let run = repo.keygate(&["check", "docs"]);
+    assert_eq!(run.code(), 0, "{}", run.text());
+    assert!(!run.stdout().contains("keygate: ok"), "{}", run.stdout());
+    assert!(run.stdout().contains("1 file(s) ignored by Git"), "{}", run.stdout());
+}
+
+// See: issue #14 — `keygate check .` at the root reports what `keygate check` reports.
+#[test]
+fn issue14_check_dot_at_the_root_reports_what_check_reports() {
+    let repo = TestRepo::new();
+    repo.write(".env", format!("TOKEN={}\n", local_key()))
+        .write("sub/prod.env", "A=b\n")
+        .write("app.py", migosmtp_line(&migosmtp_key()));
+    let whole = repo.keygate(&["check", "--format", "json"]);
+    let dot = repo.keygate(&["check", "--format", "json", "."]);
+    assert_eq!(whole.code(), 1, "{}", whole.text());
+    assert!(whole.ids().iter().any(|id| id.starts_with("env-not-ignored")));
+    assert_eq!(dot.code(), whole.code(), "{}", dot.text());
+    assert_eq!(dot.ids(), whole.ids());
+    assert_eq!(dot.json()["summary"], whole.json()["summary"]);
+}

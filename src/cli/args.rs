@@ -60,6 +60,9 @@ pub struct CheckArgs {
         value_name = "NAME"
     )]
     pub branch: Option<String>,
+    /// Inside the folders named, scan what Git ignores too.
+    #[arg(long)]
+    pub no_ignore: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -113,6 +116,7 @@ impl CheckArgs {
                 Color::Auto
             },
             config: args.output.config,
+            no_ignore: args.no_ignore,
             ..ScanConfig::new(target, cwd)
         })
     }

@@ -95,6 +95,7 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
     let fingerprints = &ctx.fingerprints;
     let mut env: Option<hygiene::Hygiene> = None;
     let mut commits = None;
+    let mut why_empty = None;
     let (mode, mut scanned) = match &cfg.target {
         Target::Worktree => {
             let repo = ctx.repo.as_ref().expect("worktree mode opens a repository");
@@ -103,10 +104,25 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
             (scanned, env) = scan_sources(ctx, &sources, hygiene::Scope::Worktree)?;
             (Mode::Worktree, scanned)
         }
-        Target::Paths(paths) => {
-            let sources = worktree::path_sources(paths, &cfg.cwd, ctx.repo.as_ref(), &excludes)?;
+        Target::Paths(paths) if names_the_root(ctx.repo.as_ref(), &cfg.cwd, paths) => {
+            // `keygate check .` at the root is `keygate check`: the same files, the same checks.
+            let repo = ctx.repo.as_ref().expect("names_the_root needs a repository");
+            let sources = worktree::worktree_sources(repo, &excludes)?;
             let scanned;
-            (scanned, env) = scan_sources(ctx, &sources, hygiene::Scope::Paths)?;
+            (scanned, env) = scan_sources(ctx, &sources, hygiene::Scope::Worktree)?;
+            (Mode::Paths, scanned)
+        }
+        Target::Paths(paths) => {
+            let found = worktree::path_sources(
+                paths,
+                &cfg.cwd,
+                ctx.repo.as_ref(),
+                &excludes,
+                cfg.no_ignore,
+            )?;
+            why_empty = Some(found.why_empty());
+            let scanned;
+            (scanned, env) = scan_sources(ctx, &found.sources, hygiene::Scope::Paths)?;
             (Mode::Paths, scanned)
         }
         Target::Stdin => (Mode::Stdin, scan_stdin(ctx)?),
@@ -151,6 +167,11 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
     } = scanned;
     let mut report = Report::new(mode, findings, files_scanned, bytes_scanned);
     report.rules = rules_run(ctx);
+    if report.scanned_nothing() {
+        let why = why_empty.unwrap_or_else(|| "no file to check".to_string());
+        report.notes.push(format!("no file scanned: {why}"));
+        report.why_empty = Some(why);
+    }
     if let Some(commits) = commits {
         report.notes.push(format!(
             "history: {commits} commit(s); each file version read once, edits by their new lines"
@@ -161,6 +182,16 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
         .extend(errors.iter().map(|e| format!("could not read {e}")));
     report.notes.extend(env_notes);
     Ok((report, errors))
+}
+
+/// Whether every path named is the repository's root.
+fn names_the_root(repo: Option<&Repo>, cwd: &std::path::Path, paths: &[std::path::PathBuf]) -> bool {
+    repo.is_some_and(|repo| {
+        paths.iter().all(|p| {
+            repo.relative(&cwd.join(p))
+                .is_some_and(|rel| rel.as_os_str().is_empty())
+        })
+    })
 }
 
 /// The rules a check of `ctx` runs, at the severities it runs them.

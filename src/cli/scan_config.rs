@@ -26,6 +26,8 @@ pub struct ScanConfig {
     pub output: Option<PathBuf>,
     pub color: Color,
     pub config: Option<PathBuf>,
+    /// Inside named folders, scan what Git ignores too.
+    pub no_ignore: bool,
     /// The directory the check runs from.
     pub cwd: PathBuf,
 }
@@ -40,6 +42,7 @@ impl ScanConfig {
             output: None,
             color: Color::Auto,
             config: None,
+            no_ignore: false,
             cwd,
         }
     }

@@ -20,29 +20,79 @@ pub fn worktree_sources(repo: &Repo, excludes: &GlobSet) -> Result<Vec<Source>> 
         .collect())
 }
 
-/// The files under each of `paths` (files or folders, recursively). Inside a repository, paths
-/// are reported relative to its root and what Git ignores is skipped; `.git` folders and symbolic
-/// links are never entered.
-/// Outside a repository, findings name files as the user wrote the path (`./` dropped).
+/// What a path walk found, and what it left out (to say why a check scanned nothing).
+#[derive(Debug, Default)]
+pub struct PathSources {
+    pub sources: Vec<Source>,
+    /// Files left out because Git ignores them.
+    pub ignored: u64,
+    /// Files left out by the config's excludes.
+    pub excluded: u64,
+}
+
+impl PathSources {
+    /// Why nothing was scanned, in words, for a check whose sources are these.
+    pub fn why_empty(&self) -> String {
+        let mut why = Vec::new();
+        if self.sources.is_empty() {
+            why.push("the named paths hold no file".to_string());
+        }
+        if self.ignored > 0 {
+            why.push(format!(
+                "{} file(s) ignored by Git (scan them with --no-ignore)",
+                self.ignored
+            ));
+        }
+        if self.excluded > 0 {
+            why.push(format!(
+                "{} file(s) excluded by the config",
+                self.excluded
+            ));
+        }
+        if why.len() > 1 {
+            why.remove(0);
+        }
+        if !self.sources.is_empty() {
+            why.push("every file named is binary or empty".to_string());
+        }
+        why.join("; ")
+    }
+}
+
+/// The files under each of `paths` (files or folders, recursively). A path the user names is
+/// always scanned, whatever it is (a file Git ignores, a symbolic link, a FIFO, `/dev/stdin`);
+/// ignore rules apply to what a walk finds inside a named folder, unless `no_ignore` (or the
+/// named folder is itself ignored: the user asked for it). Inside a repository, paths are
+/// reported relative to its root; `.git` folders and symbolic links found by a walk are never
+/// entered. Outside a repository, findings name files as the user wrote the path (`./` dropped).
 pub fn path_sources(
     paths: &[PathBuf],
     cwd: &Path,
     repo: Option<&Repo>,
     excludes: &GlobSet,
-) -> Result<Vec<Source>> {
-    let mut out = Vec::new();
+    no_ignore: bool,
+) -> Result<PathSources> {
+    let mut out = PathSources::default();
     for given in paths {
         let path = cwd.join(given);
-        let meta = path.symlink_metadata().map_err(|e| Error::io(given, e))?;
+        // Follows a named symbolic link: the user named what it points at.
+        let meta = path.metadata().map_err(|e| Error::io(given, e))?;
         let mut found = Vec::new();
-        if meta.is_file() {
-            // A file named explicitly is scanned even when Git ignores it.
+        if meta.is_dir() {
+            let ignore_inside = !no_ignore
+                && match repo.and_then(|r| r.relative(&path).map(|rel| (r, rel))) {
+                    Some((r, rel)) => rel.as_os_str().is_empty() || !r.is_ignored(&rel)?,
+                    None => true,
+                };
+            let ignore = if ignore_inside { repo } else { None };
+            walk(&path, ignore, &mut found, &mut out.ignored)?;
+        } else {
+            // A file, or anything else that can be read (a FIFO, a device, a pipe): named, so
+            // scanned, even when Git ignores it.
             found.push(path.clone());
-        } else if meta.is_dir() {
-            walk(&path, repo, &mut found)?;
         }
         for file in found {
-            let display = match repo.and_then(|r| r.relative(&file)) {
+            let display = match repo.and_then(|r| named_relative(r, &file)) {
                 Some(rel) => display_path(&rel),
                 None => {
                     let under = file.strip_prefix(&path).unwrap_or(&file);
@@ -54,20 +104,30 @@ pub fn path_sources(
                     display_path(shown.strip_prefix(".").unwrap_or(&shown))
                 }
             };
-            if !excludes.is_match(&display) {
-                out.push(Source {
+            if excludes.is_match(&display) {
+                out.excluded += 1;
+            } else {
+                out.sources.push(Source {
                     path: file,
                     display,
                 });
             }
         }
     }
-    out.sort_by(|a, b| a.display.cmp(&b.display));
-    out.dedup_by(|a, b| a.display == b.display);
+    out.sources.sort_by(|a, b| a.display.cmp(&b.display));
+    out.sources.dedup_by(|a, b| a.display == b.display);
     Ok(out)
 }
 
-fn walk(dir: &Path, repo: Option<&Repo>, out: &mut Vec<PathBuf>) -> Result<()> {
+/// `file` relative to the repository root, by its own name (a symbolic link is not resolved
+/// to its target's name; its folder is).
+fn named_relative(repo: &Repo, file: &Path) -> Option<PathBuf> {
+    let name = file.file_name()?;
+    let parent = file.parent().filter(|p| !p.as_os_str().is_empty())?;
+    Some(repo.relative(parent)?.join(name))
+}
+
+fn walk(dir: &Path, repo: Option<&Repo>, out: &mut Vec<PathBuf>, ignored: &mut u64) -> Result<()> {
     let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
         let entries = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?;
@@ -81,6 +141,7 @@ fn walk(dir: &Path, repo: Option<&Repo>, out: &mut Vec<PathBuf>) -> Result<()> {
             if let Some(repo) = repo {
                 if let Some(rel) = repo.relative(&path) {
                     if repo.is_ignored(&rel)? {
+                        *ignored += 1;
                         continue;
                     }
                 }

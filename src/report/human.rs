@@ -70,6 +70,11 @@ pub fn write(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Resu
     let s = &report.summary;
     let verdict = if report.is_blocking() {
         paint("blocked", |s| s.red().bold().to_string())
+    } else if report.scanned_nothing() {
+        let why = report.why_empty.as_deref().unwrap_or("nothing to read");
+        paint(&format!("no file scanned ({why})"), |s| {
+            s.yellow().bold().to_string()
+        })
     } else {
         paint("ok", |s| s.green().bold().to_string())
     };

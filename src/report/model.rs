@@ -42,6 +42,8 @@ pub struct Report {
     pub notes: Vec<String>,
     /// The rules the check ran, with the severities it ran them at (SARIF describes them).
     pub rules: Vec<RuleInfo>,
+    /// Why the check scanned no file, when it scanned none (see [`Report::scanned_nothing`]).
+    pub why_empty: Option<String>,
 }
 
 /// What a report says of one rule the check ran.
@@ -114,7 +116,13 @@ impl Report {
             findings,
             notes: Vec::new(),
             rules: Vec::new(),
+            why_empty: None,
         }
+    }
+
+    /// The check read no file: a human report never calls that "ok".
+    pub fn scanned_nothing(&self) -> bool {
+        self.summary.files_scanned == 0 && matches!(self.mode, Mode::Paths | Mode::Worktree)
     }
 
     pub fn is_blocking(&self) -> bool {
