@@ -125,3 +125,112 @@ fn issue14_check_dot_at_the_root_reports_what_check_reports() {
     assert_eq!(dot.ids(), whole.ids());
     assert_eq!(dot.json()["summary"], whole.json()["summary"]);
 }
+
+/// Runs keygate with `args` in `repo` after making `rel` unreadable to it: by `chmod 000`, or,
+/// when the tests run as root (who reads anything), by giving the repository to `nobody` and
+/// `rel` to root (mode 0600 or 0700), and running keygate as `nobody`.
+fn run_with_unreadable(repo: &TestRepo, rel: &str, args: &[&str]) -> Run {
+    use std::os::unix::fs::PermissionsExt;
+    let path = repo.path().join(rel);
+    let is_dir = path.is_dir();
+    let uid = std::process::Command::new("id").arg("-u").output().unwrap();
+    if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+        let run = repo.keygate(args);
+        let mode = if is_dir { 0o755 } else { 0o644 };
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+        return run;
+    }
+    let chown = |owner: &str, p: &std::path::Path, recursive: bool| {
+        let mut c = std::process::Command::new("chown");
+        if recursive {
+            c.arg("-R");
+        }
+        assert!(c.arg(owner).arg(p).status().unwrap().success());
+    };
+    chown("65534:65534", repo.path(), true);
+    chown("0:0", &path, false);
+    let mode = if is_dir { 0o700 } else { 0o600 };
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    let mut command = keygate_command(repo.path());
+    let bin = command.get_program().to_owned();
+    let mut setpriv = std::process::Command::new("setpriv");
+    setpriv
+        .current_dir(repo.path())
+        .env("NO_COLOR", "1")
+        .env("HOME", "/nonexistent")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .env_remove("GIT_WORK_TREE")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(bin)
+        .args(args);
+    let run = Run::of(&mut setpriv, None);
+    chown("0:0", repo.path(), true);
+    let _ = &mut command;
+    run
+}
+
+// See: issue #14 (3) — an unreadable local .env turned env-value-leak off with only a note.
+#[test]
+fn issue14_3_an_unreadable_local_env_file_fails_closed() {
+    let repo = repo_with_local_env(&local_key());
+    repo.write("app.txt", "hello\n").stage("app.txt");
+    let run = run_with_unreadable(&repo, ".env", &["check", "--staged"]);
+    run.assert_error(".env");
+    assert!(run.stderr().contains("chmod u+r .env"), "{}", run.stderr());
+}
+
+// See: issue #14 (3) — a .env over 1 MiB was skipped the same way; it is read now.
+#[test]
+fn issue14_3_a_large_local_env_file_still_gives_its_values() {
+    let value = local_key();
+    let repo = TestRepo::new();
+    let mut env = String::new();
+    while env.len() < (1 << 20) + 10 {
+        env.push_str("# padding padding padding padding padding padding padding\n");
+    }
+    env.push_str(&format!("DB_PASSWORD={value}\n"));
+    repo.write(".gitignore", ".env\n")
+        .write(".env", env)
+        .stage(".gitignore")
+        .commit("init");
+    repo.write("app.txt", format!("pw = {value}\n"))
+        .stage("app.txt");
+    let run = repo.keygate(&["check", "--staged", "--format", "json"]);
+    assert_eq!(run.code(), 1, "{}", run.text());
+    assert_eq!(run.ids(), vec!["env-value-leak@app.txt"]);
+}
+
+// See: issue #14 (4) — a .env in an ignored folder never became a known local secret.
+#[test]
+fn issue14_4_env_files_in_ignored_folders_are_local_secrets_too() {
+    for (ignore, env) in [
+        ("secrets/\n", "secrets/.env"),
+        ("config/local/\n", "config/local/.env"),
+    ] {
+        let value = local_key();
+        let repo = TestRepo::new();
+        repo.write(".gitignore", ignore)
+            .write(env, format!("DB_PASSWORD={value}\n"))
+            .stage(".gitignore")
+            .commit("init");
+        repo.write("app.txt", format!("pw = {value}\n"))
+            .stage("app.txt");
+        let run = repo.keygate(&["check", "--staged", "--format", "json"]);
+        assert_eq!(run.code(), 1, "{env}: {}", run.text());
+        assert_eq!(run.ids(), vec!["env-value-leak@app.txt"], "{env}");
+    }
+}
+
+// See: issue #14 (8) — an unreadable untracked folder was skipped silently in worktree mode.
+#[test]
+fn issue14_8_an_unreadable_untracked_folder_fails_closed() {
+    let repo = TestRepo::new();
+    repo.write("app.txt", "hello\n")
+        .write("private/key.txt", migosmtp_line(&migosmtp_key()))
+        .stage("app.txt")
+        .commit("init");
+    let run = run_with_unreadable(&repo, "private", &["check"]);
+    run.assert_error("private");
+}

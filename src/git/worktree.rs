@@ -35,7 +35,7 @@ impl Repo {
             .map(|(path, _)| path)
             .collect();
         files.extend(
-            self.walk_untracked(|_| true)?
+            self.walk_untracked(|_| true, None)?
                 .into_iter()
                 .filter(|file| file.regular && !file.ignored)
                 .map(|file| file.path),
@@ -46,39 +46,71 @@ impl Repo {
     }
 
     /// The files Git does not track that `keep` accepts (called with the path as findings name
-    /// it), each with whether Git ignores it; see [`Repo::walk_untracked`]. Paths are relative
-    /// to the root.
-    pub fn untracked_files(&self, keep: impl Fn(&str) -> bool) -> Result<Vec<(PathBuf, bool)>> {
-        Ok(self
-            .walk_untracked(keep)?
+    /// it), each with whether Git ignores it, ignored folders entered too (a `.env` file in an
+    /// ignored folder is still a local file); see [`Repo::walk_untracked`]. Paths are relative
+    /// to the root. The second value names the ignored folders that could not be read.
+    pub fn untracked_files(
+        &self,
+        keep: impl Fn(&str) -> bool,
+    ) -> Result<(Vec<(PathBuf, bool)>, Vec<String>)> {
+        let mut unreadable = Vec::new();
+        let files = self
+            .walk_untracked(keep, Some(&mut unreadable))?
             .into_iter()
             .map(|file| (file.path, file.ignored))
-            .collect())
+            .collect();
+        Ok((files, unreadable))
     }
 
     /// The files Git does not track that `keep` accepts (called with the path as findings name
-    /// it), sorted by path. Untracked folders are entered; ignored folders are not (Git reports
-    /// them whole, and they are left out), so a `node_modules/` costs nothing; nor are nested
-    /// repositories and submodules.
+    /// it), sorted by path. Untracked folders are entered; ignored folders are entered only when
+    /// `into_ignored` is given (Git reports them whole; a `node_modules/` costs nothing
+    /// otherwise), and the ignored folders that cannot be read are listed in it; nested
+    /// repositories and submodules are not entered. An untracked folder that is not ignored and
+    /// cannot be read is an error: what it holds would go unchecked.
     ///
     /// A folder walk that reads each folder once and never stats a tracked file: a pre-commit
     /// check runs this on every commit, and `git status`'s comparison of every tracked file with
     /// the index cost more than the rest of the check. A file name is first given to `keep`,
     /// and only the files it accepts are looked up in the index and in the ignore rules.
-    fn walk_untracked(&self, keep: impl Fn(&str) -> bool) -> Result<Vec<Untracked>> {
+    fn walk_untracked(
+        &self,
+        keep: impl Fn(&str) -> bool,
+        mut into_ignored: Option<&mut Vec<String>>,
+    ) -> Result<Vec<Untracked>> {
         let tracked = self.tracked()?;
         let mut out = Vec::new();
-        let mut stack = vec![PathBuf::new()];
+        // Each folder to read, and whether Git ignores it (or a folder above it).
+        let mut stack = vec![(PathBuf::new(), false)];
         // The display form of each file's path, built in one buffer: no allocation per file.
         let mut shown = String::new();
-        while let Some(rel) = stack.pop() {
+        while let Some((rel, in_ignored)) = stack.pop() {
             let dir = self.root.join(&rel);
             let shown_dir = display_path(&rel);
             let entries = match std::fs::read_dir(&dir) {
                 Ok(entries) => entries,
-                // Gone or unreadable since it was listed: Git would not see into it either.
-                Err(_) if !rel.as_os_str().is_empty() => continue,
-                Err(e) => return Err(Error::io(dir, e)),
+                // Gone since it was listed.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && !rel.as_os_str().is_empty() => {
+                    continue
+                }
+                Err(e) if in_ignored => {
+                    if let Some(unreadable) = into_ignored.as_deref_mut() {
+                        unreadable.push(format!("{shown_dir}: {e}"));
+                    }
+                    continue;
+                }
+                Err(e) => {
+                    return Err(Error::io(
+                        dir,
+                        std::io::Error::new(
+                            e.kind(),
+                            format!(
+                                "{e}; this untracked folder cannot be checked: make it readable, \
+                                 or ignore it in .gitignore"
+                            ),
+                        ),
+                    ))
+                }
             };
             for entry in entries {
                 let entry = entry.map_err(|e| Error::io(&dir, e))?;
@@ -91,9 +123,13 @@ impl Repo {
                     .map_err(|e| Error::io(rel.join(&name), e))?;
                 if kind.is_dir() {
                     let path = rel.join(&name);
-                    // Not a nested repository or a submodule, and not ignored as a whole.
-                    if !dir.join(&name).join(".git").exists() && !self.is_ignored(&path)? {
-                        stack.push(path);
+                    // Not a nested repository or a submodule.
+                    if dir.join(&name).join(".git").exists() {
+                        continue;
+                    }
+                    let ignored = in_ignored || self.is_ignored(&path)?;
+                    if !ignored || into_ignored.is_some() {
+                        stack.push((path, ignored));
                     }
                     continue;
                 }
@@ -109,7 +145,7 @@ impl Repo {
                 let path = rel.join(&name);
                 if !tracked.contains(&path) {
                     out.push(Untracked {
-                        ignored: self.is_ignored(&path)?,
+                        ignored: in_ignored || self.is_ignored(&path)?,
                         regular: kind.is_file(),
                         path,
                     });

@@ -5,14 +5,15 @@ use super::parse;
 use super::patterns::{EnvPatterns, Kind};
 use crate::config::Config;
 use crate::engine::Scanner;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::finding::{Category, Finding, Fingerprinter, Severity};
 use crate::git::{display_path, Repo};
 use crate::rules::env::default_severity;
 use std::path::PathBuf;
 
-/// Files larger than this are not read as `.env` files (a note says so).
-const MAX_ENV_FILE: u64 = 1 << 20;
+/// Files larger than this are not read as `.env` files: the check fails (no `.env` file is
+/// this large; one that is cannot be checked cheaply on every commit).
+const MAX_ENV_FILE: u64 = 64 << 20;
 
 /// The severity of rule `id` under `config`, or `None` when the config disables it.
 pub fn severity(config: &Config, id: &str) -> Option<Severity> {
@@ -88,13 +89,21 @@ impl<'a> RepoContext<'a> {
                 found.push((path, true, None));
             }
         }
-        for (path, ignored) in repo.untracked_files(named)? {
+        let (untracked, unreadable) = repo.untracked_files(named)?;
+        for (path, ignored) in untracked {
             found.push((path, false, Some(ignored)));
         }
         found.sort_by(|a, b| a.0.cmp(&b.0));
         found.dedup_by(|a, b| a.0 == b.0);
         let mut files = Vec::new();
-        let mut notes = Vec::new();
+        let mut notes: Vec<String> = unreadable
+            .into_iter()
+            .map(|why| {
+                format!(
+                    "could not read ignored folder {why}; a .env file in it would not be checked"
+                )
+            })
+            .collect();
         for (path, tracked, ignored) in found {
             let display = display_path(&path);
             let kind = patterns.classify(&display).expect("classified above");
@@ -107,15 +116,15 @@ impl<'a> RepoContext<'a> {
             let from_index = tracked && (staged.is_some() || !on_disk);
             let content = if from_index {
                 repo.index_blob(&path)?
-            } else if !std::fs::metadata(&abs).is_ok_and(|m| m.is_file()) {
-                None // a symbolic link to a folder, a device or nothing: no values
             } else {
-                match read_limited(&abs) {
-                    Ok(content) => Some(content),
-                    Err(why) => {
-                        notes.push(format!("could not read {display}: {why}"));
-                        None
-                    }
+                match std::fs::metadata(&abs) {
+                    // A dangling symbolic link: no values.
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                    // A symbolic link to a folder, a device: no values.
+                    Ok(meta) if !meta.is_file() => None,
+                    // Fail closed: an unread local `.env` file would turn `env-value-leak` off.
+                    Err(e) => return Err(unreadable_env(&display, &e.to_string())),
+                    Ok(_) => Some(read_limited(&abs).map_err(|why| unreadable_env(&display, &why))?),
                 }
             };
             let parsed = content.as_deref().map(parse::parse);
@@ -174,12 +183,21 @@ impl<'a> RepoContext<'a> {
     }
 }
 
+/// The error for a local `.env` file that cannot be read: its values could not be looked for.
+fn unreadable_env(display: &str, why: &str) -> Error {
+    Error::Usage(format!(
+        "could not read the local .env file {display} ({why}): its values cannot be checked \
+         for leaks. Fix: make it readable by the user running keygate (`chmod u+r {display}`, \
+         or `chown`), or move it out of the repository"
+    ))
+}
+
 fn read_limited(path: &std::path::Path) -> std::result::Result<Vec<u8>, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if meta.len() > MAX_ENV_FILE {
         return Err(format!(
-            "larger than {} KiB, not read as a .env file",
-            MAX_ENV_FILE >> 10
+            "larger than {} MiB, not read as a .env file",
+            MAX_ENV_FILE >> 20
         ));
     }
     std::fs::read(path).map_err(|e| e.to_string())
