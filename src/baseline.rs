@@ -120,15 +120,21 @@ impl Baseline {
         Ok(baseline)
     }
 
-    /// The fingerprinter for this repository: keyed with the baseline's salt, or with keygate's
-    /// constant key when there is no baseline yet.
-    pub fn fingerprinter(&self) -> Fingerprinter {
-        match &self.salt {
-            Some(salt) => {
-                Fingerprinter::with_key(format!("keygate baseline salt {salt}").as_bytes())
-            }
-            None => Fingerprinter::default(),
+    /// The fingerprinter for this repository: keyed with the baseline's salt (tracked, so that
+    /// teammates' fingerprints match), or, before there is a baseline, with a random key kept in
+    /// `state_dir` (`.git/keygate/`, created when missing), or with a fresh random key outside a
+    /// repository. Never with a public constant.
+    pub fn fingerprinter(&self, state_dir: Option<&Path>) -> Result<Fingerprinter> {
+        if let Some(salt) = &self.salt {
+            return Ok(Fingerprinter::with_key(
+                format!("keygate baseline salt {salt}").as_bytes(),
+            ));
         }
+        // Without a baseline, fingerprints match nothing, so a state folder that cannot be
+        // written (a read-only checkout) only costs their stability between runs.
+        Ok(state_dir
+            .and_then(|dir| local_key(dir).ok())
+            .map_or_else(Fingerprinter::default, |key| Fingerprinter::with_key(&key)))
     }
 
     /// A new random salt.
@@ -182,6 +188,51 @@ impl Baseline {
         }
         out
     }
+}
+
+/// The file in keygate's state folder (`.git/keygate/`) that keeps the fingerprint key used
+/// before a baseline exists.
+pub const LOCAL_KEY_FILE: &str = "fingerprint-key";
+
+/// The repository's local fingerprint key, from `dir/fingerprint-key`, created (random, mode
+/// 0600) when missing.
+fn local_key(dir: &Path) -> Result<Vec<u8>> {
+    let path = dir.join(LOCAL_KEY_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) if is_hex(text.trim(), 64..=64) => return Ok(text.trim().as_bytes().to_vec()),
+        Ok(_) => {
+            return Err(Error::Usage(format!(
+                "{} is not a fingerprint key (64 hex digits); delete it and keygate makes a new one",
+                path.display()
+            )))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::io(&path, e)),
+    }
+    let key = Baseline::new_salt()?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    // Written beside, then renamed: two checks at once agree on one key.
+    let tmp = dir.join(format!("{LOCAL_KEY_FILE}.{}", std::process::id()));
+    {
+        use std::io::Write;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        file.write_all(key.as_bytes())
+            .map_err(|e| Error::io(&tmp, e))?;
+    }
+    // A key another check wrote first wins.
+    if let Err(e) = std::fs::hard_link(&tmp, &path) {
+        let _ = std::fs::remove_file(&tmp);
+        if e.kind() != std::io::ErrorKind::AlreadyExists {
+            return Err(Error::io(&path, e));
+        }
+        return local_key(dir);
+    }
+    let _ = std::fs::remove_file(&tmp);
+    Ok(key.into_bytes())
 }
 
 /// The first whitespace-separated word of `s`, and the rest with leading whitespace removed.
@@ -258,15 +309,22 @@ mod tests {
             salt: Some("02".repeat(32)),
             ..Default::default()
         };
-        let fa = a.fingerprinter().secret("r", "f", &secret);
-        assert_eq!(fa, a.fingerprinter().secret("r", "f", &secret));
-        assert_ne!(fa, b.fingerprinter().secret("r", "f", &secret));
-        assert_ne!(
-            fa,
+        let fp = |b: &Baseline| b.fingerprinter(None).unwrap().secret("r", "f", &secret);
+        let fa = fp(&a);
+        assert_eq!(fa, fp(&a));
+        assert_ne!(fa, fp(&b));
+        assert_ne!(fa, fp(&Baseline::default()));
+        // Before a baseline, a key kept in the state folder: stable there, random per folder.
+        let dir = tempfile::tempdir().unwrap();
+        let local = |d: &Path| {
             Baseline::default()
-                .fingerprinter()
+                .fingerprinter(Some(d))
+                .unwrap()
                 .secret("r", "f", &secret)
-        );
+        };
+        assert_eq!(local(dir.path()), local(dir.path()));
+        let other = tempfile::tempdir().unwrap();
+        assert_ne!(local(dir.path()), local(other.path()));
         assert_ne!(Baseline::new_salt().unwrap(), Baseline::new_salt().unwrap());
     }
 }

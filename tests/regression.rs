@@ -234,3 +234,41 @@ fn issue14_8_an_unreadable_untracked_folder_fails_closed() {
     let run = run_with_unreadable(&repo, "private", &["check"]);
     run.assert_error("private");
 }
+
+// See: issue #14 (5) — before a baseline, fingerprints were keyed with a public constant, and
+// redaction showed up to half of a short secret.
+#[test]
+fn issue14_5_fingerprints_are_keyed_per_repository_and_redaction_shows_a_quarter_at_most() {
+    let key = migosmtp_key();
+    let fingerprint = |repo: &TestRepo| {
+        let run = repo.keygate(&["check", "--format", "json"]);
+        assert_eq!(run.code(), 1, "{}", run.text());
+        let f = &run.json_findings()[0];
+        let redacted = f["redacted"].as_str().unwrap().to_string();
+        let shown = redacted.chars().filter(|&c| c != '…').count();
+        assert!(shown <= 4 && shown * 4 <= key.len(), "{redacted}");
+        f["fingerprint"].as_str().unwrap().to_string()
+    };
+    let a = TestRepo::new();
+    let b = TestRepo::new();
+    for repo in [&a, &b] {
+        repo.write("app.py", migosmtp_line(&key));
+    }
+    let fa = fingerprint(&a);
+    assert_eq!(fa, fingerprint(&a), "stable within a repository");
+    assert_ne!(fa, fingerprint(&b), "keyed per repository, not by a constant");
+    // The key lives in keygate's state folder, which Git never tracks.
+    let kept = a.path().join(".git/keygate/fingerprint-key");
+    assert!(kept.is_file());
+    assert!(!a.git(&["status", "--porcelain"]).contains("keygate/"));
+    // A short secret (an env-value-leak of 12 characters) shows at most 3 characters.
+    let repo = repo_with_local_env("Zq8vLm2xRt5w");
+    repo.write("app.txt", "pw = Zq8vLm2xRt5w\n").stage("app.txt");
+    let run = repo.keygate(&["check", "--staged", "--format", "json"]);
+    assert_eq!(run.code(), 1, "{}", run.text());
+    for f in run.json_findings() {
+        if let Some(redacted) = f["redacted"].as_str() {
+            assert!(redacted.chars().filter(|&c| c != '…').count() <= 3, "{redacted}");
+        }
+    }
+}

@@ -63,7 +63,7 @@ pub fn run(args: BaselineArgs, cwd: &Path) -> Result<Outcome> {
         salt: Some(salt),
         ..Baseline::default()
     };
-    ctx.fingerprints = next.fingerprinter();
+    ctx.fingerprints = next.fingerprinter(None)?;
     let (mut report, errors) = check::scan(&cfg, &ctx)?;
     if let Some(first) = errors.first() {
         // A baseline of an incomplete scan would hide nothing it should, but say so loudly.

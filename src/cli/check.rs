@@ -46,11 +46,12 @@ impl Context {
             Some(repo) => Baseline::load(repo.root())?,
             None => Baseline::default(),
         };
+        let state_dir = repo.as_ref().map(|r| r.common_dir().join("keygate"));
         Ok(Context {
+            fingerprints: baseline.fingerprinter(state_dir.as_deref())?,
             scanner: Arc::new(Scanner::new(rules, allow)),
             repo,
             config,
-            fingerprints: baseline.fingerprinter(),
             baseline,
         })
     }
