@@ -47,7 +47,11 @@ fn nothing_staged_is_clean() {
     repo.write("a.txt", "a\n").stage("a.txt").commit("init");
     let run = staged(&repo);
     assert_eq!(run.code(), 0, "{}{}", run.stdout(), run.stderr());
-    assert_eq!(run.json()["summary"]["files_scanned"], 0);
+    assert_eq!(run.json()["summary"]["files_scanned"], 1);
+    assert_eq!(
+        run.json()["summary"]["bytes_scanned"],
+        "outside/secret.py".len()
+    );
 }
 
 #[test]
@@ -142,7 +146,8 @@ fn binary_blobs_symlinks_and_submodules_are_skipped() {
     let key = migosmtp_key();
     repo.write("blob.bin", format!("\0\0{}", migosmtp_line(&key)))
         .stage("blob.bin");
-    // A symbolic link is stored as its target path; it is never followed.
+    // A symbolic link is stored as its target path; it is never followed, and its target's text
+    // is scanned like a file's (issue #14.6: the only file scanned here).
     repo.write("outside/secret.py", migosmtp_line(&key));
     std::os::unix::fs::symlink("outside/secret.py", repo.path().join("link.py")).unwrap();
     repo.stage("link.py");

@@ -272,3 +272,22 @@ fn issue14_5_fingerprints_are_keyed_per_repository_and_redaction_shows_a_quarter
         }
     }
 }
+
+// See: issue #14 (6) — a secret as a symbolic link's target (mode 120000) was dropped.
+#[test]
+fn issue14_6_a_symbolic_links_target_is_scanned_like_file_content() {
+    let key = migosmtp_key();
+    let repo = TestRepo::new();
+    repo.write("README", "hi\n").stage("README").commit("init");
+    let target = migosmtp_line(&key).trim_end().to_string();
+    std::os::unix::fs::symlink(&target, repo.path().join("link")).unwrap();
+    repo.stage("link");
+    let run = repo.keygate(&["check", "--staged", "--format", "json"]);
+    assert_eq!(run.code(), 1, "{}", run.text());
+    assert_eq!(run.ids(), vec!["migosmtp-api-key@link"]);
+    assert!(!run.text().contains(&key));
+    repo.commit("link");
+    let run = repo.keygate(&["check", "--history", "--format", "json"]);
+    assert_eq!(run.code(), 1, "{}", run.text());
+    assert_eq!(run.ids(), vec!["migosmtp-api-key@link"]);
+}

@@ -4,7 +4,7 @@
 //! there is no `git` command, callers fall back to libgit2.
 
 use super::commit::{CommitNode, FileChange};
-use super::object::{is_regular_file_mode, ObjectId};
+use super::object::{is_scanned_blob_mode, ObjectId};
 use crate::error::{Error, Result};
 use std::io::{BufReader, BufWriter, Write};
 use std::path::Path;
@@ -170,7 +170,7 @@ fn diff_tree(
                 let mode = mode
                     .and_then(|m| u32::from_str_radix(m, 8).ok())
                     .ok_or_else(bad)?;
-                if !is_regular_file_mode(mode) {
+                if !is_scanned_blob_mode(mode) {
                     return Ok(None);
                 }
                 let id = std::str::from_utf8(id)

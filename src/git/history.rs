@@ -3,7 +3,7 @@
 
 use super::batch;
 use super::commit::{rfc3339, CommitMeta, CommitNode, FileChange, Tips};
-use super::object::{is_regular_file_mode, is_tree_mode, ObjectId};
+use super::object::{is_scanned_blob_mode, is_tree_mode, ObjectId};
 use super::repo::Repo;
 use crate::error::{Error, Result};
 use git2::Repository;
@@ -199,7 +199,7 @@ impl Repo {
         let tree = self.tree_of(commit)?;
         let mut out = Vec::new();
         tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
-            if is_regular_file_mode(entry.filemode() as u32)
+            if is_scanned_blob_mode(entry.filemode() as u32)
                 && entry.kind() == Some(git2::ObjectType::Blob)
             {
                 let mut path = dir.as_bytes().to_vec();
@@ -385,7 +385,7 @@ impl<'r> TreeDiff<'r> {
                 self.diff_trees(old_tree.as_ref(), new_tree.as_ref(), prefix, out)?;
             }
             let blob = |e: Option<&Entry<'_>>| {
-                e.filter(|e| is_regular_file_mode(e.mode()))
+                e.filter(|e| is_scanned_blob_mode(e.mode()))
                     .map(|e| ObjectId(e.id()))
             };
             let (old, new) = (blob(x), blob(y));

@@ -38,6 +38,14 @@ pub fn is_regular_file_mode(mode: u32) -> bool {
     mode & MODE_KIND == MODE_FILE
 }
 
+const MODE_SYMLINK: u32 = 0o120000;
+
+/// A blob whose content keygate scans: a regular file, or a symbolic link (its target's text is
+/// its content, and can hold a secret like any file).
+pub fn is_scanned_blob_mode(mode: u32) -> bool {
+    is_regular_file_mode(mode) || mode & MODE_KIND == MODE_SYMLINK
+}
+
 /// A folder (a tree).
 pub fn is_tree_mode(mode: u32) -> bool {
     mode & MODE_KIND == MODE_TREE

@@ -4,7 +4,7 @@
 
 use super::index_file::{self, CacheTree, IndexFile};
 use super::object::{
-    canonical_mode, is_gitlink_mode, is_regular_file_mode, is_tree_mode, same_mode_kind, ObjectId,
+    canonical_mode, is_gitlink_mode, is_scanned_blob_mode, is_tree_mode, same_mode_kind, ObjectId,
 };
 use super::path::path_from_git;
 use super::repo::Repo;
@@ -133,7 +133,7 @@ impl Repo {
                 _ => continue,
             };
             let new = delta.new_file();
-            if !is_regular_file_mode(new.mode().into()) {
+            if !is_scanned_blob_mode(new.mode().into()) {
                 continue;
             }
             let Some(path) = new.path_bytes() else {
@@ -141,7 +141,7 @@ impl Repo {
             };
             let old = delta.old_file();
             let old_is_file =
-                old.exists() && is_regular_file_mode(old.mode().into()) && !old.id().is_zero();
+                old.exists() && is_scanned_blob_mode(old.mode().into()) && !old.id().is_zero();
             out.push(IndexChange {
                 path: path_from_git(path),
                 old_path: match status {
@@ -273,7 +273,7 @@ impl IndexWalk<'_> {
             Some((mode, _)) if !same_mode_kind(mode, entry.mode) => ChangeStatus::TypeChanged,
             Some(_) => ChangeStatus::Modified,
         };
-        if !is_regular_file_mode(entry.mode) {
+        if !is_scanned_blob_mode(entry.mode) {
             return; // a symbolic link adds no file content
         }
         self.out.push(IndexChange {
@@ -282,7 +282,7 @@ impl IndexWalk<'_> {
             status,
             blob: ObjectId(id),
             old_blob: old
-                .filter(|(mode, id)| is_regular_file_mode(*mode) && !id.is_zero())
+                .filter(|(mode, id)| is_scanned_blob_mode(*mode) && !id.is_zero())
                 .map(|(_, id)| ObjectId(id)),
         });
     }
