@@ -291,3 +291,73 @@ fn issue14_6_a_symbolic_links_target_is_scanned_like_file_content() {
     assert_eq!(run.code(), 1, "{}", run.text());
     assert_eq!(run.ids(), vec!["migosmtp-api-key@link"]);
 }
+
+// See: issue #14 (7) — a nested `!.env` under a root `.env` rule was judged differently from Git
+// (libgit2 #6461). keygate's verdicts must be Git's, over a table of ignore layouts.
+#[test]
+fn issue14_7_ignore_verdicts_agree_with_git_check_ignore() {
+    let env_files = [
+        ".env",
+        "sub/.env",
+        "sub/deep/.env",
+        "sub/.env.local",
+        "sub/keep.env",
+        "keep.env",
+        "secrets/.env",
+        "config/.env",
+        "a/config/.env",
+        "b/c/prod.env",
+    ];
+    // (file, content) pairs; `.git/info/exclude` too.
+    let layouts: &[&[(&str, &str)]] = &[
+        &[(".gitignore", ".env\n"), ("sub/.gitignore", "!.env\n")],
+        &[(".gitignore", "*.env\n!keep.env\n")],
+        &[(".gitignore", "/.env\n")],
+        &[(".gitignore", "secrets/\n.env\n"), ("secrets/.gitignore", "!.env\n")],
+        &[(".gitignore", "**/config/.env\n")],
+        &[(".gitignore", ".env*\n"), ("sub/.gitignore", "!.env.local\n")],
+        &[(".gitignore", "sub/*\n!sub/.env\n")],
+        &[(".git/info/exclude", ".env\n"), ("sub/.gitignore", "!.env\n")],
+        &[(".gitignore", "sub/\n!sub/.env\n")],
+        &[(".gitignore", "*\n!*/\n!.gitignore\n")],
+        &[(".gitignore", ".env   \n"), ("sub/deep/.gitignore", "!/.env\n")],
+        &[(".gitignore", "*.env\n"), ("sub/.gitignore", "!*.env\n"), ("sub/deep/.gitignore", ".env\n")],
+        &[(".gitignore", "**/.env\n"), ("b/.gitignore", "!**/prod.env\n")],
+        &[(".gitignore", "sub/**\n!sub/**/\n!sub/deep/.env\n")],
+    ];
+    let mut disagreements = Vec::new();
+    for (i, layout) in layouts.iter().enumerate() {
+        let repo = TestRepo::new();
+        for (file, content) in layout.iter() {
+            repo.write(file, content);
+        }
+        for env in env_files {
+            repo.write(env, "PORT=1\n");
+        }
+        let mut args = vec!["check-ignore", "--no-index", "--"];
+        args.extend(env_files);
+        let out = repo.git_output(&args);
+        let git_ignored: Vec<&str> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| env_files.iter().copied().find(|f| *f == l).unwrap())
+            .collect();
+        let mut git_not_ignored: Vec<String> = env_files
+            .iter()
+            .filter(|f| !git_ignored.contains(f))
+            .map(|f| format!("env-not-ignored@{f}"))
+            .collect();
+        git_not_ignored.sort();
+        let (_, found) = repo.check();
+        let mut keygate: Vec<String> = found
+            .into_iter()
+            .filter(|f| f.starts_with("env-not-ignored@"))
+            .collect();
+        keygate.sort();
+        if keygate != git_not_ignored {
+            disagreements.push(format!(
+                "layout {i} {layout:?}:\n  git:     {git_not_ignored:?}\n  keygate: {keygate:?}"
+            ));
+        }
+    }
+    assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+}

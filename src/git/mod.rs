@@ -8,6 +8,7 @@
 //! - `global`: the process-wide libgit2 settings, [`init`].
 //! - `path`: Git's paths (bytes, `/`) and the reported form.
 //! - `object`: object ids, file modes, reading blobs by id.
+//! - `ignore`: Git's own ignore verdicts, from a `git check-ignore` process.
 //! - `index_file`: a reader for Git's index file, for the pre-commit check's hot path.
 //! - `repo`: [`Repo`], opened as Git would; its folders, ignore rules and blobs.
 //! - `index`: the index's entries and staged contents, and untracking.
@@ -21,6 +22,7 @@ mod batch;
 mod commit;
 mod global;
 mod history;
+mod ignore;
 mod index;
 mod index_file;
 mod object;

@@ -1,6 +1,7 @@
 //! Opening a repository the way Git itself would, and where its parts are: the root, the Git
 //! directory, the hooks folder; Git's own ignore rules; reading its blobs.
 
+use super::ignore::CheckIgnore;
 use super::index_file::IndexFile;
 use super::object::{self, ObjectId};
 use crate::error::{Error, Result};
@@ -22,6 +23,9 @@ pub struct Repo {
     /// The index as [`IndexFile`] read it, with the file's stamp then; `None` inside when
     /// libgit2 must read it.
     pub(super) parsed: RefCell<Option<(IndexStamp, Arc<Option<IndexFile>>)>>,
+    /// Git's ignore verdicts, from a `git check-ignore` process started on the first question;
+    /// `Some(None)` when there is no `git` command.
+    ignore: RefCell<Option<Option<CheckIgnore>>>,
 }
 
 /// Size, modification time and inode of the index file; `None` when there is no file.
@@ -68,6 +72,7 @@ impl Repo {
             index_path,
             index_pending: Cell::new(index_file.is_some()),
             parsed: RefCell::new(None),
+            ignore: RefCell::new(None),
         }))
     }
 
@@ -103,8 +108,19 @@ impl Repo {
         abs.strip_prefix(&self.root).ok().map(Path::to_path_buf)
     }
 
-    /// Whether Git ignores `rel` (relative to the root), by every ignore source Git reads.
+    /// Whether Git ignores `rel` (relative to the root), by every ignore source Git reads, as
+    /// `git check-ignore` judges it (libgit2 is asked only when there is no `git` command).
     pub fn is_ignored(&self, rel: &Path) -> Result<bool> {
+        let mut ignore = self.ignore.borrow_mut();
+        let process = ignore.get_or_insert_with(|| CheckIgnore::start(self.repo.path(), &self.root));
+        if let Some(process) = process {
+            return process.is_ignored(&super::path::git_path(rel)).map_err(|e| {
+                Error::io(
+                    rel,
+                    std::io::Error::other(format!("git check-ignore: {e}")),
+                )
+            });
+        }
         self.repo
             .status_should_ignore(rel)
             .map_err(Error::git("check ignore rules"))
@@ -176,6 +192,7 @@ impl RepoLocation {
             root: self.root.clone(),
             index_pending: Cell::new(false),
             parsed: RefCell::new(None),
+            ignore: RefCell::new(None),
         })
     }
 }
