@@ -361,3 +361,44 @@ fn issue14_7_ignore_verdicts_agree_with_git_check_ignore() {
     }
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
 }
+
+// See: issue #14 (11) — a .keygate.toml that is a dangling symlink or a folder fell back to the
+// defaults silently.
+#[test]
+fn issue14_11_a_config_that_is_a_dangling_link_or_a_folder_is_an_error() {
+    for name in [".keygate.toml", ".gitleaks.toml"] {
+        let repo = TestRepo::new();
+        repo.write("a.txt", "x\n");
+        std::os::unix::fs::symlink("nowhere.toml", repo.path().join(name)).unwrap();
+        repo.keygate(&["check"]).assert_error(name);
+        let repo = TestRepo::new();
+        repo.write("a.txt", "x\n");
+        std::fs::create_dir(repo.path().join(name)).unwrap();
+        repo.keygate(&["check"]).assert_error(name);
+    }
+}
+
+// See: issue #14 (12) — case variants of .env were not .env files.
+#[test]
+fn issue14_12_env_file_names_match_whatever_their_case() {
+    let repo = TestRepo::new();
+    for name in [".ENV", "PROD.ENV", ".Env.local", "sub/Staging.Env"] {
+        repo.write(name, "PORT=1\n");
+    }
+    repo.write(".env.EXAMPLE", "PORT=\n")
+        .stage(".env.EXAMPLE")
+        .commit("a template");
+    let (code, found) = repo.check();
+    assert_eq!(code, 1);
+    let mut found: Vec<String> = found.into_iter().filter(|f| f.starts_with("env-")).collect();
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            "env-not-ignored@.ENV",
+            "env-not-ignored@.Env.local",
+            "env-not-ignored@PROD.ENV",
+            "env-not-ignored@sub/Staging.Env",
+        ]
+    );
+}

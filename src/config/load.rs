@@ -32,12 +32,12 @@ impl Config {
     /// `--config FILE` when given; else `.keygate.toml` in `root` when present; else the rules
     /// and allowlists of `.gitleaks.toml` in `root` (with a note saying so); else defaults.
     pub fn discover(explicit: Option<&Path>, root: Option<&Path>) -> Result<Config> {
+        // Present in any form (a dangling link, a folder): read it, and fail as reading fails.
+        let present = |name: &str| root.is_some_and(|r| r.join(name).symlink_metadata().is_ok());
         let mut config = match (explicit, root) {
             (Some(path), _) => Config::load(path)?,
-            (None, Some(root)) if root.join(FILE_NAME).is_file() => {
-                Config::load(&root.join(FILE_NAME))?
-            }
-            (None, Some(root)) if root.join(gitleaks::FILE_NAME).is_file() => {
+            (None, Some(root)) if present(FILE_NAME) => Config::load(&root.join(FILE_NAME))?,
+            (None, Some(root)) if present(gitleaks::FILE_NAME) => {
                 let config = gitleaks::read(root)?;
                 config.validate()?;
                 config

@@ -71,8 +71,10 @@ impl Matcher {
         let (mut name_index, mut path_index) = (Vec::new(), Vec::new());
         for (i, pattern) in globs.iter().enumerate() {
             let trimmed = pattern.trim_start_matches('/');
+            // `.ENV`, `PROD.ENV` and `.Env.local` are `.env` files too, on every file system.
             let glob = GlobBuilder::new(trimmed)
                 .literal_separator(true)
+                .case_insensitive(true)
                 .build()
                 .map_err(|e| format!("`{pattern}`: {e}"))?;
             if pattern.contains('/') {
@@ -100,9 +102,9 @@ impl Matcher {
             // Paths are short: a plain window comparison beats a vectorised search's set-up.
             let bytes = rel.as_bytes();
             if !required.iter().any(|l| {
-                bytes
-                    .windows(l.len())
-                    .any(|w| w[0] == l[0] && w == l.as_slice())
+                bytes.windows(l.len()).any(|w| {
+                    w[0].eq_ignore_ascii_case(&l[0]) && w.eq_ignore_ascii_case(l.as_slice())
+                })
             }) {
                 return false;
             }
@@ -134,7 +136,8 @@ impl Matcher {
 /// Literals of which every path matching one of `globs` contains at least one, as few as can
 /// be: for each glob, the run of plain characters that the most globs share (then the longest),
 /// less the literals that contain another. `None` when a glob has no plain run, or uses classes,
-/// alternatives or escapes (whose characters are not all required). Globs are case-sensitive.
+/// alternatives or escapes (whose characters are not all required). Globs match whatever the
+/// case, and so do the literals (compared ASCII case-insensitively).
 fn required_literals(globs: &[String]) -> Option<Vec<Vec<u8>>> {
     let runs: Vec<Vec<&str>> = globs
         .iter()
@@ -208,9 +211,19 @@ impl EnvPatterns {
         }
     }
 
-    /// The `.env` glob that names `rel`: the line `.gitignore` needs for it.
+    /// The `.env` glob that names `rel`: the line `.gitignore` needs for it. `None` when the
+    /// glob names it only by ignoring case (Git's ignore rules are case-sensitive: `.env` does not
+    /// ignore `.ENV`), so that the caller writes the name itself.
     pub fn file_glob_for(&self, rel: &str) -> Option<&str> {
-        self.files.first_match(rel)
+        let glob = self.files.first_match(rel)?;
+        let exact = GlobBuilder::new(glob.trim_start_matches('/'))
+            .literal_separator(true)
+            .build()
+            .ok()?
+            .compile_matcher();
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let subject = if glob.contains('/') { rel } else { name };
+        exact.is_match(subject).then_some(glob)
     }
 
     pub fn template_globs(&self) -> &[String] {
@@ -233,6 +246,10 @@ mod tests {
             ("prod.env", Some(Kind::Env)),
             ("config/prod.env", Some(Kind::Env)),
             (".env.bak", Some(Kind::Env)),
+            (".ENV", Some(Kind::Env)),
+            ("PROD.ENV", Some(Kind::Env)),
+            (".Env.local", Some(Kind::Env)),
+            (".env.EXAMPLE", Some(Kind::Template)),
             (".env.example", Some(Kind::Template)),
             ("apps/api/.env.sample", Some(Kind::Template)),
             (".env.template", Some(Kind::Template)),
