@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 /// never let through because of one.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{path}:{line}:{column}: {message}")]
+    /// Values quoted in the message are redacted when shown (see [`redact_quoted`]): a key
+    /// pasted into a config file is not printed back whole.
+    #[error("{}:{line}:{column}: {}", path.display(), redact_quoted(message))]
     Config {
         path: PathBuf,
         line: usize,
@@ -66,6 +68,50 @@ impl Error {
     }
 }
 
+/// `message` with each quoted value (in backticks or double quotes) redacted unless it is plainly
+/// not a secret: a short word of lower-case letters, `_`, `-`, `.` and spaces (config keys, rule
+/// ids, type names) or three characters at most. A redacted value keeps at most 4 characters,
+/// and at most a quarter of it, as findings do.
+pub fn redact_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(open) = rest.find(['`', '"']) {
+        let quote = rest[open..].chars().next().expect("found");
+        let after = &rest[open + 1..];
+        let Some(close) = after.find(quote) else {
+            break;
+        };
+        out.push_str(&rest[..=open]);
+        out.push_str(&redact_value(&after[..close]));
+        out.push(quote);
+        rest = &after[close + 1..];
+    }
+    // An unclosed quote: the rest is a value too.
+    if let Some(open) = rest.find(['`', '"']) {
+        out.push_str(&rest[..=open]);
+        out.push_str(&redact_value(&rest[open + 1..]));
+    } else {
+        out.push_str(rest);
+    }
+    out
+}
+
+fn redact_value(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let plain = chars.len() <= 24
+        && chars
+            .iter()
+            .all(|c| c.is_ascii_lowercase() || matches!(c, '_' | '-' | '.' | ' '));
+    if plain || chars.len() <= 3 {
+        return value.to_string();
+    }
+    let total = (chars.len() / 4).min(4);
+    let (head, tail) = (total - total / 2, total / 2);
+    let head: String = chars[..head].iter().collect();
+    let tail: String = chars[chars.len() - tail..].iter().collect();
+    format!("{head}…{tail}")
+}
+
 /// 1-based line and character column of byte `offset` in `text`.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
@@ -77,6 +123,27 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_values_are_redacted_and_names_kept() {
+        let cases = [
+            (
+                "disable: unknown rule id `AKIAIOSFODNN7EXAMPLE` (see `keygate rules`)",
+                "disable: unknown rule id `AK…LE` (see `keygate rules`)",
+            ),
+            (
+                "unknown field `x9Kq2mZ7pLw`, expected one of `exclude`, `disable`",
+                "unknown field `x…w`, expected one of `exclude`, `disable`",
+            ),
+            ("invalid type: string \"Zq8vLm2xRt5w\"", "invalid type: string \"Zq…w\""),
+            ("unclosed `(abcdefgh", "unclosed `(…h"),
+            ("no quotes here", "no quotes here"),
+            ("expected `\"`", "expected `\"`"),
+        ];
+        for (message, want) in cases {
+            assert_eq!(redact_quoted(message), want, "{message}");
+        }
+    }
 
     #[test]
     fn line_column_table() {
