@@ -402,3 +402,51 @@ fn issue14_12_env_file_names_match_whatever_their_case() {
         ]
     );
 }
+
+// See: issue #14 (13) — config errors echoed config text verbatim, a pasted key included.
+#[test]
+fn issue14_13_config_errors_redact_the_values_they_quote() {
+    let key = aws_key_id();
+    let configs = [
+        format!("disable = [\"{key}\"]\n"),
+        format!("exclude = [\"[{key}\"]\n"),
+        format!("{key} = 1\n"),
+        format!("[allow]\npaths = [\"({key}\"]\n"),
+        format!("[allow]\nregexes = [\"({key}\"]\n"),
+        format!("[severity]\n{key} = \"block\"\n"),
+        format!("[severity]\naws-access-key-id = \"{key}\"\n"),
+        format!("disable = \"{key}\"\n"),
+    ];
+    // Failures show the output with the key replaced: a test prints no whole secret either.
+    let hide = |text: &str| text.replace(&key[4..], "<key>");
+    for (i, config) in configs.iter().enumerate() {
+        let repo = TestRepo::new();
+        repo.write(".keygate.toml", config).write("a.txt", "x\n");
+        let run = repo.keygate(&["check"]);
+        assert_eq!(run.code(), 2, "config {i}: {}", hide(&run.text()));
+        assert!(run.stderr().contains(".keygate.toml:"), "{}", hide(&run.stderr()));
+        assert!(!run.text().contains(&key[4..]), "config {i}: {}", hide(&run.text()));
+    }
+}
+
+// See: issue #14 (14) — a file name with a newline forged a report line.
+#[test]
+fn issue14_14_control_characters_in_paths_are_escaped_in_the_human_report() {
+    let repo = TestRepo::new();
+    let forged = "x\nkeygate: ok: 0 finding(s), 0 blocking, in 1 file(s) (1 bytes) scanned\n\u{1b}[2K.py";
+    repo.write(forged, migosmtp_line(&migosmtp_key()));
+    repo.write("sub\n.env", "PORT=1\n");
+    let run = repo.keygate(&["check"]);
+    assert_eq!(run.code(), 1, "{}", run.text());
+    let out = run.stdout();
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+    let verdicts: Vec<&str> = out.lines().filter(|l| l.starts_with("keygate:")).collect();
+    assert_eq!(verdicts.len(), 1, "{out}");
+    assert!(verdicts[0].starts_with("keygate: blocked"), "{out}");
+    assert!(out.contains("x\\nkeygate: ok"), "{out}");
+    assert!(out.contains("sub\\n.env"), "{out}");
+    // An error naming such a path stays on one line too.
+    let run = repo.keygate(&["check", "missing\nkeygate: ok"]);
+    assert_eq!(run.code(), 2);
+    assert_eq!(run.stderr().lines().count(), 1, "{}", run.stderr());
+}
