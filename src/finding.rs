@@ -94,6 +94,23 @@ impl Serialize for Redacted {
     }
 }
 
+/// `text` with its control characters escaped (`\n`, `\u{1b}`, …), for every path and message
+/// keygate prints: a file name cannot forge a report line or drive the terminal.
+pub fn escape_control(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Where in a history a finding was introduced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Provenance {
@@ -333,6 +350,12 @@ mod tests {
         for (secret, want) in cases {
             assert_eq!(Redacted::of(secret.as_bytes()).as_str(), *want, "{secret}");
         }
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(escape_control("a\nb\u{1b}[2K\tc"), "a\\nb\\u{1b}[2K\\tc");
+        assert_eq!(escape_control("plain é"), "plain é");
     }
 
     #[test]

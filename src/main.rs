@@ -19,7 +19,11 @@ fn main() -> ExitCode {
         Ok(Ok(keygate::cli::Outcome::Clean)) => ExitCode::SUCCESS,
         Ok(Ok(keygate::cli::Outcome::Blocked)) => ExitCode::from(1),
         Ok(Err(e)) => {
-            eprintln!("keygate: error: {e}");
+            // One line, whatever a path in it holds.
+            eprintln!(
+                "keygate: error: {}",
+                keygate::finding::escape_control(&e.to_string())
+            );
             ExitCode::from(2)
         }
         Err(_) => {

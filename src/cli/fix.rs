@@ -57,7 +57,9 @@ pub fn run(args: FixArgs, cwd: &Path) -> Result<Outcome> {
     }
     let mut out = std::io::stdout().lock();
     for line in lines {
-        writeln!(out, "{line}").map_err(|e| Error::io("<stdout>", e))?;
+        // Paths in it are printed with their control characters escaped (one line each).
+        writeln!(out, "{}", crate::finding::escape_control(line.as_str()))
+            .map_err(|e| Error::io("<stdout>", e))?;
     }
     Ok(Outcome::Clean)
 }

@@ -29,7 +29,9 @@ pub fn uninstall(cwd: &Path, out: &mut dyn Write) -> Result<Outcome> {
 
 fn say(out: &mut dyn Write, lines: &[String]) -> Result<Outcome> {
     for line in lines {
-        writeln!(out, "{line}").map_err(|e| Error::io("<stdout>", e))?;
+        // Paths in it are printed with their control characters escaped (one line each).
+        writeln!(out, "{}", crate::finding::escape_control(line.as_str()))
+            .map_err(|e| Error::io("<stdout>", e))?;
     }
     Ok(Outcome::Clean)
 }

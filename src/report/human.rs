@@ -2,7 +2,7 @@
 //! to do instead. The only place that decides about colour.
 
 use super::model::{Color, Mode, Report};
-use crate::finding::Severity;
+use crate::finding::{escape_control as esc, Severity};
 use owo_colors::OwoColorize;
 use std::io::Write;
 
@@ -20,9 +20,10 @@ pub fn write(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Resu
         }
     };
     for f in &report.findings {
+        // Every text that can hold a path goes through `esc`: one line each, no terminal codes.
         let location = match (f.line, f.column) {
-            (Some(line), Some(column)) => format!("{}:{line}:{column}", f.file),
-            _ => f.file.clone(),
+            (Some(line), Some(column)) => format!("{}:{line}:{column}", esc(&f.file)),
+            _ => esc(&f.file).into_owned(),
         };
         let (label, style): (&str, fn(&str) -> String) = match f.severity {
             Severity::Block => ("error", |s| s.red().bold().to_string()),
@@ -32,15 +33,15 @@ pub fn write(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Resu
             out,
             "{}: {} [{}]",
             paint(label, style),
-            f.message,
+            esc(&f.message),
             paint(&f.rule_id, |s| s.cyan().to_string())
         )?;
         writeln!(out, "  --> {}", paint(&location, |s| s.bold().to_string()))?;
         if let Some(commit) = &f.commit {
-            writeln!(out, "  commit: {commit}")?;
+            writeln!(out, "  commit: {}", esc(commit))?;
         }
         if let Some(p) = &f.provenance {
-            writeln!(out, "  introduced: {} by {}", p.date, p.author)?;
+            writeln!(out, "  introduced: {} by {}", esc(&p.date), esc(&p.author))?;
             writeln!(
                 out,
                 "  still in {} later commit(s); {}",
@@ -53,25 +54,26 @@ pub fn write(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Resu
             )?;
         }
         if let Some(redacted) = &f.redacted {
-            writeln!(out, "  secret: {redacted}")?;
+            writeln!(out, "  secret: {}", esc(redacted.as_str()))?;
         }
         if !f.remedy.is_empty() {
-            writeln!(out, "  fix: {}", f.remedy)?;
+            writeln!(out, "  fix: {}", esc(&f.remedy))?;
         }
         writeln!(out)?;
     }
     for note in &report.notes {
         writeln!(
             out,
-            "{}: {note}",
-            paint("note", |s| s.blue().bold().to_string())
+            "{}: {}",
+            paint("note", |s| s.blue().bold().to_string()),
+            esc(note)
         )?;
     }
     let s = &report.summary;
     let verdict = if report.is_blocking() {
         paint("blocked", |s| s.red().bold().to_string())
     } else if report.scanned_nothing() {
-        let why = report.why_empty.as_deref().unwrap_or("nothing to read");
+        let why = esc(report.why_empty.as_deref().unwrap_or("nothing to read")).into_owned();
         paint(&format!("no file scanned ({why})"), |s| {
             s.yellow().bold().to_string()
         })
@@ -121,8 +123,11 @@ fn write_checklist(report: &Report, out: &mut dyn Write) -> std::io::Result<()> 
             let short = &p.commit[..p.commit.len().min(12)];
             writeln!(
                 out,
-                "     - {} {redacted} ({}): since {} (commit {short})",
-                f.rule_id, f.file, p.date
+                "     - {} {} ({}): since {} (commit {short})",
+                f.rule_id,
+                esc(redacted.as_str()),
+                esc(&f.file),
+                esc(&p.date)
             )?;
         }
     }
