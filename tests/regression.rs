@@ -450,3 +450,59 @@ fn issue14_14_control_characters_in_paths_are_escaped_in_the_human_report() {
     assert_eq!(run.code(), 2);
     assert_eq!(run.stderr().lines().count(), 1, "{}", run.stderr());
 }
+
+// See: issue #14 (10) — a sparse index or a split index made every commit exit 2.
+#[test]
+fn issue14_10_sparse_and_split_indexes_are_read() {
+    for setup in ["split", "sparse"] {
+        let key = migosmtp_key();
+        let repo = TestRepo::new();
+        repo.write("a/one.txt", "one\n")
+            .write("b/two.txt", "two\n")
+            .write(".gitignore", ".env\n")
+            .stage(".")
+            .commit("init");
+        match setup {
+            "split" => {
+                repo.git(&["config", "core.splitIndex", "true"]);
+                repo.git(&["update-index", "--split-index"]);
+            }
+            _ => {
+                repo.git(&["sparse-checkout", "init", "--cone"]);
+                repo.git(&["sparse-checkout", "set", "a"]);
+                repo.git(&["config", "index.sparse", "true"]);
+                repo.git(&["sparse-checkout", "reapply"]);
+            }
+        }
+        repo.write("a/app.py", migosmtp_line(&key)).stage("a/app.py");
+        let run = repo.keygate(&["check", "--staged", "--format", "json"]);
+        assert_eq!(run.code(), 1, "{setup}: {}", run.text());
+        assert_eq!(run.ids(), vec!["migosmtp-api-key@a/app.py"], "{setup}");
+        let run = repo.keygate(&["check", "--format", "json"]);
+        assert_eq!(run.code(), 1, "{setup}: {}", run.text());
+        // A clean change commits through the hook.
+        repo.git(&["rm", "-q", "--cached", "a/app.py"]);
+        repo.write("a/ok.py", "x = 1\n").stage("a/ok.py");
+        let run = repo.keygate(&["check", "--staged"]);
+        assert_eq!(run.code(), 0, "{setup}: {}", run.text());
+    }
+}
+
+// See: issue #14 (10) — `keygate fix` untracks through Git on a split index.
+#[test]
+fn issue14_10_fix_untracks_a_env_file_in_a_split_index() {
+    let repo = TestRepo::new();
+    repo.write(".env", "PORT=1\n").write("a.txt", "a\n").stage(".").commit("init");
+    repo.git(&["config", "core.splitIndex", "true"]);
+    repo.git(&["update-index", "--split-index"]);
+    let run = repo.keygate(&["fix"]);
+    assert_eq!(run.code(), 0, "{}", run.text());
+    assert_eq!(repo.git(&["ls-files"]), "a.txt\n");
+    assert!(repo.path().join(".env").is_file());
+    let leftovers: Vec<_> = std::fs::read_dir(repo.path().join(".git/keygate"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("flat-index"))
+        .collect();
+    assert!(leftovers.is_empty());
+}

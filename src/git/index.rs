@@ -127,6 +127,22 @@ impl Repo {
     /// Removes `paths` from the index (every merge stage), like `git rm --cached`: the files on
     /// disk are not touched.
     pub fn untrack(&self, paths: &[PathBuf]) -> Result<()> {
+        if let Some(flat) = &self.flat_index {
+            // A split or sparse index is written by `git` itself, never through the flat copy.
+            let status = std::process::Command::new("git")
+                .current_dir(&self.root)
+                .env("GIT_DIR", self.repo.path())
+                .env("GIT_WORK_TREE", &self.root)
+                .env("GIT_INDEX_FILE", &flat.original)
+                .args(["rm", "--cached", "-q", "--ignore-unmatch", "--"])
+                .args(paths)
+                .status()
+                .map_err(|e| Error::io("git rm --cached", e))?;
+            if !status.success() {
+                return Err(Error::Usage(format!("git rm --cached failed ({status})")));
+            }
+            return Ok(());
+        }
         let mut index = self.fresh_index()?;
         for path in paths {
             index

@@ -26,6 +26,22 @@ pub struct Repo {
     /// Git's ignore verdicts, from a `git check-ignore` process started on the first question;
     /// `Some(None)` when there is no `git` command.
     ignore: RefCell<Option<Option<CheckIgnore>>>,
+    /// A split or sparse index, which neither libgit2 nor [`IndexFile`] reads, flattened by
+    /// `git` into a plain index file that `index_path` names; removed when the handle is dropped.
+    pub(super) flat_index: Option<FlatIndex>,
+}
+
+/// A plain copy of a split or sparse index (see [`Repo::flatten_index`]), deleted on drop.
+pub(super) struct FlatIndex {
+    pub(super) path: PathBuf,
+    /// The index it copies, for writes (`keygate fix`), which go through `git`.
+    pub(super) original: PathBuf,
+}
+
+impl Drop for FlatIndex {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
 }
 
 /// Size, modification time and inode of the index file; `None` when there is no file.
@@ -66,13 +82,20 @@ impl Repo {
             ));
         };
         let root = workdir.canonicalize().map_err(|e| Error::io(workdir, e))?;
+        let flat_index = match needs_flattening(&repo) {
+            true => Some(flatten_index(&repo, &root, &index_path)?),
+            false => None,
+        };
         Ok(Some(Repo {
             repo,
             root,
-            index_path,
-            index_pending: Cell::new(index_file.is_some()),
+            index_pending: Cell::new(index_file.is_some() || flat_index.is_some()),
+            index_path: flat_index
+                .as_ref()
+                .map_or(index_path, |flat| flat.path.clone()),
             parsed: RefCell::new(None),
             ignore: RefCell::new(None),
+            flat_index,
         }))
     }
 
@@ -193,8 +216,87 @@ impl RepoLocation {
             index_pending: Cell::new(false),
             parsed: RefCell::new(None),
             ignore: RefCell::new(None),
+            flat_index: None,
         })
     }
+}
+
+/// Whether the repository's index may be split (`core.splitIndex`, or a `sharedindex.*` file)
+/// or sparse (`index.sparse`): mandatory extensions that libgit2 refuses.
+fn needs_flattening(repo: &Repository) -> bool {
+    let set = |key: &str| {
+        repo.config()
+            .and_then(|c| c.get_bool(key))
+            .unwrap_or(false)
+    };
+    set("core.splitIndex")
+        || set("index.sparse")
+        || std::fs::read_dir(repo.path()).is_ok_and(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with("sharedindex."))
+        })
+}
+
+/// A plain copy of the index at `index` (split or sparse), made by `git` itself: `git ls-files
+/// --stage` lists every entry (sparse folders expanded, the shared index merged in), and
+/// `git update-index --index-info` writes them to a new index file under `.git/keygate/`,
+/// neither split nor sparse. The repository's own index is only read.
+fn flatten_index(repo: &Repository, root: &Path, index: &Path) -> Result<FlatIndex> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let state = repo.commondir().join("keygate");
+    std::fs::create_dir_all(&state).map_err(|e| Error::io(&state, e))?;
+    let path = state.join(format!("flat-index.{}", std::process::id()));
+    let flat = FlatIndex {
+        path,
+        original: index.to_path_buf(),
+    };
+    let _ = std::fs::remove_file(&flat.path);
+    let git = |index: &Path| {
+        let mut command = Command::new("git");
+        command
+            .current_dir(root)
+            .env("GIT_DIR", repo.path())
+            .env("GIT_WORK_TREE", root)
+            .env("GIT_INDEX_FILE", index)
+            .args(["-c", "core.splitIndex=false", "-c", "index.sparse=false"]);
+        command
+    };
+    let failed = |what: &str, detail: String| {
+        Error::Usage(format!(
+            "could not read the split or sparse index ({what}: {detail}); keygate needs `git` \
+             for it"
+        ))
+    };
+    let listed = git(index)
+        .args(["ls-files", "--stage", "-z"])
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| failed("git ls-files", e.to_string()))?;
+    if !listed.status.success() {
+        let why = String::from_utf8_lossy(&listed.stderr).trim().to_string();
+        return Err(failed("git ls-files", why));
+    }
+    let mut child = git(&flat.path)
+        .args(["update-index", "-z", "--index-info"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| failed("git update-index", e.to_string()))?;
+    let mut stdin = child.stdin.take().expect("piped");
+    let written = stdin.write_all(&listed.stdout);
+    drop(stdin);
+    let out = child
+        .wait_with_output()
+        .map_err(|e| failed("git update-index", e.to_string()))?;
+    if written.is_err() || !out.status.success() {
+        let why = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        return Err(failed("git update-index", why));
+    }
+    // An empty index writes no file, which reads as an empty index.
+    Ok(flat)
 }
 
 /// The folder Git runs hooks from.
