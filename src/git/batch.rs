@@ -10,6 +10,14 @@ use std::io::{BufReader, BufWriter, Write};
 use std::path::Path;
 use std::process::ChildStdout;
 
+/// A blob's content as [`stream_blobs`] hands it over.
+pub enum BlobContent<'a> {
+    /// Read whole.
+    Whole(Vec<u8>),
+    /// A blob of at least `large_from` bytes: a reader over its content, and its size.
+    Stream(&'a mut dyn std::io::Read, u64),
+}
+
 /// Streams the contents of `ids` from `git cat-file --batch`, in order, to `each`, each with the
 /// tag it was asked with. Git's own
 /// object reader keeps a much larger delta-base cache than libgit2's (fixed at 16 MB), which
@@ -19,12 +27,17 @@ use std::process::ChildStdout;
 pub fn stream_blobs<T: Send>(
     git_dir: &Path,
     ids: impl Iterator<Item = (ObjectId, T)> + Send,
-    mut each: impl FnMut(ObjectId, T, std::result::Result<Vec<u8>, String>),
+    large_from: usize,
+    mut each: impl FnMut(ObjectId, T, std::result::Result<BlobContent<'_>, String>),
 ) -> Result<bool> {
     use std::io::{BufRead, Read};
     let args = [
         "-c",
         "core.deltaBaseCacheLimit=32m",
+        // Git streams a packed, undeltified blob only above this size (512 MiB by default);
+        // below it, a blob is inflated whole in git's memory.
+        "-c",
+        "core.bigFileThreshold=8m",
         "cat-file",
         "--batch",
         "--buffer",
@@ -58,6 +71,18 @@ pub fn stream_blobs<T: Send>(
                 .recv()
                 .map_err(|_| std::io::Error::other("git cat-file answered more than asked"))?;
             match (kind, size.and_then(|n| n.parse::<usize>().ok())) {
+                (Some("blob"), Some(size)) if size >= large_from => {
+                    // Too large to hold: handed over as a stream of exactly `size` bytes, and
+                    // what the callee leaves unread is skipped.
+                    let mut body = (&mut *r).take(size as u64);
+                    each(ObjectId(id), tag, Ok(BlobContent::Stream(&mut body, size as u64)));
+                    std::io::copy(&mut body, &mut std::io::sink())?;
+                    if body.limit() != 0 {
+                        return Err(std::io::Error::other("git cat-file output cut short"));
+                    }
+                    let mut lf = [0u8; 1];
+                    r.read_exact(&mut lf)?;
+                }
                 (Some("blob"), Some(size)) => {
                     let mut content = Vec::with_capacity(size);
                     r.take(size as u64).read_to_end(&mut content)?;
@@ -66,7 +91,7 @@ pub fn stream_blobs<T: Send>(
                     }
                     let mut lf = [0u8; 1];
                     r.read_exact(&mut lf)?;
-                    each(ObjectId(id), tag, Ok(content));
+                    each(ObjectId(id), tag, Ok(BlobContent::Whole(content)));
                 }
                 _ => each(
                     ObjectId(id),

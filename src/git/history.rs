@@ -51,6 +51,9 @@ impl Entry<'_> {
     }
 }
 
+/// Blobs up to this size are diffed in memory by [`Repo::added_lines`].
+pub const DIFF_IN_MEMORY: u64 = 8 << 20;
+
 impl Repo {
     /// The commit `HEAD` points at; `None` when `HEAD` is unborn.
     pub fn head_commit(&self) -> Result<Option<ObjectId>> {
@@ -228,8 +231,18 @@ impl Repo {
         })
     }
 
-    /// The 1-based line numbers of `new` that a diff from `old` (nothing when `None`) adds, sorted.
-    pub fn added_lines(&self, old: Option<ObjectId>, new: ObjectId) -> Result<Vec<u64>> {
+    /// The 1-based line numbers of `new` that a diff from `old` (nothing when `None`) adds, sorted;
+    /// `None` when either blob is over [`DIFF_IN_MEMORY`] (not read whole: memory stays bounded).
+    pub fn added_lines(&self, old: Option<ObjectId>, new: ObjectId) -> Result<Option<Vec<u64>>> {
+        for id in std::iter::once(new).chain(old) {
+            if super::object::blob_size(&self.repo, id.0)? > DIFF_IN_MEMORY {
+                return Ok(None);
+            }
+        }
+        self.added_lines_in_memory(old, new).map(Some)
+    }
+
+    fn added_lines_in_memory(&self, old: Option<ObjectId>, new: ObjectId) -> Result<Vec<u64>> {
         let new_blob = self
             .repo
             .find_blob(new.0)

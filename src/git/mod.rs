@@ -31,7 +31,7 @@ mod repo;
 mod staged;
 mod worktree;
 
-pub(crate) use batch::{commit_changes, stream_blobs};
+pub(crate) use batch::{commit_changes, stream_blobs, BlobContent};
 pub(crate) use commit::{CommitMeta, CommitNode, Tips};
 pub use global::init;
 pub(crate) use object::{is_gitlink_mode, BlobReader, ObjectId};

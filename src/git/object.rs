@@ -89,19 +89,44 @@ pub(super) fn with_blob<T>(
     Ok(f(blob.content()))
 }
 
-/// Calls `f` with a reader over a blob. Loose objects (what `git add` writes) are streamed in
-/// bounded memory; a packed object, which libgit2 cannot stream, is inflated whole.
+/// Calls `f` with a reader over a blob, in bounded memory: loose objects (what `git add` writes)
+/// through libgit2's stream; packed objects, which libgit2 inflates whole, through
+/// `git cat-file blob` (whole in memory only when there is no `git` command).
 pub(super) fn stream_blob<T>(
     repo: &Repository,
     id: git2::Oid,
     f: impl FnOnce(&mut dyn Read) -> T,
 ) -> Result<T> {
     let odb = repo.odb().map_err(Error::git("open object database"))?;
-    let streamed = match odb.reader(id) {
-        Ok((mut reader, _, _)) => Ok(f(&mut reader)),
-        Err(_) => with_blob(repo, id, |bytes| f(&mut { bytes })),
+    if let Ok((mut reader, _, _)) = odb.reader(id) {
+        return Ok(f(&mut reader));
+    }
+    let child = std::process::Command::new("git")
+        .env("GIT_DIR", repo.path())
+        // Git streams a packed blob only above this size (512 MiB by default); below, it
+        // inflates the blob whole.
+        .args(["-c", "core.bigFileThreshold=1m", "cat-file", "blob", &id.to_string()])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else {
+        return with_blob(repo, id, |bytes| f(&mut { bytes }));
     };
-    streamed
+    let mut stdout = child.stdout.take().expect("piped");
+    let out = f(&mut stdout);
+    // Whatever `f` left unread, then the exit status: a cut stream is an error, not a pass.
+    let _ = std::io::copy(&mut stdout, &mut std::io::sink());
+    let status = child
+        .wait()
+        .map_err(|e| Error::io("git cat-file", e))?;
+    if !status.success() {
+        return Err(Error::io(
+            "git cat-file",
+            std::io::Error::other(format!("could not read blob {id} ({status})")),
+        ));
+    }
+    Ok(out)
 }
 
 /// Reads blobs by id, one reader per thread (git2 handles are not shared between threads).
@@ -114,6 +139,11 @@ impl BlobReader {
         Ok(BlobReader {
             repo: Repository::open(git_dir).map_err(Error::git("open repository"))?,
         })
+    }
+
+    /// The size of blob `id`, from its header.
+    pub fn size(&self, id: ObjectId) -> Result<u64> {
+        blob_size(&self.repo, id.0)
     }
 
     /// Calls `f` with the content of blob `id`.

@@ -269,8 +269,30 @@ fn stream_and_scan(
     let (mut recent, mut asks) = (Recent::default(), Asks::default());
     let mut out = Vec::new();
     let asked = wanted.into_iter().flat_map(|w| asks.asks(w));
-    let streamed = git::stream_blobs(git_dir, asked, |id, ask, content| {
-        let content = content.map(Arc::new);
+    // Blobs over a chunk are scanned as they stream in, never held: memory stays bounded
+    // whatever the size of a file in the history.
+    let streamed = git::stream_blobs(git_dir, asked, CHUNK + 1, |id, ask, content| {
+        let content = match content {
+            Ok(git::BlobContent::Stream(reader, size)) => {
+                if let Ask::Scan(_) = ask {
+                    let mut matches = Vec::new();
+                    let result = match scan_reader(scanner, reader, |m| matches.push(m)) {
+                        Ok(ReadOutcome::Scanned { .. }) => Ok(Some(Version {
+                            size,
+                            matches,
+                            partial_of: None,
+                        })),
+                        Ok(ReadOutcome::Binary) => Ok(None),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    out.extend(record(id, result));
+                }
+                recent.put(id, None);
+                return;
+            }
+            Ok(git::BlobContent::Whole(content)) => Ok(Arc::new(content)),
+            Err(e) => Err(e),
+        };
         if let Ask::Scan(base) = ask {
             let result = content.clone().and_then(|c| {
                 let base = base.and_then(|b| {
@@ -355,6 +377,10 @@ fn read_and_scan(
 /// `git` command); `None` when it cannot be read, and the blob is then scanned whole.
 fn read_again(git_dir: &std::path::Path, id: ObjectId) -> Option<Arc<Vec<u8>>> {
     with_reader(git_dir, |reader| {
+        // A base over a chunk is never compared line by line (see `scan_version`): not read.
+        if reader.size(id).ok()? > CHUNK as u64 {
+            return None;
+        }
         reader.with_blob(id, |c| Arc::new(c.to_vec())).ok()
     })
     .ok()

@@ -217,7 +217,7 @@ pub fn scan_history(
             }
             // In an ordinary commit, prefer the occurrence on a line the commit adds.
             let added = match c.parents.len() {
-                1 => Some(repo.added_lines(ch.old, blob)?),
+                1 => repo.added_lines(ch.old, blob)?,
                 _ => None,
             };
             let on_added = |h: &Hit| {
