@@ -12,4 +12,5 @@ mod check_worktree;
 mod env;
 mod hook;
 mod output;
+mod properties;
 mod regression;
