@@ -37,6 +37,7 @@ use patterns::{EnvPatterns, Kind};
 use std::path::PathBuf;
 
 pub(crate) use context::severity;
+pub(crate) use parse::parse as parse_env_file;
 
 /// What hygiene gives a check: the checks' findings and notes, and the known local secrets to
 /// look for in the text the check reads (none when the config disables `env-value-leak`).

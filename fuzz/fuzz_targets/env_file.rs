@@ -1,0 +1,8 @@
+#![no_main]
+//! `keygate::fuzzing::env_file` on arbitrary bytes.
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = keygate::fuzzing::env_file(data);
+});
