@@ -132,10 +132,10 @@ mod tests {
                 "disable: unknown rule id `AK…LE` (see `keygate rules`)",
             ),
             (
-                "unknown field `x9Kq2mZ7pLw`, expected one of `exclude`, `disable`",
-                "unknown field `x…w`, expected one of `exclude`, `disable`",
+                "unknown field `Xabcdefghij`, expected one of `exclude`, `disable`",
+                "unknown field `X…j`, expected one of `exclude`, `disable`",
             ),
-            ("invalid type: string \"Zq8vLm2xRt5w\"", "invalid type: string \"Zq…w\""),
+            ("invalid type: string \"ABCDEFGHIJKL\"", "invalid type: string \"AB…L\""),
             ("unclosed `(abcdefgh", "unclosed `(…h"),
             ("no quotes here", "no quotes here"),
             ("expected `\"`", "expected `\"`"),

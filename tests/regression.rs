@@ -262,8 +262,9 @@ fn issue14_5_fingerprints_are_keyed_per_repository_and_redaction_shows_a_quarter
     assert!(kept.is_file());
     assert!(!a.git(&["status", "--porcelain"]).contains("keygate/"));
     // A short secret (an env-value-leak of 12 characters) shows at most 3 characters.
-    let repo = repo_with_local_env("Zq8vLm2xRt5w");
-    repo.write("app.txt", "pw = Zq8vLm2xRt5w\n").stage("app.txt");
+    let short = fake("", 12, ALNUM);
+    let repo = repo_with_local_env(&short);
+    repo.write("app.txt", format!("pw = {short}\n")).stage("app.txt");
     let run = repo.keygate(&["check", "--staged", "--format", "json"]);
     assert_eq!(run.code(), 1, "{}", run.text());
     for f in run.json_findings() {
