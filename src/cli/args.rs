@@ -1,7 +1,7 @@
 //! The command line as clap parses it, and its conversion to a [`ScanConfig`].
 
 use super::scan_config::{ScanConfig, Target};
-use super::{baseline, config, fix, rules};
+use super::{baseline, config, doctor, fix, rules};
 use crate::error::{Error, Result};
 use crate::report::{Color, Format};
 use clap::{Args, Parser, Subcommand};
@@ -30,6 +30,9 @@ pub enum Command {
     Config(config::ConfigArgs),
     /// Repair .env hygiene: add the missing .gitignore patterns, untrack tracked .env files.
     Fix(fix::FixArgs),
+    /// The repository's key-safety posture against the ten rules: hook, keys, .env files,
+    /// shared and old keys, client-side reads, unused keys, secrets manager.
+    Doctor(doctor::DoctorArgs),
     /// Install the pre-commit hook in this repository (keeps and chains an existing hook).
     Install,
     /// Remove keygate's pre-commit hook and restore the hook it chained.
