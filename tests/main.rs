@@ -13,3 +13,4 @@ mod doctor;
 mod env;
 mod hook;
 mod output;
+mod push;

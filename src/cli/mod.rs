@@ -9,6 +9,7 @@ mod config;
 mod doctor;
 mod fix;
 mod install;
+mod push;
 mod rules;
 mod scan_config;
 
@@ -29,7 +30,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Config(args) => config::run(args, &cwd),
         Command::Doctor(args) => doctor::run(args, &cwd),
         Command::Fix(args) => fix::run(args, &cwd),
-        Command::Install => install::install(&cwd, &mut std::io::stdout().lock()),
+        Command::Install(args) => install::install(&args, &cwd, &mut std::io::stdout().lock()),
         Command::Uninstall => install::uninstall(&cwd, &mut std::io::stdout().lock()),
     }
 }

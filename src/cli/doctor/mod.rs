@@ -103,9 +103,8 @@ fn diagnose(repo: &Repo, args: &DoctorArgs, cwd: &Path) -> Result<Vec<Verdict>> 
     } else {
         let cfg = ScanConfig {
             target: Target::History {
-                all: true,
-                since: None,
-                branch: None,
+                tips: crate::git::Tips::All,
+                since: Vec::new(),
             },
             ..cfg.clone()
         };
