@@ -43,10 +43,10 @@ repos:
     hooks:
       - id: keygate
         name: keygate
-        entry: keygate check --staged
+        entry: keygate check --pre-commit
         language: system
-        pass_filenames: false
-        always_run: true
+        pass_filenames: true
+        require_serial: true
 ";
 
 const LEFTHOOK_FILES: [&str; 6] = [
@@ -208,11 +208,16 @@ pub fn uninstall(repo: &Repo) -> Result<Uninstalled> {
     }
 }
 
+/// Whether a hook or hook manager's configuration runs keygate's commit check.
+pub fn runs_keygate(text: &str) -> bool {
+    text.contains("keygate check --staged") || text.contains("keygate check --pre-commit")
+}
+
 fn mentions_keygate(manager: &Manager) -> bool {
     let (Manager::Lefthook { config } | Manager::PreCommit { config }) = manager else {
         return false;
     };
-    std::fs::read_to_string(config).is_ok_and(|text| text.contains("keygate check --staged"))
+    std::fs::read_to_string(config).is_ok_and(|text| runs_keygate(&text))
 }
 
 /// A hook keygate writes into a hooks folder.

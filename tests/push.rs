@@ -182,3 +182,51 @@ fn pre_receive_rejects_a_push_that_brings_a_secret_and_leaves_the_refs_unchanged
     assert!(push(&client, &["origin", "--delete", "copy"]).0);
     assert_eq!(server_ref(&server, "copy"), None);
 }
+
+#[test]
+fn pre_commit_framework_mode_scans_named_files_whole_outside_a_commit() {
+    use crate::common::keygate_command;
+    let repo = TestRepo::new();
+    let key = migosmtp_key();
+    repo.write("old.py", migosmtp_line(&key))
+        .stage("old.py")
+        .commit("old");
+    repo.write("new.py", "x = 1\n").stage("new.py");
+    // `pre-commit run --files old.py`: the file whole, though it stages nothing.
+    let run = repo.keygate(&["check", "--pre-commit", "old.py"]);
+    assert_eq!(run.code(), 1, "{}", run.text());
+    assert!(run.stdout().contains("old.py"), "{}", run.stdout());
+    // During `git commit` (Git names the index): the staged lines only.
+    let index = repo.path().join(".git/index");
+    let during = crate::common::Run::of(
+        keygate_command(repo.path())
+            .args(["check", "--pre-commit", "new.py"])
+            .env("GIT_INDEX_FILE", &index),
+        None,
+    );
+    assert_eq!(during.code(), 0, "{}", during.text());
+}
+
+#[test]
+fn pre_push_under_the_pre_commit_framework_reads_its_refs_from_the_environment() {
+    use crate::common::keygate_command;
+    let repo = TestRepo::new();
+    repo.write("a.txt", "a\n").stage("a.txt").commit("a");
+    let from = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let key = migosmtp_key();
+    repo.write("b.py", migosmtp_line(&key))
+        .stage("b.py")
+        .commit("b");
+    let to = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let run = |from: &str| {
+        crate::common::Run::of(
+            keygate_command(repo.path())
+                .args(["check", "--pre-push"])
+                .env("PRE_COMMIT_FROM_REF", from)
+                .env("PRE_COMMIT_TO_REF", &to),
+            Some(b""),
+        )
+    };
+    assert_eq!(run(&from).code(), 1);
+    assert_eq!(run(&to).code(), 0, "nothing new between the two");
+}

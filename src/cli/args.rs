@@ -76,6 +76,11 @@ pub struct CheckArgs {
     /// on standard input; a finding rejects the push. Works in a bare repository.
     #[arg(long, conflicts_with_all = ["paths", "staged", "history", "range"])]
     pub pre_receive: bool,
+    /// For the pre-commit framework, which passes file names: during `git commit`, the staged
+    /// lines (as `--staged`); outside one (`pre-commit run --all-files`, `--files F...`), the
+    /// named files whole, so that such a run never passes with secrets in them.
+    #[arg(long, conflicts_with_all = ["staged", "history", "range", "pre_push", "pre_receive"])]
+    pub pre_commit: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -100,7 +105,9 @@ impl CheckArgs {
     /// The one conversion from `check`'s arguments.
     pub fn into_scan_config(self, cwd: PathBuf) -> Result<ScanConfig> {
         let args = self;
-        let target = if args.staged {
+        // Git names the index it is committing from in `GIT_INDEX_FILE` for a commit's hooks.
+        let committing = std::env::var_os("GIT_INDEX_FILE").is_some();
+        let target = if args.staged || (args.pre_commit && (committing || args.paths.is_empty())) {
             Target::Staged
         } else if args.history {
             Target::History {

@@ -134,7 +134,10 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
         }
         Target::Push(hook) => {
             let repo = ctx.repo.as_ref().expect("push mode opens a repository");
-            let updates = push::parse(*hook, std::io::stdin().lock())?;
+            let updates = match push::from_framework(*hook) {
+                Some(update) => vec![update],
+                None => push::parse(*hook, std::io::stdin().lock())?,
+            };
             let (tips, since) = push::walk(repo, *hook, &updates)?;
             let opts = HistoryOptions { tips, since };
             let audit = if updates.iter().any(|u| u.new.is_some()) {

@@ -63,6 +63,20 @@ pub fn parse(hook: PushHook, input: impl BufRead) -> Result<Vec<Update>> {
     Ok(out)
 }
 
+/// The update the pre-commit framework describes in its environment when it runs a pre-push
+/// hook (it reads Git's ref updates itself): `PRE_COMMIT_TO_REF`, from `PRE_COMMIT_FROM_REF`.
+pub fn from_framework(hook: PushHook) -> Option<Update> {
+    if hook != PushHook::PrePush {
+        return None;
+    }
+    let to = std::env::var("PRE_COMMIT_TO_REF").ok()?;
+    let from = std::env::var("PRE_COMMIT_FROM_REF").ok();
+    Some(Update {
+        new: Some(to),
+        old: from.filter(|f| !f.is_empty() && !is_zero(f)),
+    })
+}
+
 /// The walk that audits `updates`: from every new tip, hiding what the receiving side already
 /// has. For a new ref that is, on a client, every remote-tracking branch, and on a server, every
 /// ref it has; for an update, also the ref's old commit when it is known here.

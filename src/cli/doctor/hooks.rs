@@ -15,9 +15,8 @@ const RULE: u8 = 1;
 pub fn check(repo: &Repo) -> Result<Verdict> {
     let version = env!("CARGO_PKG_VERSION");
     let hooks = repo.hooks_dir()?;
-    let runs_keygate = |path: &Path| {
-        std::fs::read_to_string(path).is_ok_and(|text| text.contains("keygate check --staged"))
-    };
+    let runs_keygate =
+        |path: &Path| std::fs::read_to_string(path).is_ok_and(|text| hook::runs_keygate(&text));
     if let Some(manager) = hook::manager(repo)? {
         let (file, fix) = match &manager {
             Manager::Husky { script } => (script.clone(), "keygate install".to_string()),
