@@ -230,3 +230,41 @@ fn pre_push_under_the_pre_commit_framework_reads_its_refs_from_the_environment()
     assert_eq!(run(&from).code(), 1);
     assert_eq!(run(&to).code(), 0, "nothing new between the two");
 }
+
+/// With no `git` command to run, keygate reads every object through libgit2: the pushed objects,
+/// still in Git's quarantine, must be seen by every handle it opens.
+#[test]
+fn pre_receive_reads_quarantined_objects_without_the_git_command() {
+    let server = bare();
+    let client = client_of(&server);
+    let hook = server.path().join("hooks/pre-receive");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\nPATH=/nonexistent exec '{}' check --pre-receive --no-color\n",
+            crate::common::keygate_bin().display()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    for i in 0..3 {
+        let name = format!("f{i}.txt");
+        client
+            .write(&name, format!("line {i}\n"))
+            .stage(&name)
+            .commit("more");
+    }
+    let (ok, text) = push(&client, &["origin", "main"]);
+    assert!(ok, "a clean push was rejected:\n{text}");
+    let key = migosmtp_key();
+    client
+        .write("f1.txt", migosmtp_line(&key))
+        .stage("f1.txt")
+        .commit("key");
+    let (ok, text) = push(&client, &["origin", "main"]);
+    assert!(!ok && text.contains("migosmtp-api-key"), "{text}");
+}

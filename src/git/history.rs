@@ -311,7 +311,7 @@ fn with_thread_repo<R>(git_dir: &Path, f: impl FnOnce(&Repository) -> Result<R>)
     THREAD_REPO.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.as_ref().is_none_or(|(dir, _)| dir != git_dir) {
-            let repo = Repository::open(git_dir).map_err(Error::git("open repository"))?;
+            let repo = super::object::open_objects(git_dir)?;
             *slot = Some((git_dir.to_path_buf(), repo));
         }
         f(&slot.as_ref().expect("just opened").1)

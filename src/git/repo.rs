@@ -191,7 +191,7 @@ impl RepoLocation {
     /// Another handle on the repository, for reading objects. Its index is the default one,
     /// whatever `GIT_INDEX_FILE` says.
     pub fn open(&self) -> Result<Repo> {
-        let repo = Repository::open(&self.git_dir).map_err(Error::git("open repository"))?;
+        let repo = super::object::open_objects(&self.git_dir)?;
         Ok(Repo {
             index_path: repo.path().join("index"),
             repo,
