@@ -127,7 +127,7 @@ pub(crate) fn open_objects(git_dir: &Path) -> Result<Repository> {
                     .map(|p| p.into_os_string())
                     .collect()
             })
-            .unwrap_or_else(Vec::new),
+            .unwrap_or_default(),
     );
     for dir in dirs.filter(|d| !d.is_empty()) {
         let odb = repo.odb().map_err(Error::git("open object database"))?;
