@@ -120,18 +120,14 @@ impl BlobReader {
 /// (one per thread) goes through here, so that each sees the objects the first one does.
 pub(crate) fn open_objects(git_dir: &Path) -> Result<Repository> {
     let repo = Repository::open(git_dir).map_err(Error::git("open repository"))?;
-    let dirs = std::env::var_os("GIT_OBJECT_DIRECTORY").into_iter().chain(
-        std::env::var_os("GIT_ALTERNATE_OBJECT_DIRECTORIES")
-            .map(|v| {
-                std::env::split_paths(&v)
-                    .map(|p| p.into_os_string())
-                    .collect()
-            })
-            .unwrap_or_default(),
-    );
-    for dir in dirs.filter(|d| !d.is_empty()) {
+    let mut dirs: Vec<std::ffi::OsString> = Vec::new();
+    dirs.extend(std::env::var_os("GIT_OBJECT_DIRECTORY"));
+    if let Some(alternates) = std::env::var_os("GIT_ALTERNATE_OBJECT_DIRECTORIES") {
+        dirs.extend(std::env::split_paths(&alternates).map(|p| p.into_os_string()));
+    }
+    for dir in dirs.iter().filter(|d| !d.is_empty()) {
         let odb = repo.odb().map_err(Error::git("open object database"))?;
-        odb.add_disk_alternate(&Path::new(&dir).to_string_lossy())
+        odb.add_disk_alternate(&Path::new(dir).to_string_lossy())
             .map_err(Error::git("add an object directory"))?;
     }
     Ok(repo)
