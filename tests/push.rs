@@ -346,3 +346,39 @@ fn install_global_protects_every_repository_and_uninstall_global_undoes_it() {
     );
     assert_eq!(global("core.hooksPath").stdout().trim(), "/somewhere/else");
 }
+
+#[test]
+fn pre_receive_takes_its_config_from_the_server_never_from_the_pushed_tree() {
+    let server = bare();
+    let client = client_of(&server);
+    install_pre_receive(&server);
+    // A pushed config that turns the rule off changes nothing on the server.
+    client
+        .write(".keygate.toml", "disable = [\"migosmtp-api-key\"]\n")
+        .write("a.py", migosmtp_line(&migosmtp_key()))
+        .stage(".keygate.toml")
+        .stage("a.py")
+        .commit("key and a config that allows it");
+    let (ok, text) = push(&client, &["origin", "main"]);
+    assert!(!ok, "the pushed config was obeyed:\n{text}");
+    // The server's own config, named in the hook's environment, is.
+    let config = server.path().join("keygate.toml");
+    std::fs::write(
+        &config,
+        "disable = [\"migosmtp-api-key\", \"generic-api-key\"]\n",
+    )
+    .unwrap();
+    let hook = server.path().join("hooks/pre-receive");
+    let text = std::fs::read_to_string(&hook).unwrap();
+    let with_config = text.replacen(
+        "keygate=${KEYGATE:-keygate}",
+        &format!(
+            "keygate=${{KEYGATE:-keygate}}\nKEYGATE_CONFIG='{}'",
+            config.display()
+        ),
+        1,
+    );
+    std::fs::write(&hook, with_config).unwrap();
+    let (ok, text) = push(&client, &["origin", "main"]);
+    assert!(ok, "{text}");
+}
