@@ -65,7 +65,17 @@ pub fn run(cfg: &ScanConfig) -> Result<Outcome> {
     // Where every mode's findings meet: config notes and allowed paths, then the baseline.
     apply_config(&ctx.config, &mut report);
     ctx.baseline.apply(&mut report);
-    emit(cfg, &report)?;
+    // A passing commit prints nothing: a hook that talks on every commit trains people to stop
+    // reading it. Anything to say (a finding, a note) is said; `--verbose` says the rest too.
+    let quiet = cfg.target == Target::Staged
+        && report.findings.is_empty()
+        && report.notes.is_empty()
+        && cfg.format == report::Format::Human
+        && cfg.output.is_none()
+        && !cfg.verbose;
+    if !quiet {
+        emit(cfg, &report)?;
+    }
     if let Some(first) = errors.first() {
         return Err(Error::Unreadable {
             count: errors.len(),
