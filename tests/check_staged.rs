@@ -305,3 +305,46 @@ fn env_hygiene_runs_on_the_staged_change() {
     let found = staged(&repo).ids();
     assert!(found.contains(&"env-staged@.env".to_string()), "{found:?}");
 }
+
+/// SPEC, "The hook is quiet when it passes". See: issue 15.
+#[test]
+fn a_passing_staged_check_prints_nothing_unless_verbose() {
+    let repo = TestRepo::new();
+    repo.write("app.py", "x = 1\n").stage("app.py");
+    let run = repo.keygate(&["check", "--staged"]);
+    assert_eq!(run.code(), 0, "{}", run.text());
+    assert_eq!(run.text(), "", "a passing commit printed something");
+    let run = repo.keygate(&["check", "--staged", "--verbose"]);
+    assert!(
+        run.stdout().contains("keygate: ok: 0 finding(s)"),
+        "{}",
+        run.stdout()
+    );
+    // Through the real hook: git's own output only.
+    assert_eq!(repo.keygate(&["install"]).code(), 0);
+    let out = repo.git_output(&["commit", "-q", "-m", "clean"]);
+    assert!(out.status.success());
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !said.contains("keygate"),
+        "the hook spoke on a passing commit: {said}"
+    );
+    // A blocked commit still says everything.
+    repo.write(
+        "key.py",
+        crate::common::migosmtp_line(&crate::common::migosmtp_key()),
+    )
+    .stage("key.py");
+    let out = repo.git_output(&["commit", "-q", "-m", "key"]);
+    assert!(!out.status.success());
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("keygate: blocked"), "{said}");
+}
