@@ -135,7 +135,10 @@ mod tests {
                 "unknown field `Xabcdefghij`, expected one of `exclude`, `disable`",
                 "unknown field `X…j`, expected one of `exclude`, `disable`",
             ),
-            ("invalid type: string \"ABCDEFGHIJKL\"", "invalid type: string \"AB…L\""),
+            (
+                "invalid type: string \"ABCDEFGHIJKL\"",
+                "invalid type: string \"AB…L\"",
+            ),
             ("unclosed `(abcdefgh", "unclosed `(…h"),
             ("no quotes here", "no quotes here"),
             ("expected `\"`", "expected `\"`"),

@@ -65,7 +65,10 @@ pub mod fuzzing {
         let lines = memchr::memchr_iter(b'\n', new).count() as u64 + 1;
         let mut last = 0;
         for &(first, end) in &ranges {
-            assert!(first >= 1 && first < end && end <= lines + 1, "{first}..{end} of {lines}");
+            assert!(
+                first >= 1 && first < end && end <= lines + 1,
+                "{first}..{end} of {lines}"
+            );
             assert!(first >= last);
             last = end;
         }

@@ -74,7 +74,10 @@ fn issue14_2_a_named_ignored_folder_symlink_fifo_or_stdin_path_is_scanned() {
     assert_eq!(run.code(), 1, "{}", run.text());
     // A FIFO.
     let fifo = repo.path().join("pipe.py");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
     assert!(made.success());
     let mut writer = std::process::Command::new("sh")
         .arg("-c")
@@ -107,7 +110,11 @@ fn issue14_2_a_check_that_scanned_nothing_says_so_and_why() {
     let run = repo.keygate(&["check", "docs"]);
     assert_eq!(run.code(), 0, "{}", run.text());
     assert!(!run.stdout().contains("keygate: ok"), "{}", run.stdout());
-    assert!(run.stdout().contains("1 file(s) ignored by Git"), "{}", run.stdout());
+    assert!(
+        run.stdout().contains("1 file(s) ignored by Git"),
+        "{}",
+        run.stdout()
+    );
 }
 
 // See: issue #14 — `keygate check .` at the root reports what `keygate check` reports.
@@ -120,7 +127,10 @@ fn issue14_check_dot_at_the_root_reports_what_check_reports() {
     let whole = repo.keygate(&["check", "--format", "json"]);
     let dot = repo.keygate(&["check", "--format", "json", "."]);
     assert_eq!(whole.code(), 1, "{}", whole.text());
-    assert!(whole.ids().iter().any(|id| id.starts_with("env-not-ignored")));
+    assert!(whole
+        .ids()
+        .iter()
+        .any(|id| id.starts_with("env-not-ignored")));
     assert_eq!(dot.code(), whole.code(), "{}", dot.text());
     assert_eq!(dot.ids(), whole.ids());
     assert_eq!(dot.json()["summary"], whole.json()["summary"]);
@@ -256,7 +266,11 @@ fn issue14_5_fingerprints_are_keyed_per_repository_and_redaction_shows_a_quarter
     }
     let fa = fingerprint(&a);
     assert_eq!(fa, fingerprint(&a), "stable within a repository");
-    assert_ne!(fa, fingerprint(&b), "keyed per repository, not by a constant");
+    assert_ne!(
+        fa,
+        fingerprint(&b),
+        "keyed per repository, not by a constant"
+    );
     // The key lives in keygate's state folder, which Git never tracks.
     let kept = a.path().join(".git/keygate/fingerprint-key");
     assert!(kept.is_file());
@@ -264,12 +278,16 @@ fn issue14_5_fingerprints_are_keyed_per_repository_and_redaction_shows_a_quarter
     // A short secret (an env-value-leak of 12 characters) shows at most 3 characters.
     let short = fake("", 12, ALNUM);
     let repo = repo_with_local_env(&short);
-    repo.write("app.txt", format!("pw = {short}\n")).stage("app.txt");
+    repo.write("app.txt", format!("pw = {short}\n"))
+        .stage("app.txt");
     let run = repo.keygate(&["check", "--staged", "--format", "json"]);
     assert_eq!(run.code(), 1, "{}", run.text());
     for f in run.json_findings() {
         if let Some(redacted) = f["redacted"].as_str() {
-            assert!(redacted.chars().filter(|&c| c != '…').count() <= 3, "{redacted}");
+            assert!(
+                redacted.chars().filter(|&c| c != '…').count() <= 3,
+                "{redacted}"
+            );
         }
     }
 }
@@ -314,16 +332,35 @@ fn issue14_7_ignore_verdicts_agree_with_git_check_ignore() {
         &[(".gitignore", ".env\n"), ("sub/.gitignore", "!.env\n")],
         &[(".gitignore", "*.env\n!keep.env\n")],
         &[(".gitignore", "/.env\n")],
-        &[(".gitignore", "secrets/\n.env\n"), ("secrets/.gitignore", "!.env\n")],
+        &[
+            (".gitignore", "secrets/\n.env\n"),
+            ("secrets/.gitignore", "!.env\n"),
+        ],
         &[(".gitignore", "**/config/.env\n")],
-        &[(".gitignore", ".env*\n"), ("sub/.gitignore", "!.env.local\n")],
+        &[
+            (".gitignore", ".env*\n"),
+            ("sub/.gitignore", "!.env.local\n"),
+        ],
         &[(".gitignore", "sub/*\n!sub/.env\n")],
-        &[(".git/info/exclude", ".env\n"), ("sub/.gitignore", "!.env\n")],
+        &[
+            (".git/info/exclude", ".env\n"),
+            ("sub/.gitignore", "!.env\n"),
+        ],
         &[(".gitignore", "sub/\n!sub/.env\n")],
         &[(".gitignore", "*\n!*/\n!.gitignore\n")],
-        &[(".gitignore", ".env   \n"), ("sub/deep/.gitignore", "!/.env\n")],
-        &[(".gitignore", "*.env\n"), ("sub/.gitignore", "!*.env\n"), ("sub/deep/.gitignore", ".env\n")],
-        &[(".gitignore", "**/.env\n"), ("b/.gitignore", "!**/prod.env\n")],
+        &[
+            (".gitignore", ".env   \n"),
+            ("sub/deep/.gitignore", "!/.env\n"),
+        ],
+        &[
+            (".gitignore", "*.env\n"),
+            ("sub/.gitignore", "!*.env\n"),
+            ("sub/deep/.gitignore", ".env\n"),
+        ],
+        &[
+            (".gitignore", "**/.env\n"),
+            ("b/.gitignore", "!**/prod.env\n"),
+        ],
         &[(".gitignore", "sub/**\n!sub/**/\n!sub/deep/.env\n")],
     ];
     let mut disagreements = Vec::new();
@@ -391,7 +428,10 @@ fn issue14_12_env_file_names_match_whatever_their_case() {
         .commit("a template");
     let (code, found) = repo.check();
     assert_eq!(code, 1);
-    let mut found: Vec<String> = found.into_iter().filter(|f| f.starts_with("env-")).collect();
+    let mut found: Vec<String> = found
+        .into_iter()
+        .filter(|f| f.starts_with("env-"))
+        .collect();
     found.sort();
     assert_eq!(
         found,
@@ -425,8 +465,16 @@ fn issue14_13_config_errors_redact_the_values_they_quote() {
         repo.write(".keygate.toml", config).write("a.txt", "x\n");
         let run = repo.keygate(&["check"]);
         assert_eq!(run.code(), 2, "config {i}: {}", hide(&run.text()));
-        assert!(run.stderr().contains(".keygate.toml:"), "{}", hide(&run.stderr()));
-        assert!(!run.text().contains(&key[4..]), "config {i}: {}", hide(&run.text()));
+        assert!(
+            run.stderr().contains(".keygate.toml:"),
+            "{}",
+            hide(&run.stderr())
+        );
+        assert!(
+            !run.text().contains(&key[4..]),
+            "config {i}: {}",
+            hide(&run.text())
+        );
     }
 }
 
@@ -434,7 +482,8 @@ fn issue14_13_config_errors_redact_the_values_they_quote() {
 #[test]
 fn issue14_14_control_characters_in_paths_are_escaped_in_the_human_report() {
     let repo = TestRepo::new();
-    let forged = "x\nkeygate: ok: 0 finding(s), 0 blocking, in 1 file(s) (1 bytes) scanned\n\u{1b}[2K.py";
+    let forged =
+        "x\nkeygate: ok: 0 finding(s), 0 blocking, in 1 file(s) (1 bytes) scanned\n\u{1b}[2K.py";
     repo.write(forged, migosmtp_line(&migosmtp_key()));
     repo.write("sub\n.env", "PORT=1\n");
     let run = repo.keygate(&["check"]);
@@ -475,7 +524,8 @@ fn issue14_10_sparse_and_split_indexes_are_read() {
                 repo.git(&["sparse-checkout", "reapply"]);
             }
         }
-        repo.write("a/app.py", migosmtp_line(&key)).stage("a/app.py");
+        repo.write("a/app.py", migosmtp_line(&key))
+            .stage("a/app.py");
         let run = repo.keygate(&["check", "--staged", "--format", "json"]);
         assert_eq!(run.code(), 1, "{setup}: {}", run.text());
         assert_eq!(run.ids(), vec!["migosmtp-api-key@a/app.py"], "{setup}");
@@ -493,7 +543,10 @@ fn issue14_10_sparse_and_split_indexes_are_read() {
 #[test]
 fn issue14_10_fix_untracks_a_env_file_in_a_split_index() {
     let repo = TestRepo::new();
-    repo.write(".env", "PORT=1\n").write("a.txt", "a\n").stage(".").commit("init");
+    repo.write(".env", "PORT=1\n")
+        .write("a.txt", "a\n")
+        .stage(".")
+        .commit("init");
     repo.git(&["config", "core.splitIndex", "true"]);
     repo.git(&["update-index", "--split-index"]);
     let run = repo.keygate(&["fix"]);
@@ -578,7 +631,9 @@ fn issue14_9_packed_large_blobs_are_streamed_in_bounded_memory() {
         file.write_all(migosmtp_line(&key).as_bytes()).unwrap();
     }
     repo.git(&["-c", "core.bigFileThreshold=1m", "add", "big.txt"]);
-    let packs = std::fs::read_dir(repo.path().join(".git/objects/pack")).unwrap().count();
+    let packs = std::fs::read_dir(repo.path().join(".git/objects/pack"))
+        .unwrap()
+        .count();
     assert!(packs > 0, "the blob is packed");
     let limit_kib: u64 = 48 << 10;
     let (code, rss) = keygate_peak_rss(&repo, &["check", "--staged"]);

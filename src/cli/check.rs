@@ -119,7 +119,10 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
         }
         Target::Paths(paths) if names_the_root(ctx.repo.as_ref(), &cfg.cwd, paths) => {
             // `keygate check .` at the root is `keygate check`: the same files, the same checks.
-            let repo = ctx.repo.as_ref().expect("names_the_root needs a repository");
+            let repo = ctx
+                .repo
+                .as_ref()
+                .expect("names_the_root needs a repository");
             let sources = worktree::worktree_sources(repo, &excludes)?;
             let scanned;
             (scanned, env) = scan_sources(ctx, &sources, hygiene::Scope::Worktree)?;
@@ -209,7 +212,11 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
 }
 
 /// Whether every path named is the repository's root.
-fn names_the_root(repo: Option<&Repo>, cwd: &std::path::Path, paths: &[std::path::PathBuf]) -> bool {
+fn names_the_root(
+    repo: Option<&Repo>,
+    cwd: &std::path::Path,
+    paths: &[std::path::PathBuf],
+) -> bool {
     repo.is_some_and(|repo| {
         paths.iter().all(|p| {
             repo.relative(&cwd.join(p))

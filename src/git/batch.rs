@@ -75,7 +75,11 @@ pub fn stream_blobs<T: Send>(
                     // Too large to hold: handed over as a stream of exactly `size` bytes, and
                     // what the callee leaves unread is skipped.
                     let mut body = (&mut *r).take(size as u64);
-                    each(ObjectId(id), tag, Ok(BlobContent::Stream(&mut body, size as u64)));
+                    each(
+                        ObjectId(id),
+                        tag,
+                        Ok(BlobContent::Stream(&mut body, size as u64)),
+                    );
                     std::io::copy(&mut body, &mut std::io::sink())?;
                     if body.limit() != 0 {
                         return Err(std::io::Error::other("git cat-file output cut short"));

@@ -105,7 +105,13 @@ pub(super) fn stream_blob<T>(
         .env("GIT_DIR", repo.path())
         // Git streams a packed blob only above this size (512 MiB by default); below, it
         // inflates the blob whole.
-        .args(["-c", "core.bigFileThreshold=1m", "cat-file", "blob", &id.to_string()])
+        .args([
+            "-c",
+            "core.bigFileThreshold=1m",
+            "cat-file",
+            "blob",
+            &id.to_string(),
+        ])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -117,9 +123,7 @@ pub(super) fn stream_blob<T>(
     let out = f(&mut stdout);
     // Whatever `f` left unread, then the exit status: a cut stream is an error, not a pass.
     let _ = std::io::copy(&mut stdout, &mut std::io::sink());
-    let status = child
-        .wait()
-        .map_err(|e| Error::io("git cat-file", e))?;
+    let status = child.wait().map_err(|e| Error::io("git cat-file", e))?;
     if !status.success() {
         return Err(Error::io(
             "git cat-file",

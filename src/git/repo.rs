@@ -158,14 +158,14 @@ impl Repo {
     /// `git check-ignore` judges it (libgit2 is asked only when there is no `git` command).
     pub fn is_ignored(&self, rel: &Path) -> Result<bool> {
         let mut ignore = self.ignore.borrow_mut();
-        let process = ignore.get_or_insert_with(|| CheckIgnore::start(self.repo.path(), &self.root));
+        let process =
+            ignore.get_or_insert_with(|| CheckIgnore::start(self.repo.path(), &self.root));
         if let Some(process) = process {
-            return process.is_ignored(&super::path::git_path(rel)).map_err(|e| {
-                Error::io(
-                    rel,
-                    std::io::Error::other(format!("git check-ignore: {e}")),
-                )
-            });
+            return process
+                .is_ignored(&super::path::git_path(rel))
+                .map_err(|e| {
+                    Error::io(rel, std::io::Error::other(format!("git check-ignore: {e}")))
+                });
         }
         self.repo
             .status_should_ignore(rel)
@@ -247,11 +247,7 @@ impl RepoLocation {
 /// Whether the repository's index may be split (`core.splitIndex`, or a `sharedindex.*` file)
 /// or sparse (`index.sparse`): mandatory extensions that libgit2 refuses.
 fn needs_flattening(repo: &Repository) -> bool {
-    let set = |key: &str| {
-        repo.config()
-            .and_then(|c| c.get_bool(key))
-            .unwrap_or(false)
-    };
+    let set = |key: &str| repo.config().and_then(|c| c.get_bool(key)).unwrap_or(false);
     set("core.splitIndex")
         || set("index.sparse")
         || std::fs::read_dir(repo.path()).is_ok_and(|entries| {

@@ -90,7 +90,9 @@ impl Repo {
             let entries = match std::fs::read_dir(&dir) {
                 Ok(entries) => entries,
                 // Gone since it was listed.
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound && !rel.as_os_str().is_empty() => {
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::NotFound && !rel.as_os_str().is_empty() =>
+                {
                     continue
                 }
                 Err(e) if in_ignored => {

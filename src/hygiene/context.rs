@@ -124,7 +124,9 @@ impl<'a> RepoContext<'a> {
                     Ok(meta) if !meta.is_file() => None,
                     // Fail closed: an unread local `.env` file would turn `env-value-leak` off.
                     Err(e) => return Err(unreadable_env(&display, &e.to_string())),
-                    Ok(_) => Some(read_limited(&abs).map_err(|why| unreadable_env(&display, &why))?),
+                    Ok(_) => {
+                        Some(read_limited(&abs).map_err(|why| unreadable_env(&display, &why))?)
+                    }
                 }
             };
             let parsed = content.as_deref().map(parse::parse);

@@ -44,10 +44,7 @@ impl PathSources {
             ));
         }
         if self.excluded > 0 {
-            why.push(format!(
-                "{} file(s) excluded by the config",
-                self.excluded
-            ));
+            why.push(format!("{} file(s) excluded by the config", self.excluded));
         }
         if why.len() > 1 {
             why.remove(0);
