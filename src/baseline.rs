@@ -200,10 +200,12 @@ fn local_key(dir: &Path) -> Result<Vec<u8>> {
     let path = dir.join(LOCAL_KEY_FILE);
     match std::fs::read_to_string(&path) {
         Ok(text) if is_hex(text.trim(), 64..=64) => return Ok(text.trim().as_bytes().to_vec()),
-        Ok(_) => return Err(Error::Usage(format!(
+        Ok(_) => {
+            return Err(Error::Usage(format!(
             "{} is not a fingerprint key (64 hex digits); delete it and keygate makes a new one",
             path.display()
-        ))),
+        )))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(Error::io(&path, e)),
     }

@@ -164,8 +164,11 @@ pub const SLOW_ROUNDS: u32 = 10_000;
 pub struct Fingerprinter {
     key: [u8; 32],
     /// Each secret's stretched form, in memory only: a secret found many times is stretched once.
-    stretched: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<Vec<u8>, [u8; 32]>>>,
+    stretched: std::sync::Arc<std::sync::Mutex<Stretched>>,
 }
+
+/// Each secret's stretched form (see [`Fingerprinter::stretch`]).
+type Stretched = std::collections::HashMap<Vec<u8>, [u8; 32]>;
 
 impl Default for Fingerprinter {
     /// A fingerprinter with a fresh random key: fingerprints are stable within this process only
@@ -203,7 +206,7 @@ impl Fingerprinter {
 
     /// The secret through [`SLOW_ROUNDS`] of PBKDF2-HMAC-SHA256 keyed with this key.
     fn stretch(&self, secret: &[u8]) -> [u8; 32] {
-        let cache = |f: &mut dyn FnMut(&mut std::collections::HashMap<Vec<u8>, [u8; 32]>)| {
+        let cache = |f: &mut dyn FnMut(&mut Stretched)| {
             if let Ok(mut map) = self.stretched.lock() {
                 f(&mut map);
             }
@@ -385,6 +388,6 @@ mod tests {
             hex(&pbkdf2_sha256(b"Password", b"NaCl", 80000)),
             "4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56"
         );
-        assert!(SLOW_ROUNDS >= 10_000);
+        const { assert!(SLOW_ROUNDS >= 10_000) };
     }
 }

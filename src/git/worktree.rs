@@ -17,6 +17,9 @@ struct Untracked {
     regular: bool,
 }
 
+/// Untracked files with whether Git ignores each, and the ignored folders that could not be read.
+pub type UntrackedFiles = (Vec<(PathBuf, bool)>, Vec<String>);
+
 impl Repo {
     /// Every file Git would track: tracked files that still exist on disk, plus untracked files
     /// that Git does not ignore. Paths are relative to the root, with `/` separators. Submodules
@@ -49,10 +52,7 @@ impl Repo {
     /// it), each with whether Git ignores it, ignored folders entered too (a `.env` file in an
     /// ignored folder is still a local file); see [`Repo::walk_untracked`]. Paths are relative
     /// to the root. The second value names the ignored folders that could not be read.
-    pub fn untracked_files(
-        &self,
-        keep: impl Fn(&str) -> bool,
-    ) -> Result<(Vec<(PathBuf, bool)>, Vec<String>)> {
+    pub fn untracked_files(&self, keep: impl Fn(&str) -> bool) -> Result<UntrackedFiles> {
         let mut unreadable = Vec::new();
         let files = self
             .walk_untracked(keep, Some(&mut unreadable))?
