@@ -36,7 +36,15 @@ impl Context {
                 &cfg.cwd,
                 "; to check a folder that is not a repository, run `keygate check .`",
             )?),
-            Target::Staged | Target::History { .. } => Some(Repo::require(&cfg.cwd, "")?),
+            Target::Staged => Some(Repo::require(
+                &cfg.cwd,
+                "; --staged checks what a commit adds: run it inside the repository (the \
+                 pre-commit hook does)",
+            )?),
+            Target::History { .. } => Some(Repo::require(
+                &cfg.cwd,
+                "; --history and --range audit a repository's commits: run them inside it",
+            )?),
             Target::Push(_) => Some(Repo::require_objects(&cfg.cwd)?),
             Target::Paths(_) | Target::Stdin => Repo::discover(&cfg.cwd)?,
         };
