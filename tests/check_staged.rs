@@ -343,3 +343,19 @@ fn a_passing_staged_check_prints_nothing_unless_verbose() {
     );
     assert!(said.contains("keygate: blocked"), "{said}");
 }
+
+/// One problem, one finding: a key in a staged `.env` file is the file's problem. See: issue 15.
+#[test]
+fn a_key_in_a_staged_env_file_is_one_finding_about_the_file() {
+    let repo = TestRepo::new();
+    repo.write(".env", format!("MIGOSMTP_API_KEY={}\n", migosmtp_key()))
+        .stage(".env");
+    let run = staged(&repo);
+    assert_eq!(run.code(), 1, "{}", run.text());
+    assert_eq!(run.ids(), vec!["env-staged@.env".to_string()]);
+    let message = run.json_findings()[0]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(message.contains("add `.env` to .gitignore"), "{message}");
+}

@@ -174,6 +174,7 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
         env_notes = env.notes;
     }
     drop_template_duplicates(&mut scanned.findings);
+    drop_env_file_duplicates(&mut scanned.findings);
     let Scanned {
         findings,
         files_scanned,
@@ -215,6 +216,28 @@ fn drop_template_duplicates(findings: &mut Vec<crate::finding::Finding>) {
         .collect();
     findings.retain(|f| {
         f.category != Category::Secret || !templates.contains(&(f.file.clone(), f.line, f.column))
+    });
+}
+
+/// One finding per problem for a `.env` file that Git must not have: the file's own finding
+/// (`env-staged`, `env-tracked`, `env-not-ignored`) stands for the keys inside it, whose rules
+/// would otherwise each say to move the key into a `.env` file, and a file the change stages is
+/// reported as staged, not also as not ignored (that finding's fix includes the ignore line).
+fn drop_env_file_duplicates(findings: &mut Vec<crate::finding::Finding>) {
+    use crate::finding::Category;
+    use crate::rules::env::{NOT_IGNORED, STAGED, TRACKED};
+    let of = |ids: &[&str]| -> std::collections::HashSet<String> {
+        findings
+            .iter()
+            .filter(|f| ids.contains(&f.rule_id.as_str()))
+            .map(|f| f.file.clone())
+            .collect()
+    };
+    let kept_in_git = of(&[STAGED, TRACKED, NOT_IGNORED]);
+    let staged = of(&[STAGED]);
+    findings.retain(|f| {
+        !(f.category == Category::Secret && kept_in_git.contains(&f.file)
+            || f.rule_id == NOT_IGNORED && staged.contains(&f.file))
     });
 }
 
