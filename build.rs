@@ -147,6 +147,7 @@ fn raw_rule(file: &str, family: &str, rule: &toml::Table) -> String {
             "validator",
             "generic",
             "multiline",
+            "context_lines",
             "severity",
         ],
     ]
@@ -214,6 +215,12 @@ fn raw_rule(file: &str, family: &str, rule: &toml::Table) -> String {
         };
         writeln!(out, "        {key}: {flag},").unwrap();
     }
+    let context_lines = match rule.get("context_lines") {
+        None => 0,
+        Some(toml::Value::Integer(i)) if (0..=8).contains(i) => *i as usize,
+        Some(_) => fail("`context_lines` must be an integer from 0 to 8".into()),
+    };
+    writeln!(out, "        context_lines: {context_lines},").unwrap();
     let severity = match rule.get("severity").map(|v| v.as_str()) {
         None => "None",
         Some(Some("warn")) => "Some(Severity::Warn)",

@@ -19,6 +19,8 @@ use std::sync::OnceLock;
 /// on minified files whose single line is megabytes long.
 const LOOK_BEHIND: usize = 512;
 const LOOK_AHEAD: usize = 1024;
+/// How far before and after its keyword's line a rule with `context_lines` looks, at most.
+const CONTEXT_BYTES: usize = 1024;
 /// How far after its keyword a multi-line rule (a private key block) looks.
 const MULTILINE_AHEAD: usize = 64 * 1024;
 
@@ -61,15 +63,15 @@ impl Scanner {
         }
     }
 
-    /// Whether every match in `text` depends on its own line only: no multi-line rule's keyword
-    /// occurs in it. Then a line has the same matches wherever it is, which lets a history audit
+    /// Whether every match in `text` depends on its own line only: no keyword of a multi-line
+    /// rule or of a rule that reads neighbouring lines (`context_lines`) occurs in it. Then a line has the same matches wherever it is, which lets a history audit
     /// scan only the lines each version adds.
     pub fn is_line_local(&self, text: &[u8]) -> bool {
         let keywords = self.multiline.get_or_init(|| {
             let words: Vec<String> = self
                 .rules
                 .iter()
-                .filter(|r| r.spec.multiline)
+                .filter(|r| r.spec.multiline || r.spec.context_lines > 0)
                 .flat_map(|r| &r.spec.keywords)
                 .map(|k| regex::escape(k))
                 .collect();
@@ -176,10 +178,13 @@ impl Scanner {
                 }
             };
             for &rule in self.prefilter.rules_of(&hit) {
-                let end = if self.rules[rule].spec.multiline {
-                    text.len().min(hit.end + MULTILINE_AHEAD)
+                let spec = &self.rules[rule].spec;
+                let (start, end) = if spec.multiline {
+                    (start, text.len().min(hit.end + MULTILINE_AHEAD))
+                } else if spec.context_lines > 0 {
+                    context_window(text, start, line_end, spec.context_lines)
                 } else {
-                    line_end
+                    (start, line_end)
                 };
                 match &mut open[rule] {
                     Some((_, e)) if start <= *e => *e = (*e).max(end),
@@ -349,6 +354,29 @@ fn line_window(text: &[u8], start: usize, end: usize) -> (usize, usize) {
     (line_start, line_end)
 }
 
+/// The window of a rule with `context_lines = n` around the keyword's line `start..end`: `n`
+/// lines before and after it, at most `CONTEXT_BYTES` bytes on each side.
+fn context_window(text: &[u8], start: usize, end: usize, n: usize) -> (usize, usize) {
+    let lo = start.saturating_sub(CONTEXT_BYTES);
+    let mut from = start;
+    for _ in 0..n {
+        if from <= lo {
+            break;
+        }
+        // `from - 1` is the newline ending the previous line (or a clipped line's byte).
+        from = memrchr(b'\n', &text[lo..from - 1]).map_or(lo, |i| lo + i + 1);
+    }
+    let hi = text.len().min(end + CONTEXT_BYTES);
+    let mut to = end;
+    for _ in 0..n {
+        if to >= hi {
+            break;
+        }
+        to = memchr(b'\n', &text[to + 1..hi]).map_or(hi, |i| to + 1 + i);
+    }
+    (from, to)
+}
+
 /// Whether `start..end` is a whole line, not one clipped on a long line.
 fn is_line(text: &[u8], start: usize, end: usize) -> bool {
     (start == 0 || text[start - 1] == b'\n') && (end == text.len() || text[end] == b'\n')
@@ -362,6 +390,28 @@ pub fn char_count(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn context_window_spans_neighbouring_lines() {
+        let text = b"a\nbb\nccc\ndddd\ne";
+        let at = |s: &str| {
+            text.windows(s.len())
+                .position(|w| w == s.as_bytes())
+                .unwrap()
+        };
+        let (start, end) = (at("ccc"), at("ccc") + 3);
+        let slice = |(s, e): (usize, usize)| String::from_utf8(text[s..e].to_vec()).unwrap();
+        assert_eq!(slice(context_window(text, start, end, 1)), "bb\nccc\ndddd");
+        assert_eq!(
+            slice(context_window(text, start, end, 2)),
+            "a\nbb\nccc\ndddd\ne"
+        );
+        assert_eq!(
+            slice(context_window(text, start, end, 5)),
+            "a\nbb\nccc\ndddd\ne"
+        );
+        assert_eq!(slice(context_window(text, 0, 1, 1)), "a\nbb");
+    }
 
     /// `scan_lines` reports exactly the matches of `scan` on the wanted lines, over every
     /// example of the catalog (many rules, overlapping and multi-line secrets), for several

@@ -14,6 +14,9 @@ use std::sync::{LazyLock, OnceLock};
 /// keeps its rule tests in Go code), so the example check does not apply to them.
 pub const GITLEAKS_FAMILY: &str = "gitleaks";
 
+/// The most neighbouring lines a rule may read on each side of its keyword's line.
+pub const MAX_CONTEXT_LINES: usize = 8;
+
 /// A list of texts: borrowed from the binary, or owned.
 pub type Texts = Cow<'static, [Cow<'static, str>]>;
 
@@ -42,6 +45,12 @@ pub struct RuleSpec {
     /// The secret may span lines (private key blocks): the rule sees up to 64 KiB after its keyword.
     #[serde(default)]
     pub multiline: bool,
+    /// The name may sit on a neighbouring line (`- name: X_API_KEY` then `value: "…"`, a
+    /// `[section]` then `key = "…"`): the rule's regex sees this many lines before and after the
+    /// line of its keyword (bounded in bytes), so that it can span from the name to the value.
+    /// The secret group still locates the secret exactly.
+    #[serde(default)]
+    pub context_lines: usize,
     #[serde(default)]
     pub severity: Option<Severity>,
     /// Borrowed from the binary for built-in rules (making a copy of every example at each start
@@ -193,6 +202,12 @@ impl Rule {
                 "needs at least one keyword of two or more characters",
             ));
         }
+        if spec.context_lines > MAX_CONTEXT_LINES {
+            return Err(err(
+                SpecField::Pattern,
+                &format!("context_lines must be at most {MAX_CONTEXT_LINES}"),
+            ));
+        }
         let validator = spec
             .validator
             .as_deref()
@@ -279,6 +294,7 @@ pub struct RawRule {
     validator: Option<&'static str>,
     generic: bool,
     multiline: bool,
+    context_lines: usize,
     severity: Option<Severity>,
     family: &'static str,
     /// Every match of `pattern` starts with one of these (see build.rs `first_literals`).
@@ -298,6 +314,7 @@ impl RawRule {
             validator: self.validator.map(str::to_string),
             generic: self.generic,
             multiline: self.multiline,
+            context_lines: self.context_lines,
             severity: self.severity,
             examples: Cow::Borrowed(self.examples),
             negative_examples: Cow::Borrowed(self.negative_examples),

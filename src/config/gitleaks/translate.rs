@@ -270,6 +270,7 @@ fn imported_spec(
         validator: None,
         generic: false,
         multiline: false,
+        context_lines: 0,
         severity: None,
         examples: Default::default(),
         negative_examples: Default::default(),

@@ -118,6 +118,15 @@ pub fn generate(seed: u64, target: usize) -> Corpus {
     while g.files.len() < target {
         g.code_file();
     }
+    // The forms of issue 12 (neighbouring-line names, sections, constructors, headers, command
+    // lines): two rounds, each vendor and form once per round.
+    for round in 0..2 {
+        let project = g.project();
+        for b in super::forms::files(&g.rng, project, round) {
+            let path = g.unique(b.path.clone());
+            g.push(Builder { path, ..b });
+        }
+    }
     Corpus {
         seed,
         files: g.files,

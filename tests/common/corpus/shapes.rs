@@ -106,6 +106,11 @@ pub const IN_THEIR_OWN_FILES: &[&str] = &[
     "npmrc-basic-auth",
     "kubeconfig-client-key",
     "wordpress-salt",
+    // Keys named on a neighbouring line or handed to a client: `forms.rs` writes them.
+    "migosmtp-api-key-nearby",
+    "migosmtp-client-key",
+    "telnxo-api-key-nearby",
+    "telnxo-client-key",
 ];
 
 /// How common a rule's keys are in real repositories, relative to the others of its family (1
