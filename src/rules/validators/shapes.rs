@@ -132,6 +132,12 @@ const COMMON_PASSWORDS: &[&str] = &[
 
 pub(super) fn password(s: &[u8]) -> bool {
     let lower = s.to_ascii_lowercase();
+    if PUBLIC_PREFIXES
+        .iter()
+        .any(|p| lower.starts_with(p.as_bytes()))
+    {
+        return false;
+    }
     let classes = [
         s.iter().any(u8::is_ascii_lowercase),
         s.iter().any(u8::is_ascii_uppercase),

@@ -111,6 +111,10 @@ pub const IN_THEIR_OWN_FILES: &[&str] = &[
     "migosmtp-client-key",
     "telnxo-api-key-nearby",
     "telnxo-client-key",
+    "generic-secret-nearby",
+    "generic-terraform-variable-default",
+    "generic-api-key-header",
+    "generic-authorization-token",
 ];
 
 /// How common a rule's keys are in real repositories, relative to the others of its family (1
