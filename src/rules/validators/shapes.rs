@@ -224,8 +224,18 @@ pub(super) fn jwt(s: &[u8]) -> bool {
     let object = |part: &[u8]| base64_decode(part).filter(|json| json.first() == Some(&b'{'));
     parts.len() == 3
         && object(parts[0]).is_some_and(|h| h.windows(5).any(|w| w == b"\"alg\""))
-        && object(parts[1]).is_some()
+        && object(parts[1]).is_some_and(|p| !is_public_payload(&p))
         && !known_example(s)
+}
+
+/// A payload that a provider hands to browsers by design: Supabase's `anon` role key.
+fn is_public_payload(payload: &[u8]) -> bool {
+    let compact: Vec<u8> = payload
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    compact.windows(13).any(|w| w == b"\"role\":\"anon\"")
 }
 
 /// Base64 of a sentence (`bm90IGEgcmVhbCBwYXNzd29yZA==` is "not a real password"): documentation.
@@ -322,11 +332,16 @@ mod tests {
             "{}.{payload}.Zx81nQp2LmT6vR4wYk9bHs3dFg7jK0cV5aEuXiOy1",
             b64url(b"hello")
         );
+        let anon = format!(
+            "{header}.{}.Zx81nQp2LmT6vR4wYk9bHs3dFg7jK0cV5aEuXiOy1",
+            b64url(br#"{"iss":"supabase","role": "anon"}"#)
+        );
         let cases: &[(&str, bool)] = &[
             (&good, true),
             (&sample, false),
             (&not_json, false),
             ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0", false),
+            (&anon, false),
         ];
         for (secret, want) in cases {
             assert_eq!(jwt(secret.as_bytes()), *want, "{secret}");
