@@ -1,6 +1,7 @@
 //! The scanner: text in, matches out. It composes prefilter → regex → filters and does no I/O,
 //! printing or colouring.
 
+mod decoded;
 pub(crate) mod entropy;
 pub mod examples;
 pub(crate) mod filters;
@@ -64,7 +65,8 @@ impl Scanner {
     }
 
     /// Whether every match in `text` depends on its own line only: no keyword of a multi-line
-    /// rule or of a rule that reads neighbouring lines (`context_lines`) occurs in it. Then a line has the same matches wherever it is, which lets a history audit
+    /// rule or of a rule that reads neighbouring lines (`context_lines`) occurs in it, and it
+    /// holds no Kubernetes `Secret` whose values are decoded. Then a line has the same matches wherever it is, which lets a history audit
     /// scan only the lines each version adds.
     pub fn is_line_local(&self, text: &[u8]) -> bool {
         let keywords = self.multiline.get_or_init(|| {
@@ -85,7 +87,7 @@ impl Scanner {
                     .expect("escaped keywords compile")
             })
         });
-        keywords.as_ref().is_none_or(|k| !k.is_match(text))
+        keywords.as_ref().is_none_or(|k| !k.is_match(text)) && !decoded::may_hold_k8s_secret(text)
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -99,7 +101,46 @@ impl Scanner {
     /// Every secret in `text`, in order of position. Lines and columns are relative to `text`.
     pub fn scan(&self, text: &[u8]) -> Vec<Match> {
         let candidates = self.candidates(text);
-        self.locate(text, candidates)
+        let found = self.locate(text, candidates);
+        self.with_decoded(text, found)
+    }
+
+    /// `found` plus the secrets of values that `text` holds encoded (the base64 `data:` of
+    /// Kubernetes `Secret` manifests): each value is decoded into `KEY=value`, scanned with the
+    /// same rules, and a secret found in it is reported at the encoded value, in place of any
+    /// match on the encoded text itself.
+    fn with_decoded(&self, text: &[u8], mut found: Vec<Match>) -> Vec<Match> {
+        if !decoded::may_hold_k8s_secret(text) {
+            return found;
+        }
+        let mut added = false;
+        for e in decoded::k8s_secret_values(text) {
+            let inner = self.locate(&e.text, self.candidates(&e.text));
+            let Some(m) = inner.into_iter().find(|m| m.offset >= e.value_at) else {
+                continue;
+            };
+            let line_start = memrchr(b'\n', &text[..e.start]).map_or(0, |i| i + 1);
+            let line_end = memchr(b'\n', &text[e.end..]).map_or(text.len(), |i| e.end + i);
+            let line_text = &text[line_start..line_end];
+            if filters::has_allow_marker(line_text)
+                || self.allow.allows(m.secret.expose(), line_text)
+            {
+                continue;
+            }
+            found.retain(|f| f.offset < e.start || f.offset >= e.end);
+            found.push(Match {
+                rule: m.rule,
+                offset: e.start,
+                line: memchr::memchr_iter(b'\n', &text[..e.start]).count() as u64 + 1,
+                column: char_count(&text[line_start..e.start]) + 1,
+                secret: m.secret,
+            });
+            added = true;
+        }
+        if added {
+            found.sort_by_key(|m| m.offset);
+        }
+        found
     }
 
     /// [`Scanner::scan`] for a caller that wants only the secrets touching some lines (the lines
@@ -112,7 +153,8 @@ impl Scanner {
         let mut windows = self.windows(text);
         keep_wanted(&mut windows, text, wanted);
         let candidates = self.candidates_in(text, windows);
-        self.locate(text, candidates)
+        let found = self.locate(text, candidates);
+        self.with_decoded(text, found)
     }
 
     /// Compiles the regexes that [`Scanner::scan_lines`] with the same arguments runs, in the
@@ -390,6 +432,47 @@ pub fn char_count(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A token base64-encoded in a Kubernetes `Secret` is found, under the rule that finds it
+    /// decoded, at the encoded value's line and column.
+    #[test]
+    fn secret_manifest_values_are_decoded_and_scanned() {
+        let rules = crate::rules::compile_all(&[]).unwrap();
+        let scanner = Scanner::new(rules, Allowlist::default());
+        let key = "mk_3f9Kq2LxV8pR7tZ1wYb4N6cD";
+        let encoded = b64(key.as_bytes());
+        let text = format!(
+            "apiVersion: v1\nkind: Secret\ndata:\n  MIGOSMTP_API_KEY: {encoded}\n  other: {}\n",
+            b64(b"plain words here")
+        );
+        let found = scanner.scan(text.as_bytes());
+        assert_eq!(found.len(), 1, "{found:?}");
+        let m = &found[0];
+        assert_eq!(scanner.rule(m.rule).id(), "migosmtp-api-key");
+        assert_eq!((m.line, m.column), (4, 21));
+        assert_eq!(m.secret.expose(), key.as_bytes());
+        let lines = scanner.scan_lines(text.as_bytes(), |first, last| (first..=last).contains(&4));
+        assert_eq!(lines.iter().filter(|m| m.line == 4).count(), 1);
+    }
+
+    fn b64(data: &[u8]) -> String {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for chunk in data.chunks(3) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
 
     #[test]
     fn context_window_spans_neighbouring_lines() {

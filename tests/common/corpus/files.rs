@@ -1068,6 +1068,28 @@ impl Gen {
             format!("  DB_PASSWORD: {encoded}"),
             &secret_of(Family::Database, "k8s-secret-base64", encoded),
         );
+        // A provider's key, encoded under its own name, or under any name when its shape alone
+        // says what it is.
+        let family = *self.rng.pick(&[
+            Family::MigoTelnxo,
+            Family::Cloud,
+            Family::Payment,
+            Family::Ai,
+            Family::Messaging,
+        ]);
+        let s = shapes::secret(&self.rng, family);
+        let name = if s.bare && self.rng.chance(0.5) {
+            self.rng
+                .pick(&["credentials", "token", "upstream", "config.value"])
+                .to_string()
+        } else {
+            super::spell(&s.words(&self.rng), super::Case::UpperSnake)
+        };
+        let encoded = base64(s.value.as_bytes(), false);
+        b.labelled(
+            format!("  {name}: {encoded}"),
+            &secret_of(family, "k8s-secret-base64", encoded),
+        );
         b.lines([
             "---",
             "apiVersion: apps/v1",
