@@ -271,12 +271,12 @@ pub fn files(rng: &Rng, project: &str, round: usize) -> Vec<Builder> {
                 "http-file" => {
                     let scheme = *rng.pick(&["Bearer", "Token"]);
                     b.lines([
-                        format!("### send"),
+                        "### send".to_string(),
                         format!("POST https://{host}/v1/messages"),
                     ]);
                     b.labelled(format!("Authorization: {scheme} {secret}"), &item);
                     b.lines(["Content-Type: application/json".to_string(), "".into()]);
-                    b.line(format!("### status"));
+                    b.line("### status");
                     b.line(format!("GET https://{host}/v1/status"));
                     b.labelled(
                         format!("Authorization: {scheme} {{{{{lower}_token}}}}"),
