@@ -1,6 +1,7 @@
 //! The rule schema, the embedded built-in catalog, user rules, compilation and catalog checks.
 
 pub mod env;
+pub mod published;
 pub mod validators;
 
 use crate::error::{Error, Result};

@@ -192,31 +192,9 @@ pub(super) fn password(s: &[u8]) -> bool {
         && !known_example(s)
 }
 
-/// Values that specifications and tutorials print as examples (RFC 6749, RFC 5849, RFC 7617,
-/// jwt.io); they appear in many codebases' docs and tests and are never live.
-const KNOWN_EXAMPLES: &[&str] = &[
-    "2YotnFZFEjr1zCsicMWpAA",
-    "tGzv3JOkF0XG5Qx2TlKWIA",
-    "SplxlOBeZQQYbYS6WxSbIA",
-    "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
-    "gX1fBat3bV",
-    "mF_9.B5f-4.1JqM",
-    "8xLOxBtZp8",
-    "0685bd9184jfhq22",
-    "ad180jjd733klru7",
-    "kd94hf93k423kf44",
-    "hh5s93j4hdidpola",
-    "nnch734d00sl2jdk",
-    "pfkkdhi9sl3r4s00",
-    "45ghiukldjahdnhzdauz",
-    "QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
-    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
-];
-
+/// A value that specifications and tutorials print as an example (`rules::published`).
 fn known_example(s: &[u8]) -> bool {
-    KNOWN_EXAMPLES
-        .iter()
-        .any(|e| s.windows(e.len()).any(|w| w == e.as_bytes()))
+    crate::rules::published::is_published_example(s)
 }
 
 pub(super) fn jwt(s: &[u8]) -> bool {
