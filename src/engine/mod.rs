@@ -185,10 +185,14 @@ impl Scanner {
                 continue;
             }
             let group_index = rule.secret_group();
+            let reject = rule.reject_group();
             for caps in rule.regex().captures_iter(&text[start..end]) {
                 let Some(group) = caps.get(group_index) else {
                     continue;
                 };
+                if reject.is_some_and(|r| caps.get(r).is_some()) {
+                    continue;
+                }
                 if self.accepts(rule, group.as_bytes()) {
                     found.push(Candidate {
                         rule: index,
@@ -453,6 +457,18 @@ mod tests {
         assert_eq!(m.secret.expose(), key.as_bytes());
         let lines = scanner.scan_lines(text.as_bytes(), |first, last| (first..=last).contains(&4));
         assert_eq!(lines.iter().filter(|m| m.line == 4).count(), 1);
+    }
+
+    /// A value ends where its string does: a `.netrc` line written from Python keeps its
+    /// password, not the `\n")` after it.
+    #[test]
+    fn values_inside_strings_do_not_run_on() {
+        let rules = crate::rules::compile_all(&[]).unwrap();
+        let scanner = Scanner::new(rules, Allowlist::default());
+        let text = br#"netrc.write_text("machine api.acme.io login ci password Vq8mZ2kR7xLw4\n")"#;
+        let found = scanner.scan(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].secret.expose(), b"Vq8mZ2kR7xLw4");
     }
 
     fn b64(data: &[u8]) -> String {

@@ -27,7 +27,8 @@ pub type Texts = Cow<'static, [Cow<'static, str>]>;
 pub struct RuleSpec {
     pub id: String,
     pub description: String,
-    /// A regex whose group `secret` (or else group 1) is the secret itself.
+    /// A regex whose group `secret` (or else group 1) is the secret itself. A match in which a
+    /// group named `reject` takes part is dropped (a name that says the value is not a secret).
     pub pattern: String,
     /// Case-insensitive literals of which at least one occurs wherever the rule can match; only
     /// rules whose keywords occur near a spot have their regex run there.
@@ -141,6 +142,9 @@ struct Compiled {
     regex: Regex,
     /// Index of the capture group holding the secret.
     secret_group: usize,
+    /// Index of the group named `reject`, if any: a match in which it takes part is no finding
+    /// (`hashed_secret = "…"`: the name says the value is a digest).
+    reject_group: Option<usize>,
 }
 
 impl Rule {
@@ -168,6 +172,11 @@ impl Rule {
     /// Index of the capture group holding the secret.
     pub fn secret_group(&self) -> usize {
         self.compiled().secret_group
+    }
+
+    /// Index of the group named `reject`: a match in which it takes part is dropped.
+    pub fn reject_group(&self) -> Option<usize> {
+        self.compiled().reject_group
     }
 
     fn compiled(&self) -> &Compiled {
@@ -269,9 +278,11 @@ fn compile_pattern(spec: &RuleSpec) -> Result<Compiled, RuleError> {
             ))
         }
     };
+    let reject_group = regex.capture_names().position(|n| n == Some("reject"));
     Ok(Compiled {
         regex,
         secret_group,
+        reject_group,
     })
 }
 

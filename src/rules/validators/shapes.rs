@@ -132,6 +132,13 @@ const COMMON_PASSWORDS: &[&str] = &[
 
 pub(super) fn password(s: &[u8]) -> bool {
     let lower = s.to_ascii_lowercase();
+    // `Secrets.fetch(dbPw)`: a call captured as a value.
+    if s.contains(&b')')
+        && s.windows(2)
+            .any(|w| (w[0].is_ascii_alphanumeric() || w[0] == b'_') && w[1] == b'(')
+    {
+        return false;
+    }
     if PUBLIC_PREFIXES
         .iter()
         .any(|p| lower.starts_with(p.as_bytes()))
