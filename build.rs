@@ -145,6 +145,7 @@ fn raw_rule(file: &str, family: &str, rule: &toml::Table) -> String {
             "min_entropy",
             "min_length",
             "validator",
+            "reject_before",
             "generic",
             "multiline",
             "context_lines",
@@ -207,6 +208,12 @@ fn raw_rule(file: &str, family: &str, rule: &toml::Table) -> String {
         Some(_) => fail("`validator` must be a string".into()),
     };
     writeln!(out, "        validator: {validator:?},").unwrap();
+    let reject_before = match rule.get("reject_before") {
+        None => None,
+        Some(toml::Value::String(s)) => Some(s.as_str()),
+        Some(_) => fail("`reject_before` must be a string".into()),
+    };
+    writeln!(out, "        reject_before: {reject_before:?},").unwrap();
     for key in ["generic", "multiline"] {
         let flag = match rule.get(key) {
             None => false,

@@ -185,13 +185,16 @@ impl Scanner {
                 continue;
             }
             let group_index = rule.secret_group();
-            let reject = rule.reject_group();
             for caps in rule.regex().captures_iter(&text[start..end]) {
                 let Some(group) = caps.get(group_index) else {
                     continue;
                 };
-                if reject.is_some_and(|r| caps.get(r).is_some()) {
-                    continue;
+                if let Some(reject) = rule.reject_before() {
+                    let at = start + group.start();
+                    let line = memrchr(b'\n', &text[..at]).map_or(0, |i| i + 1);
+                    if reject.is_match(&text[line.max(at.saturating_sub(LOOK_BEHIND))..at]) {
+                        continue;
+                    }
                 }
                 if self.accepts(rule, group.as_bytes()) {
                     found.push(Candidate {

@@ -27,12 +27,16 @@ pub type Texts = Cow<'static, [Cow<'static, str>]>;
 pub struct RuleSpec {
     pub id: String,
     pub description: String,
-    /// A regex whose group `secret` (or else group 1) is the secret itself. A match in which a
-    /// group named `reject` takes part is dropped (a name that says the value is not a secret).
+    /// A regex whose group `secret` (or else group 1) is the secret itself.
     pub pattern: String,
     /// Case-insensitive literals of which at least one occurs wherever the rule can match; only
     /// rules whose keywords occur near a spot have their regex run there.
     pub keywords: Vec<String>,
+    /// A regex run on the text of the line before a match's secret (anchor it at the end with
+    /// `$`): where it matches, the match is dropped. For names that say the value is no secret
+    /// (`hashed_secret = "…"`, `publicToken: "…"`). It runs on matches only, never on the input.
+    #[serde(default)]
+    pub reject_before: Option<String>,
     #[serde(default)]
     pub min_entropy: Option<f64>,
     /// Shortest secret accepted.
@@ -142,9 +146,8 @@ struct Compiled {
     regex: Regex,
     /// Index of the capture group holding the secret.
     secret_group: usize,
-    /// Index of the group named `reject`, if any: a match in which it takes part is no finding
-    /// (`hashed_secret = "…"`: the name says the value is a digest).
-    reject_group: Option<usize>,
+    /// The compiled `reject_before`.
+    reject_before: Option<Regex>,
 }
 
 impl Rule {
@@ -174,9 +177,10 @@ impl Rule {
         self.compiled().secret_group
     }
 
-    /// Index of the group named `reject`: a match in which it takes part is dropped.
-    pub fn reject_group(&self) -> Option<usize> {
-        self.compiled().reject_group
+    /// The compiled `reject_before`: where it matches the line before a secret, the match is
+    /// dropped.
+    pub fn reject_before(&self) -> Option<&Regex> {
+        self.compiled().reject_before.as_ref()
     }
 
     fn compiled(&self) -> &Compiled {
@@ -278,11 +282,20 @@ fn compile_pattern(spec: &RuleSpec) -> Result<Compiled, RuleError> {
             ))
         }
     };
-    let reject_group = regex.capture_names().position(|n| n == Some("reject"));
+    let reject_before = spec
+        .reject_before
+        .as_deref()
+        .map(|p| {
+            regex::bytes::RegexBuilder::new(p)
+                .unicode(false)
+                .build()
+                .map_err(|e| err(format!("reject_before does not compile: {e}")))
+        })
+        .transpose()?;
     Ok(Compiled {
         regex,
         secret_group,
-        reject_group,
+        reject_before,
     })
 }
 
@@ -296,6 +309,7 @@ pub struct RawRule {
     id: &'static str,
     description: &'static str,
     pattern: &'static str,
+    reject_before: Option<&'static str>,
     remedy: &'static str,
     keywords: &'static [&'static str],
     examples: &'static [Cow<'static, str>],
@@ -321,6 +335,7 @@ impl RawRule {
             description: self.description.to_string(),
             pattern: self.pattern.to_string(),
             keywords: strings(self.keywords),
+            reject_before: self.reject_before.map(str::to_string),
             min_entropy: self.min_entropy,
             min_length: self.min_length,
             validator: self.validator.map(str::to_string),

@@ -271,6 +271,7 @@ fn imported_spec(
         generic: false,
         multiline: false,
         context_lines: 0,
+        reject_before: None,
         severity: None,
         examples: Default::default(),
         negative_examples: Default::default(),
