@@ -9,6 +9,8 @@ mod catalog;
 mod check_history;
 mod check_staged;
 mod check_worktree;
+mod doctor;
 mod env;
 mod hook;
 mod output;
+mod push;
