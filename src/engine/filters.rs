@@ -139,7 +139,10 @@ fn normalised(secret: &[u8]) -> Vec<(Vec<u8>, bool)> {
     if let Some(d) = crate::rules::validators::base64_decode(&b64).filter(|d| printable(d)) {
         out.push((d, true));
     }
-    if secret.len() >= 12 && secret.len() % 2 == 0 && secret.iter().all(u8::is_ascii_hexdigit) {
+    if secret.len() >= 12
+        && secret.len().is_multiple_of(2)
+        && secret.iter().all(u8::is_ascii_hexdigit)
+    {
         let d: Vec<u8> = secret
             .chunks(2)
             .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap_or("00"), 16).unwrap_or(0))
