@@ -115,6 +115,11 @@ pub const IN_THEIR_OWN_FILES: &[&str] = &[
     "generic-terraform-variable-default",
     "generic-api-key-header",
     "generic-authorization-token",
+    // Call and command-line forms whose value means nothing assigned to a name.
+    "generic-curl-user-key",
+    "generic-login-password",
+    "generic-cli-password",
+    "twilio-client-auth-token",
 ];
 
 /// How common a rule's keys are in real repositories, relative to the others of its family (1
