@@ -5,6 +5,7 @@ use super::index_file::IndexFile;
 use super::path::{git_path, path_from_git};
 use super::repo::{IndexStamp, Repo};
 use crate::error::{Error, Result};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -91,6 +92,26 @@ impl Repo {
         Ok(out)
     }
 
+    /// Every path in the index (each once), with its file mode and the size Git recorded for the
+    /// working tree's file (the low 32 bits; a hint, since the file may have changed since).
+    pub fn index_entries_sized(&self) -> Result<Vec<(PathBuf, u32, u32)>> {
+        if let Some(index) = &*self.index_file() {
+            return Ok(index
+                .entries
+                .iter()
+                .map(|entry| (path_from_git(index.path(entry)), entry.mode, entry.size))
+                .collect());
+        }
+        let index = self.fresh_index()?;
+        let mut out: Vec<(PathBuf, u32, u32)> = index
+            .iter()
+            .map(|entry| (path_from_git(&entry.path), entry.mode, entry.file_size))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out.dedup_by(|a, b| a.0 == b.0);
+        Ok(out)
+    }
+
     /// The index as it is now, to ask whether paths are tracked.
     pub(super) fn tracked(&self) -> Result<Tracked> {
         let parsed = self.index_file();
@@ -145,6 +166,31 @@ pub(super) struct Tracked {
 }
 
 impl Tracked {
+    /// Which reading of the index this is: the same number while the index file is unchanged.
+    pub(super) fn token(&self) -> usize {
+        Arc::as_ptr(&self.parsed) as usize
+    }
+
+    /// Every folder that holds a tracked path (relative to the root; the root itself left out).
+    pub(super) fn dirs(&self) -> HashSet<PathBuf> {
+        let mut dirs: HashSet<PathBuf> = HashSet::new();
+        let mut add = |path: &[u8]| {
+            let mut end = path.len();
+            while let Some(slash) = path[..end].iter().rposition(|&b| b == b'/') {
+                if !dirs.insert(path_from_git(&path[..slash])) {
+                    break; // its parents are in already
+                }
+                end = slash;
+            }
+        };
+        match (&*self.parsed, &self.index) {
+            (Some(parsed), _) => parsed.entries.iter().for_each(|e| add(parsed.path(e))),
+            (None, Some(index)) => index.iter().for_each(|e| add(&e.path)),
+            (None, None) => unreachable!("one of the two is read"),
+        }
+        dirs
+    }
+
     /// Whether `path` (relative to the root) is in the index, at any merge stage.
     pub(super) fn contains(&self, path: &Path) -> bool {
         match (&*self.parsed, &self.index) {

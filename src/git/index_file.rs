@@ -16,6 +16,8 @@ pub struct Entry {
     start: u32,
     end: u32,
     pub mode: u32,
+    /// The file's size when Git last looked at it in the working tree (the low 32 bits).
+    pub size: u32,
     pub id: [u8; 20],
 }
 
@@ -79,7 +81,8 @@ impl IndexFile {
             let start = r.at;
             r.take(8 + 8 + 2 * 4)?; // times, dev, ino
             let mode = r.u32()?;
-            r.take(3 * 4)?; // uid, gid, size
+            r.take(2 * 4)?; // uid, gid
+            let size = r.u32()?;
             let id: [u8; 20] = r.take(HASH)?.try_into().ok()?;
             let flags = r.u16()?;
             if flags & 0x3000 != 0 {
@@ -115,6 +118,7 @@ impl IndexFile {
                 start: u32::try_from(path_start).ok()?,
                 end: u32::try_from(paths.len()).ok()?,
                 mode,
+                size,
                 id,
             });
         }

@@ -12,9 +12,10 @@ pub fn worktree_sources(repo: &Repo, excludes: &GlobSet) -> Result<Vec<Source>> 
     Ok(repo
         .worktree_files()?
         .into_iter()
-        .map(|rel| Source {
-            display: display_path(&rel),
-            path: repo.root().join(rel),
+        .map(|file| Source {
+            display: display_path(&file.path),
+            path: repo.root().join(&file.path),
+            size_hint: file.size_hint,
         })
         .filter(|s| !excludes.is_match(&s.display))
         .collect())
@@ -58,6 +59,7 @@ pub fn path_sources(
                 out.push(Source {
                     path: file,
                     display,
+                    size_hint: None,
                 });
             }
         }
