@@ -11,7 +11,6 @@
 //! walk. A cache that cannot be read or written is simply not used.
 
 use std::collections::HashMap;
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -65,8 +64,32 @@ pub(super) struct Untracked {
 /// One walk's untracked files, and which reading of the index it was made against.
 pub(super) type Walk = (usize, Arc<Vec<Untracked>>);
 
-/// A folder's entries (`.` and `..` left out), in the order `readdir` gave them.
-pub(super) type Listing = Arc<[(OsString, Kind)]>;
+/// A folder's entries (`.` and `..` left out), in the order `readdir` gave them: their names
+/// one after the other in one buffer, as bytes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Listing {
+    names: Vec<u8>,
+    entries: Vec<(u32, u32, Kind)>,
+}
+
+impl Listing {
+    fn push(&mut self, name: &[u8], kind: Kind) {
+        let start = self.names.len() as u32;
+        self.names.extend_from_slice(name);
+        self.entries.push((start, self.names.len() as u32, kind));
+    }
+
+    /// Each entry's name and kind.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (&[u8], Kind)> + '_ {
+        self.entries
+            .iter()
+            .map(|&(start, end, kind)| (&self.names[start as usize..end as usize], kind))
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.entries.len()
+    }
+}
 
 /// Modification time, change time (seconds, nanoseconds) and inode of a folder.
 type Stamp = [u64; 5];
@@ -75,8 +98,8 @@ type Stamp = [u64; 5];
 pub(super) struct DirCache {
     file: Option<PathBuf>,
     root: Vec<u8>,
-    old: HashMap<Vec<u8>, (Stamp, Listing)>,
-    new: HashMap<Vec<u8>, (Stamp, Listing)>,
+    old: HashMap<Vec<u8>, (Stamp, Arc<Listing>)>,
+    new: HashMap<Vec<u8>, (Stamp, Arc<Listing>)>,
     changed: bool,
 }
 
@@ -101,8 +124,8 @@ impl DirCache {
     }
 
     /// The entries of folder `rel` (relative to the root; `abs` is where it is).
-    pub(super) fn list(&mut self, rel: &Path, abs: &Path) -> std::io::Result<Listing> {
-        let key = bytes(rel.as_os_str()).to_vec();
+    pub(super) fn list(&mut self, rel: &[u8], abs: &Path) -> std::io::Result<Arc<Listing>> {
+        let key = rel.to_vec();
         let started = SystemTime::now();
         let stamp = stamp(&std::fs::symlink_metadata(abs)?);
         if let (Some(stamp), Some((seen, listing))) = (stamp, self.old.get(&key)) {
@@ -112,12 +135,12 @@ impl DirCache {
                 return Ok(listing);
             }
         }
-        let mut entries = Vec::new();
+        let mut listing = Listing::default();
         for entry in std::fs::read_dir(abs)? {
             let entry = entry?;
-            entries.push((entry.file_name(), Kind::of(entry.file_type()?)));
+            listing.push(bytes(&entry.file_name()), Kind::of(entry.file_type()?));
         }
-        let listing: Listing = entries.into();
+        let listing = Arc::new(listing);
         self.changed = true;
         if let Some(stamp) = stamp.filter(|s| settled(s, started)) {
             self.new.insert(key, (stamp, listing.clone()));
@@ -145,7 +168,7 @@ impl DirCache {
             out.extend_from_slice(&(listing.len() as u32).to_le_bytes());
             for (name, kind) in listing.iter() {
                 out.push(kind.byte());
-                put_bytes(&mut out, bytes(name));
+                put_bytes(&mut out, name);
             }
         }
         let Some(dir) = file.parent() else { return };
@@ -198,23 +221,12 @@ fn bytes(s: &std::ffi::OsStr) -> &[u8] {
     s.as_encoded_bytes()
 }
 
-#[cfg(unix)]
-fn os_string(b: &[u8]) -> OsString {
-    use std::os::unix::ffi::OsStrExt;
-    std::ffi::OsStr::from_bytes(b).to_os_string()
-}
-
-#[cfg(not(unix))]
-fn os_string(b: &[u8]) -> OsString {
-    OsString::from(String::from_utf8_lossy(b).into_owned())
-}
-
 fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
     out.extend_from_slice(&(b.len() as u32).to_le_bytes());
     out.extend_from_slice(b);
 }
 
-type Listings = HashMap<Vec<u8>, (Stamp, Listing)>;
+type Listings = HashMap<Vec<u8>, (Stamp, Arc<Listing>)>;
 
 fn parse(data: &[u8], root: &[u8]) -> Option<Listings> {
     let mut at = MAGIC.len();
@@ -243,12 +255,15 @@ fn parse(data: &[u8], root: &[u8]) -> Option<Listings> {
             *n = u64::from_le_bytes(rd(&mut at, 8)?.try_into().ok()?);
         }
         let count = rd_u32(&mut at)? as usize;
-        let mut entries = Vec::with_capacity(count.min(data.len()));
+        let mut listing = Listing {
+            names: Vec::new(),
+            entries: Vec::with_capacity(count.min(data.len())),
+        };
         for _ in 0..count {
             let kind = Kind::from_byte(*rd(&mut at, 1)?.first()?)?;
-            entries.push((os_string(rd_bytes(&mut at)?), kind));
+            listing.push(rd_bytes(&mut at)?, kind);
         }
-        out.insert(key, (stamp, entries.into()));
+        out.insert(key, (stamp, Arc::new(listing)));
     }
     Some(out)
 }
@@ -260,12 +275,11 @@ mod tests {
     #[test]
     fn listings_round_trip_through_the_file() {
         let root = b"/repo".to_vec();
-        let listing: Listing = vec![
-            (OsString::from("a.rs"), Kind::File),
-            (OsString::from("src"), Kind::Dir),
-            (OsString::from("link"), Kind::Symlink),
-        ]
-        .into();
+        let mut listing = Listing::default();
+        listing.push(b"a.rs", Kind::File);
+        listing.push(b"src", Kind::Dir);
+        listing.push(b"link", Kind::Symlink);
+        let listing = Arc::new(listing);
         let dir = std::env::temp_dir().join(format!("keygate-dircache-{}", std::process::id()));
         let mut cache = DirCache {
             file: Some(dir.join("keygate").join("dirs")),

@@ -119,7 +119,22 @@ impl Repo {
             Some(_) => None,
             None => Some(self.fresh_index()?),
         };
-        Ok(Tracked { parsed, index })
+        // libgit2's index has no sorted view: its folders are gathered once.
+        let dirs = index.as_ref().map(|index| {
+            let mut dirs = HashSet::new();
+            for entry in index.iter() {
+                let path = &entry.path;
+                for (at, _) in path.iter().enumerate().filter(|(_, &b)| b == b'/') {
+                    dirs.insert(path[..at].to_vec());
+                }
+            }
+            dirs
+        });
+        Ok(Tracked {
+            parsed,
+            index,
+            dirs,
+        })
     }
 
     /// The staged content of `rel` (stage 0 of the index), or `None` when it is not in the index.
@@ -163,6 +178,8 @@ pub(super) struct Tracked {
     parsed: Arc<Option<IndexFile>>,
     /// libgit2's index, when [`IndexFile`] does not read it.
     index: Option<git2::Index>,
+    /// With libgit2's index: every folder holding a tracked path.
+    dirs: Option<HashSet<Vec<u8>>>,
 }
 
 impl Tracked {
@@ -171,24 +188,42 @@ impl Tracked {
         Arc::as_ptr(&self.parsed) as usize
     }
 
-    /// Every folder that holds a tracked path (relative to the root; the root itself left out).
-    pub(super) fn dirs(&self) -> HashSet<PathBuf> {
-        let mut dirs: HashSet<PathBuf> = HashSet::new();
-        let mut add = |path: &[u8]| {
-            let mut end = path.len();
-            while let Some(slash) = path[..end].iter().rposition(|&b| b == b'/') {
-                if !dirs.insert(path_from_git(&path[..slash])) {
-                    break; // its parents are in already
-                }
-                end = slash;
-            }
+    /// The tracked paths under folder `dir` (a Git path relative to the root; empty for the
+    /// root), to ask about the folder's entries one by one.
+    pub(super) fn in_dir(&self, dir: &[u8]) -> TrackedDir<'_> {
+        let mut prefix = dir.to_vec();
+        if !prefix.is_empty() {
+            prefix.push(b'/');
+        }
+        let range = match &*self.parsed {
+            Some(parsed) => parsed.prefix_range(&prefix),
+            None => 0..0,
         };
+        TrackedDir {
+            tracked: self,
+            prefix,
+            range,
+        }
+    }
+
+    /// Whether folder `dir` (a Git path, relative to the root) holds a tracked path.
+    pub(super) fn holds_dir(&self, dir: &[u8]) -> bool {
+        let mut prefix = Vec::with_capacity(dir.len() + 1);
+        prefix.extend_from_slice(dir);
+        prefix.push(b'/');
         match (&*self.parsed, &self.index) {
-            (Some(parsed), _) => parsed.entries.iter().for_each(|e| add(parsed.path(e))),
-            (None, Some(index)) => index.iter().for_each(|e| add(&e.path)),
+            (Some(parsed), _) => parsed.has_prefix(&prefix),
+            (None, _) => self.dirs.as_ref().is_some_and(|dirs| dirs.contains(dir)),
+        }
+    }
+
+    /// Whether `path` (a Git path, relative to the root) is in the index, at any merge stage.
+    pub(super) fn contains_git(&self, path: &[u8]) -> bool {
+        match (&*self.parsed, &self.index) {
+            (Some(parsed), _) => parsed.get(path).is_some(),
+            (None, Some(_)) => self.contains(&path_from_git(path)),
             (None, None) => unreachable!("one of the two is read"),
         }
-        dirs
     }
 
     /// Whether `path` (relative to the root) is in the index, at any merge stage.
@@ -197,6 +232,38 @@ impl Tracked {
             (Some(parsed), _) => parsed.get(&git_path(path)).is_some(),
             (None, Some(index)) => (0..=3).any(|stage| index.get_path(path, stage).is_some()),
             (None, None) => unreachable!("one of the two is read"),
+        }
+    }
+}
+
+/// The tracked paths under one folder; see [`Tracked::in_dir`].
+pub(super) struct TrackedDir<'a> {
+    tracked: &'a Tracked,
+    /// The folder's path and a `/` (empty for the root).
+    prefix: Vec<u8>,
+    /// With [`IndexFile`]: the entries under the folder.
+    range: std::ops::Range<usize>,
+}
+
+impl TrackedDir<'_> {
+    /// Whether the folder's entry `name` is a tracked file (at any merge stage).
+    pub(super) fn contains(&self, name: &[u8]) -> bool {
+        match &*self.tracked.parsed {
+            Some(parsed) => parsed.has_in(self.range.clone(), self.prefix.len(), name, true),
+            None => self
+                .tracked
+                .contains_git(&[&self.prefix[..], name].concat()),
+        }
+    }
+
+    /// Whether the folder's entry `name` is a folder holding tracked paths.
+    pub(super) fn holds_dir(&self, name: &[u8]) -> bool {
+        match &*self.tracked.parsed {
+            Some(parsed) => {
+                let rest = [name, b"/"].concat();
+                parsed.has_in(self.range.clone(), self.prefix.len(), &rest, false)
+            }
+            None => self.tracked.holds_dir(&[&self.prefix[..], name].concat()),
         }
     }
 }

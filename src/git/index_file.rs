@@ -155,6 +155,42 @@ impl IndexFile {
         &self.paths[entry.start as usize..entry.end as usize]
     }
 
+    /// The entries whose paths start with `prefix` (a contiguous run, entries being sorted).
+    pub fn prefix_range(&self, prefix: &[u8]) -> std::ops::Range<usize> {
+        let start = self.entries.partition_point(|e| self.path(e) < prefix);
+        let len = self.entries[start..].partition_point(|e| self.path(e).starts_with(prefix));
+        start..start + len
+    }
+
+    /// Among the entries of `range`, whose paths all start with the same `skip` bytes, whether
+    /// one's path continues with `rest` exactly (`exact`) or starts with it.
+    pub fn has_in(
+        &self,
+        range: std::ops::Range<usize>,
+        skip: usize,
+        rest: &[u8],
+        exact: bool,
+    ) -> bool {
+        let entries = &self.entries[range];
+        let at = entries.partition_point(|e| &self.path(e)[skip..] < rest);
+        entries.get(at).is_some_and(|e| {
+            let tail = &self.path(e)[skip..];
+            if exact {
+                tail == rest
+            } else {
+                tail.starts_with(rest)
+            }
+        })
+    }
+
+    /// Whether some entry's path starts with `prefix`.
+    pub fn has_prefix(&self, prefix: &[u8]) -> bool {
+        let at = self.entries.partition_point(|e| self.path(e) < prefix);
+        self.entries
+            .get(at)
+            .is_some_and(|e| self.path(e).starts_with(prefix))
+    }
+
     /// The entry for `path`.
     pub fn get(&self, path: &[u8]) -> Option<&Entry> {
         self.entries

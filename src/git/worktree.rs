@@ -3,7 +3,7 @@
 
 use super::dir_cache::{DirCache, Kind, Untracked};
 use super::object::is_regular_file_mode;
-use super::path::display_path;
+use super::path::{display_path, path_from_git};
 use super::repo::Repo;
 use crate::error::{Error, Result};
 use std::path::PathBuf;
@@ -78,13 +78,18 @@ impl Repo {
                 return Ok(walk.clone());
             }
         }
-        let dirs = tracked.dirs();
         let mut cache = DirCache::load(self.git_dir(), &self.root);
         let mut out = Vec::new();
-        let mut stack = vec![PathBuf::new()];
+        // Folders to read, as Git paths (bytes, `/`), relative to the root.
+        let mut stack: Vec<Vec<u8>> = vec![Vec::new()];
+        let mut path: Vec<u8> = Vec::new();
         while let Some(rel) = stack.pop() {
-            let dir = self.root.join(&rel);
-            let top = rel.as_os_str().is_empty();
+            let top = rel.is_empty();
+            let dir = if top {
+                self.root.clone()
+            } else {
+                self.root.join(path_from_git(&rel))
+            };
             let entries = match cache.list(&rel, &dir) {
                 Ok(entries) => entries,
                 // Gone or unreadable since it was listed: Git would not see into it either.
@@ -92,34 +97,34 @@ impl Repo {
                 Err(e) => return Err(Error::io(dir, e)),
             };
             // A nested repository (or a submodule's checkout): not entered.
-            if !top && entries.iter().any(|(name, _)| name == ".git") {
+            if !top && entries.iter().any(|(name, _)| name == b".git") {
                 continue;
             }
-            let shown_dir = display_path(&rel);
+            let here = tracked.in_dir(&rel);
             for (name, kind) in entries.iter() {
-                if name == ".git" {
+                if name == b".git" {
                     continue;
                 }
-                let path = rel.join(name);
-                if *kind == Kind::Dir {
-                    if dirs.contains(&path) || !self.is_ignored(&path)? {
-                        stack.push(path);
+                path.clear();
+                if !top {
+                    path.extend_from_slice(&rel);
+                    path.push(b'/');
+                }
+                path.extend_from_slice(name);
+                if kind == Kind::Dir {
+                    if here.holds_dir(name) || !self.is_ignored(&path_from_git(&path))? {
+                        stack.push(path.clone());
                     }
                     continue;
                 }
-                if tracked.contains(&path) {
+                if here.contains(name) {
                     continue;
                 }
-                let mut shown = String::with_capacity(shown_dir.len() + name.len() + 1);
-                if !top {
-                    shown.push_str(&shown_dir);
-                    shown.push('/');
-                }
-                shown.push_str(&name.to_string_lossy());
+                let file = path_from_git(&path);
                 out.push(Untracked {
-                    path,
-                    shown,
-                    regular: *kind == Kind::File,
+                    shown: display_path(&file),
+                    path: file,
+                    regular: kind == Kind::File,
                 });
             }
         }
