@@ -141,9 +141,11 @@ impl DirCache {
             listing.push(bytes(&entry.file_name()), Kind::of(entry.file_type()?));
         }
         let listing = Arc::new(listing);
-        self.changed = true;
         if let Some(stamp) = stamp.filter(|s| settled(s, started)) {
             self.new.insert(key, (stamp, listing.clone()));
+            self.changed = true;
+        } else if self.old.contains_key(&key) {
+            self.changed = true; // its old listing is stale: dropped from the file
         }
         Ok(listing)
     }
