@@ -23,7 +23,7 @@ mod checks;
 pub(crate) mod context;
 pub(crate) mod fix;
 mod local_values;
-mod parse;
+pub(crate) mod parse;
 pub mod patterns;
 
 use crate::config::Config;
