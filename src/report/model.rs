@@ -53,6 +53,8 @@ pub struct RuleInfo {
     /// What to do instead; empty for the hygiene rules.
     pub remedy: String,
     pub references: Vec<String>,
+    /// Where to revoke a leaked key (the provider's page or dashboard path), when known.
+    pub revoke: Option<String>,
     /// The catalog file (`aws`, `custom`, …), or `env` for the hygiene rules.
     pub family: String,
     /// A generic rule (lower precision).
@@ -70,6 +72,7 @@ impl RuleInfo {
             description: spec.description.clone(),
             remedy: spec.remedy.clone(),
             references: spec.references.iter().map(|r| r.to_string()).collect(),
+            revoke: spec.revoke.clone(),
             family: spec.family.clone(),
             generic: spec.generic,
             severity: rule.severity,
@@ -84,6 +87,7 @@ impl RuleInfo {
             description: rule.description.to_string(),
             remedy: String::new(),
             references: Vec::new(),
+            revoke: None,
             family: "env".into(),
             generic: false,
             severity,
