@@ -90,7 +90,8 @@ pub fn write(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Resu
              `keygate baseline`, or tune `.keygate.toml`."
         )?;
     }
-    if report.mode == Mode::History && !report.findings.is_empty() {
+    if (report.mode == Mode::History && !report.findings.is_empty()) || !report.committed.is_empty()
+    {
         write_checklist(report, out)?;
     }
     Ok(())
@@ -109,21 +110,28 @@ fn write_checklist(report: &Report, out: &mut dyn Write) -> std::io::Result<()> 
             .and_then(|r| r.revoke.clone())
             .unwrap_or_else(|| "at the service it belongs to".to_string())
     };
+    // History: every key found. A working tree: the keys `HEAD` already holds.
     let keys: Vec<_> = report
         .findings
         .iter()
-        .filter_map(|f| Some((f, f.provenance.as_ref()?, f.redacted.as_ref()?)))
+        .filter(|f| f.provenance.is_some() || report.committed.contains(&f.fingerprint))
+        .filter_map(|f| Some((f, f.redacted.as_ref()?)))
         .collect();
     writeln!(out)?;
+    let lead = if report.mode == Mode::History {
+        "every key above"
+    } else {
+        "every key above that is already committed"
+    };
     writeln!(
         out,
-        "Incident checklist: treat every key above as compromised, in this order:"
+        "Incident checklist: treat {lead} as compromised, in this order:"
     )?;
     writeln!(
         out,
         "  1. Revoke each key now (deleting the line or the commit does not):"
     )?;
-    for (f, _, redacted) in &keys {
+    for (f, redacted) in &keys {
         writeln!(
             out,
             "     - {} {redacted} ({}): {}",
@@ -141,13 +149,23 @@ fn write_checklist(report: &Report, out: &mut dyn Write) -> std::io::Result<()> 
         out,
         "  3. Review the provider's API logs for the exposure window, from the introducing commit's date:"
     )?;
-    for (f, p, redacted) in &keys {
-        let short = &p.commit[..p.commit.len().min(12)];
-        writeln!(
-            out,
-            "     - {} {redacted} ({}): since {} (commit {short})",
-            f.rule_id, f.file, p.date
-        )?;
+    for (f, redacted) in &keys {
+        match &f.provenance {
+            Some(p) => {
+                let short = &p.commit[..p.commit.len().min(12)];
+                writeln!(
+                    out,
+                    "     - {} {redacted} ({}): since {} (commit {short})",
+                    f.rule_id, f.file, p.date
+                )?;
+            }
+            None => writeln!(
+                out,
+                "     - {} {redacted} ({}): since the commit that added it (`keygate check \
+                 --history` names it)",
+                f.rule_id, f.file
+            )?,
+        }
     }
     writeln!(
         out,

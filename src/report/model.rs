@@ -42,6 +42,8 @@ pub struct Report {
     pub notes: Vec<String>,
     /// The rules the check ran, with the severities it ran them at (SARIF describes them).
     pub rules: Vec<RuleInfo>,
+    /// Fingerprints of the findings whose key `HEAD` already holds: committed, so leaked.
+    pub committed: Vec<String>,
 }
 
 /// What a report says of one rule the check ran.
@@ -118,6 +120,7 @@ impl Report {
             findings,
             notes: Vec::new(),
             rules: Vec::new(),
+            committed: Vec::new(),
         }
     }
 
