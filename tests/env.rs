@@ -107,6 +107,80 @@ fn env_not_ignored_blocks_env_files_in_every_folder() {
     );
 }
 
+/// Waits until the working tree's folders are old enough for keygate's folder-listing cache to
+/// keep their listings (2 s after their last change; see `src/git/dir_cache.rs`).
+fn age_folders() {
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+}
+
+// See: #13 (the folder walk's listings are cached between runs, keyed by folder stamps).
+#[test]
+fn env_not_ignored_sees_a_new_env_file_in_a_folder_whose_listing_was_cached() {
+    let repo = TestRepo::new();
+    repo.write(
+        "apps/web/index.js",
+        "1
+",
+    )
+    .write(
+        "apps/api/main.py",
+        "2
+",
+    )
+    .stage("apps/web/index.js")
+    .commit("one");
+    age_folders();
+    assert_eq!(env_check(&repo), (0, vec![]));
+    if cfg!(unix) {
+        let cache = std::fs::read(repo.path().join(".git/keygate/dirs")).unwrap();
+        assert!(
+            cache.windows(8).any(|w| w == b"apps/api"),
+            "the listings were kept"
+        );
+    }
+    // Runs served from the cache find the same as a fresh walk.
+    assert_eq!(env_check(&repo), (0, vec![]));
+    repo.write(
+        "apps/api/.env",
+        "PORT=1
+",
+    );
+    assert_eq!(
+        env_check(&repo),
+        (1, vec!["env-not-ignored@apps/api/.env".to_string()])
+    );
+    // A new folder, and a file removed then put back as a folder of the same name.
+    age_folders();
+    assert_eq!(env_check(&repo).1, vec!["env-not-ignored@apps/api/.env"]);
+    repo.write(
+        "apps/web/deep/.env.local",
+        "PORT=2
+",
+    );
+    std::fs::remove_file(repo.path().join("apps/api/.env")).unwrap();
+    repo.write(
+        "apps/api/.env/.env",
+        "PORT=3
+",
+    );
+    assert_eq!(
+        env_check(&repo).1,
+        vec![
+            "env-not-ignored@apps/api/.env/.env",
+            "env-not-ignored@apps/web/deep/.env.local"
+        ]
+    );
+    // A cache that does not parse is not used.
+    std::fs::write(repo.path().join(".git/keygate/dirs"), b"garbage").unwrap();
+    assert_eq!(
+        env_check(&repo).1,
+        vec![
+            "env-not-ignored@apps/api/.env/.env",
+            "env-not-ignored@apps/web/deep/.env.local"
+        ]
+    );
+}
+
 #[test]
 fn env_not_ignored_follows_gits_own_ignore_rules() {
     let repo = TestRepo::new();
@@ -735,4 +809,35 @@ fn keygate_rules_lists_the_env_rules_with_their_state() {
     assert!(line("env-tracked").contains(" block "));
     assert!(line("env-value-leak").contains(" block "));
     assert!(line("env-staged").contains(" off "));
+}
+
+/// `keygate fix` stages the .gitignore lines it adds, and speaks of exposed history only when a
+/// `.env` file was in fact committed. See: issue 15.
+#[test]
+fn fix_stages_gitignore_and_warns_of_history_only_after_a_commit() {
+    let repo = TestRepo::new();
+    repo.write("README.md", "hi\n")
+        .stage("README.md")
+        .commit("start");
+    repo.write(".env", format!("TELNXO_API_KEY={}\n", local_key()))
+        .stage(".env");
+    let run = repo.keygate(&["fix"]);
+    assert_eq!(run.code(), 0, "{}", run.text());
+    let out = run.stdout();
+    assert!(out.contains("untracked .env"), "{out}");
+    assert!(out.contains("staged .gitignore"), "{out}");
+    assert!(
+        !out.contains("does not erase history"),
+        "never committed: {out}"
+    );
+    let staged = repo.git(&["diff", "--cached", "--name-only"]);
+    assert_eq!(staged.trim(), ".gitignore", "{staged}");
+    // The next commit, with the hook, passes and carries the ignore line.
+    assert_eq!(repo.keygate(&["install"]).code(), 0);
+    let out = repo.git_output(&["commit", "-q", "-m", "ignore .env"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -36,7 +36,15 @@ impl Context {
                 &cfg.cwd,
                 "; to check a folder that is not a repository, run `keygate check .`",
             )?),
-            Target::Staged | Target::History { .. } => Some(Repo::require(&cfg.cwd, "")?),
+            Target::Staged => Some(Repo::require(
+                &cfg.cwd,
+                "; --staged checks what a commit adds: run it inside the repository (the \
+                 pre-commit hook does)",
+            )?),
+            Target::History { .. } => Some(Repo::require(
+                &cfg.cwd,
+                "; --history and --range audit a repository's commits: run them inside it",
+            )?),
             Target::Push(_) => Some(Repo::require_objects(&cfg.cwd)?),
             Target::Paths(_) | Target::Stdin => Repo::discover(&cfg.cwd)?,
         };
@@ -145,6 +153,11 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
         Target::Staged => {
             let repo = ctx.repo.as_ref().expect("staged mode opens a repository");
             let change = staged::StagedChange::read(repo, &excludes, &ctx.scanner)?;
+            if change.paths.is_empty() {
+                // Nothing staged: `git commit` says "nothing to commit" itself, as without
+                // keygate; a commit that adds nothing adds no secret.
+                return Ok((Report::new(Mode::Staged, Vec::new(), 0, 0), Vec::new()));
+            }
             let scope = hygiene::Scope::Staged(change.paths.clone());
             let checks = hygiene::check(repo, &ctx.config, &ctx.scanner, fingerprints, scope)?;
             let scanned = staged::scan(repo, &change, &ctx.scanner, &checks.known, fingerprints);
@@ -186,6 +199,7 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
         env_notes = env.notes;
     }
     drop_template_duplicates(&mut scanned.findings);
+    drop_env_file_duplicates(&mut scanned.findings);
     let Scanned {
         findings,
         files_scanned,
@@ -198,6 +212,10 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
         let why = why_empty.unwrap_or_else(|| "no file to check".to_string());
         report.notes.push(format!("no file scanned: {why}"));
         report.why_empty = Some(why);
+    }
+    if mode == Mode::Worktree {
+        let repo = ctx.repo.as_ref().expect("worktree mode opens a repository");
+        report.committed = committed_keys(repo, ctx, &report.findings)?;
     }
     if let Some(commits) = commits {
         report.notes.push(format!(
@@ -225,6 +243,37 @@ fn names_the_root(
     })
 }
 
+/// The fingerprints of the secret findings whose key `HEAD` already holds at the same path: the
+/// key is committed, so it is leaked whatever happens to the line now. Only the files with a
+/// finding are read from `HEAD`.
+fn committed_keys(
+    repo: &Repo,
+    ctx: &Context,
+    findings: &[crate::finding::Finding],
+) -> Result<Vec<String>> {
+    use crate::finding::Category;
+    let mut files: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.category == Category::Secret)
+        .map(|f| f.file.as_str())
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    let mut in_head = std::collections::HashSet::new();
+    for file in files {
+        if let Some(text) = repo.head_file(file)? {
+            for m in ctx.scanner.scan(&text) {
+                in_head.insert(ctx.scanner.finding(&m, file, &ctx.fingerprints).fingerprint);
+            }
+        }
+    }
+    Ok(findings
+        .iter()
+        .filter(|f| in_head.contains(&f.fingerprint))
+        .map(|f| f.fingerprint.clone())
+        .collect())
+}
+
 /// The rules a check of `ctx` runs, at the severities it runs them.
 fn rules_run(ctx: &Context) -> Vec<RuleInfo> {
     let secrets = ctx.scanner.rules().iter().map(RuleInfo::secret);
@@ -246,6 +295,28 @@ fn drop_template_duplicates(findings: &mut Vec<crate::finding::Finding>) {
         .collect();
     findings.retain(|f| {
         f.category != Category::Secret || !templates.contains(&(f.file.clone(), f.line, f.column))
+    });
+}
+
+/// One finding per problem for a `.env` file that Git must not have: the file's own finding
+/// (`env-staged`, `env-tracked`, `env-not-ignored`) stands for the keys inside it, whose rules
+/// would otherwise each say to move the key into a `.env` file, and a file the change stages is
+/// reported as staged, not also as not ignored (that finding's fix includes the ignore line).
+fn drop_env_file_duplicates(findings: &mut Vec<crate::finding::Finding>) {
+    use crate::finding::Category;
+    use crate::rules::env::{NOT_IGNORED, STAGED, TRACKED};
+    let of = |ids: &[&str]| -> std::collections::HashSet<String> {
+        findings
+            .iter()
+            .filter(|f| ids.contains(&f.rule_id.as_str()))
+            .map(|f| f.file.clone())
+            .collect()
+    };
+    let kept_in_git = of(&[STAGED, TRACKED, NOT_IGNORED]);
+    let staged = of(&[STAGED]);
+    findings.retain(|f| {
+        !(f.category == Category::Secret && kept_in_git.contains(&f.file)
+            || f.rule_id == NOT_IGNORED && staged.contains(&f.file))
     });
 }
 

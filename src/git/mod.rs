@@ -7,6 +7,7 @@
 //!
 //! - `global`: the process-wide libgit2 settings, [`init`].
 //! - `path`: Git's paths (bytes, `/`) and the reported form.
+//! - `dir_cache`: the working tree's folder listings, kept between runs by folder stamps.
 //! - `object`: object ids, file modes, reading blobs by id.
 //! - `ignore`: Git's own ignore verdicts, from a `git check-ignore` process.
 //! - `index_file`: a reader for Git's index file, for the pre-commit check's hot path.
@@ -20,6 +21,7 @@
 
 mod batch;
 mod commit;
+mod dir_cache;
 mod global;
 mod history;
 mod ignore;
@@ -39,3 +41,4 @@ pub(crate) use object::{is_gitlink_mode, is_regular_file_mode, BlobReader, Objec
 pub(crate) use path::{display_path, path_from_git};
 pub use repo::Repo;
 pub(crate) use staged::{added_line_ranges, IndexChange};
+pub use worktree::WorktreeFile;

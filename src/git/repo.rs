@@ -1,6 +1,7 @@
 //! Opening a repository the way Git itself would, and where its parts are: the root, the Git
 //! directory, the hooks folder; Git's own ignore rules; reading its blobs.
 
+use super::dir_cache::Walk;
 use super::ignore::CheckIgnore;
 use super::index_file::IndexFile;
 use super::object::{self, ObjectId};
@@ -29,6 +30,8 @@ pub struct Repo {
     /// A split or sparse index, which neither libgit2 nor [`IndexFile`] reads, flattened by
     /// `git` into a plain index file that `index_path` names; removed when the handle is dropped.
     pub(super) flat_index: Option<FlatIndex>,
+    /// The working tree's untracked files, walked once per reading of the index.
+    pub(super) walk: RefCell<Option<Walk>>,
 }
 
 /// A plain copy of a split or sparse index (see [`Repo::flatten_index`]), deleted on drop.
@@ -119,6 +122,7 @@ impl Repo {
             parsed: RefCell::new(None),
             ignore: RefCell::new(None),
             flat_index,
+            walk: RefCell::new(None),
         }))
     }
 
@@ -240,6 +244,7 @@ impl RepoLocation {
             parsed: RefCell::new(None),
             ignore: RefCell::new(None),
             flat_index: None,
+            walk: RefCell::new(None),
         })
     }
 }

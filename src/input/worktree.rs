@@ -12,9 +12,10 @@ pub fn worktree_sources(repo: &Repo, excludes: &GlobSet) -> Result<Vec<Source>> 
     Ok(repo
         .worktree_files()?
         .into_iter()
-        .map(|rel| Source {
-            display: display_path(&rel),
-            path: repo.root().join(rel),
+        .map(|file| Source {
+            display: display_path(&file.path),
+            path: repo.root().join(&file.path),
+            size_hint: file.size_hint,
         })
         .filter(|s| !excludes.is_match(&s.display))
         .collect())
@@ -74,22 +75,25 @@ pub fn path_sources(
         let path = cwd.join(given);
         // Follows a named symbolic link: the user named what it points at.
         let meta = path.metadata().map_err(|e| Error::io(given, e))?;
-        let mut found = Vec::new();
+        // Each file, and its path relative to the root when inside the repository.
+        let mut found: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
         if meta.is_dir() {
+            // Resolved once: the walk never follows a link, so the paths it joins stay resolved.
+            let rel = repo.and_then(|r| r.relative(&path));
             let ignore_inside = !no_ignore
-                && match repo.and_then(|r| r.relative(&path).map(|rel| (r, rel))) {
-                    Some((r, rel)) => rel.as_os_str().is_empty() || !r.is_ignored(&rel)?,
-                    None => true,
+                && match (repo, &rel) {
+                    (Some(r), Some(rel)) => rel.as_os_str().is_empty() || !r.is_ignored(rel)?,
+                    _ => true,
                 };
             let ignore = if ignore_inside { repo } else { None };
-            walk(&path, ignore, &mut found, &mut out.ignored)?;
+            walk(&path, rel, ignore, &mut found, &mut out.ignored)?;
         } else {
             // A file, or anything else that can be read (a FIFO, a device, a pipe): named, so
             // scanned, even when Git ignores it.
-            found.push(path.clone());
+            found.push((path.clone(), repo.and_then(|r| named_relative(r, &path))));
         }
-        for file in found {
-            let display = match repo.and_then(|r| named_relative(r, &file)) {
+        for (file, rel) in found {
+            let display = match rel {
                 Some(rel) => display_path(&rel),
                 None => {
                     let under = file.strip_prefix(&path).unwrap_or(&file);
@@ -107,6 +111,7 @@ pub fn path_sources(
                 out.sources.push(Source {
                     path: file,
                     display,
+                    size_hint: None,
                 });
             }
         }
@@ -124,9 +129,18 @@ fn named_relative(repo: &Repo, file: &Path) -> Option<PathBuf> {
     Some(repo.relative(parent)?.join(name))
 }
 
-fn walk(dir: &Path, repo: Option<&Repo>, out: &mut Vec<PathBuf>, ignored: &mut u64) -> Result<()> {
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
+/// The files under `dir` (whose path relative to the repository's root is `rel`, when inside it),
+/// each with its path relative to the root; what Git ignores (when `repo` is given: counted in
+/// `ignored`), `.git` and links are skipped.
+fn walk(
+    dir: &Path,
+    rel: Option<PathBuf>,
+    repo: Option<&Repo>,
+    out: &mut Vec<(PathBuf, Option<PathBuf>)>,
+    ignored: &mut u64,
+) -> Result<()> {
+    let mut stack = vec![(dir.to_path_buf(), rel)];
+    while let Some((dir, rel)) = stack.pop() {
         let entries = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?;
         for entry in entries {
             let entry = entry.map_err(|e| Error::io(&dir, e))?;
@@ -135,18 +149,17 @@ fn walk(dir: &Path, repo: Option<&Repo>, out: &mut Vec<PathBuf>, ignored: &mut u
             if kind.is_symlink() || entry.file_name() == ".git" {
                 continue;
             }
-            if let Some(repo) = repo {
-                if let Some(rel) = repo.relative(&path) {
-                    if repo.is_ignored(&rel)? {
-                        *ignored += 1;
-                        continue;
-                    }
+            let rel = rel.as_ref().map(|r| r.join(entry.file_name()));
+            if let (Some(repo), Some(rel)) = (repo, &rel) {
+                if repo.is_ignored(rel)? {
+                    *ignored += 1;
+                    continue;
                 }
             }
             if kind.is_dir() {
-                stack.push(path);
+                stack.push((path, rel));
             } else if kind.is_file() {
-                out.push(path);
+                out.push((path, rel));
             }
         }
     }

@@ -44,6 +44,8 @@ pub struct Report {
     pub rules: Vec<RuleInfo>,
     /// Why the check scanned no file, when it scanned none (see [`Report::scanned_nothing`]).
     pub why_empty: Option<String>,
+    /// Fingerprints of the findings whose key `HEAD` already holds: committed, so leaked.
+    pub committed: Vec<String>,
 }
 
 /// What a report says of one rule the check ran.
@@ -55,6 +57,8 @@ pub struct RuleInfo {
     /// What to do instead; empty for the hygiene rules.
     pub remedy: String,
     pub references: Vec<String>,
+    /// Where to revoke a leaked key (the provider's page or dashboard path), when known.
+    pub revoke: Option<String>,
     /// The catalog file (`aws`, `custom`, …), or `env` for the hygiene rules.
     pub family: String,
     /// A generic rule (lower precision).
@@ -72,6 +76,7 @@ impl RuleInfo {
             description: spec.description.clone(),
             remedy: spec.remedy.clone(),
             references: spec.references.iter().map(|r| r.to_string()).collect(),
+            revoke: spec.revoke.clone(),
             family: spec.family.clone(),
             generic: spec.generic,
             severity: rule.severity,
@@ -86,6 +91,7 @@ impl RuleInfo {
             description: rule.description.to_string(),
             remedy: String::new(),
             references: Vec::new(),
+            revoke: None,
             family: "env".into(),
             generic: false,
             severity,
@@ -117,6 +123,7 @@ impl Report {
             notes: Vec::new(),
             rules: Vec::new(),
             why_empty: None,
+            committed: Vec::new(),
         }
     }
 

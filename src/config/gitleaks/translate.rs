@@ -270,6 +270,8 @@ fn imported_spec(
         validator: None,
         generic: false,
         multiline: false,
+        context_lines: 0,
+        reject_before: None,
         severity: None,
         examples: Default::default(),
         negative_examples: Default::default(),
@@ -277,6 +279,7 @@ fn imported_spec(
         remedy: "Remove the secret from the code and rotate it; read it from the environment \
                  at run time (rule imported from .gitleaks.toml)."
             .into(),
+        revoke: None,
         family: FAMILY.into(),
     }
 }
