@@ -122,13 +122,14 @@ fn read_source(
 ) -> io::Result<Option<ReadOutcome>> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
+    let tracked = source.size_hint.is_some();
     #[cfg(target_os = "linux")]
-    {
+    if tracked {
         use std::os::unix::fs::OpenOptionsExt;
         // Not a link's target; and a FIFO in a tracked file's place must not block the open.
+        // A path the user names is read whatever it is: a link's target, a FIFO, `/dev/stdin`.
         options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
-    let tracked = source.size_hint.is_some();
     #[cfg(not(target_os = "linux"))]
     if tracked && !source.path.symlink_metadata().is_ok_and(|m| m.is_file()) {
         return Ok(None);
