@@ -175,15 +175,25 @@ fn rules_run(ctx: &Context) -> Vec<RuleInfo> {
 /// A template line reported by `env-template-secret` is not reported a second time by the rule
 /// that matched it (the secret scan reads tracked templates too): the template finding already
 /// names that rule, and says why a template is the wrong place for the key.
+/// Likewise a credential file's line reported by `credential-file-secret` (whatever the column:
+/// the rule's secret group and the file format's value may start apart).
 fn drop_template_duplicates(findings: &mut Vec<crate::finding::Finding>) {
     use crate::finding::Category;
+    use crate::rules::env::{CREDENTIAL_SECRET, TEMPLATE_SECRET};
     let templates: std::collections::HashSet<(String, Option<u64>, Option<u64>)> = findings
         .iter()
-        .filter(|f| f.rule_id == crate::rules::env::TEMPLATE_SECRET)
+        .filter(|f| f.rule_id == TEMPLATE_SECRET)
         .map(|f| (f.file.clone(), f.line, f.column))
         .collect();
+    let credentials: std::collections::HashSet<(String, Option<u64>)> = findings
+        .iter()
+        .filter(|f| f.rule_id == CREDENTIAL_SECRET)
+        .map(|f| (f.file.clone(), f.line))
+        .collect();
     findings.retain(|f| {
-        f.category != Category::Secret || !templates.contains(&(f.file.clone(), f.line, f.column))
+        f.category != Category::Secret
+            || !(templates.contains(&(f.file.clone(), f.line, f.column))
+                || credentials.contains(&(f.file.clone(), f.line)))
     });
 }
 

@@ -1,8 +1,10 @@
 //! What every hygiene check reads, gathered once: the repository's `.env` files and templates,
-//! from the index and the working tree, read and parsed once.
+//! and its credential files, from the index and the working tree (one index pass and one
+//! untracked walk for both), read and parsed once.
 
+use super::credentials::{self, CredentialValue};
 use super::parse;
-use super::patterns::{EnvPatterns, Kind};
+use super::patterns::{CredentialFormat, CredentialPatterns, EnvPatterns, Kind};
 use crate::config::Config;
 use crate::engine::Scanner;
 use crate::error::Result;
@@ -53,6 +55,34 @@ impl EnvFile {
     }
 }
 
+/// One credential file of the repository (`.netrc`, `id_rsa`, a token-holding `.npmrc`, …), on
+/// disk, in the index, or both.
+pub struct CredentialFile {
+    /// Relative to the root.
+    pub path: PathBuf,
+    /// As findings name it.
+    pub display: String,
+    pub format: CredentialFormat,
+    /// In the index.
+    pub tracked: bool,
+    /// A regular file in the working tree.
+    pub on_disk: bool,
+    /// Git's ignore rules match it.
+    pub ignored: bool,
+    /// The credential values it holds (read like an [`EnvFile`]'s content: the index's in
+    /// staged mode for tracked files, else the working tree's); none for binary formats.
+    pub values: Vec<CredentialValue>,
+}
+
+impl CredentialFile {
+    /// Whether it is a credential file at all: always for most formats, and for the
+    /// content-dependent ones (`.npmrc`, kubeconfig, `.docker/config.json`, …) only when they
+    /// hold a credential value.
+    pub fn holds_credentials(&self) -> bool {
+        self.format.always() || !self.values.is_empty()
+    }
+}
+
 /// What every hygiene check reads, gathered once.
 pub struct RepoContext<'a> {
     pub repo: &'a Repo,
@@ -64,6 +94,9 @@ pub struct RepoContext<'a> {
     pub staged: Option<Vec<PathBuf>>,
     /// Every `.env` file and template, sorted by path.
     pub files: Vec<EnvFile>,
+    pub credential_patterns: CredentialPatterns,
+    /// Every file named as a credential file (holding credentials or not), sorted by path.
+    pub credentials: Vec<CredentialFile>,
     /// Things the user should know (a `.env` file that does not parse or cannot be read).
     pub notes: Vec<String>,
 }
@@ -80,8 +113,11 @@ impl<'a> RepoContext<'a> {
         staged: Option<Vec<PathBuf>>,
     ) -> Result<RepoContext<'a>> {
         let patterns = EnvPatterns::from_config(config)?;
+        let credential_patterns = CredentialPatterns::from_config(config)?;
         let mut found: Vec<(PathBuf, bool, Option<bool>)> = Vec::new(); // path, tracked, ignored
-        let named = |rel: &str| patterns.classify(rel).is_some();
+        let named = |rel: &str| {
+            patterns.classify(rel).is_some() || credential_patterns.classify(rel).is_some()
+        };
         for (path, mode) in repo.index_entries(named)? {
             // Not submodules (gitlinks).
             if !crate::git::is_gitlink_mode(mode) {
@@ -94,10 +130,10 @@ impl<'a> RepoContext<'a> {
         found.sort_by(|a, b| a.0.cmp(&b.0));
         found.dedup_by(|a, b| a.0 == b.0);
         let mut files = Vec::new();
+        let mut credentials = Vec::new();
         let mut notes = Vec::new();
         for (path, tracked, ignored) in found {
             let display = display_path(&path);
-            let kind = patterns.classify(&display).expect("classified above");
             let abs = repo.root().join(&path);
             let on_disk = abs.symlink_metadata().is_ok_and(|m| m.is_file());
             let ignored = match ignored {
@@ -105,19 +141,43 @@ impl<'a> RepoContext<'a> {
                 None => repo.is_ignored(&path)?,
             };
             let from_index = tracked && (staged.is_some() || !on_disk);
-            let content = if from_index {
-                repo.index_blob(&path)?
-            } else if !std::fs::metadata(&abs).is_ok_and(|m| m.is_file()) {
-                None // a symbolic link to a folder, a device or nothing: no values
-            } else {
-                match read_limited(&abs) {
-                    Ok(content) => Some(content),
-                    Err(why) => {
-                        notes.push(format!("could not read {display}: {why}"));
-                        None
+            let read = |notes: &mut Vec<String>| -> Result<Option<Vec<u8>>> {
+                Ok(if from_index {
+                    repo.index_blob(&path)?
+                } else if !std::fs::metadata(&abs).is_ok_and(|m| m.is_file()) {
+                    None // a symbolic link to a folder, a device or nothing: no values
+                } else {
+                    match read_limited(&abs) {
+                        Ok(content) => Some(content),
+                        Err(why) => {
+                            notes.push(format!("could not read {display}: {why}"));
+                            None
+                        }
                     }
-                }
+                })
             };
+            // A name both lists give is a `.env` file (the `.env` checks are the stricter).
+            let Some(kind) = patterns.classify(&display) else {
+                let format = credential_patterns
+                    .classify(&display)
+                    .expect("classified above");
+                let values = match format.binary() {
+                    true => Vec::new(),
+                    false => read(&mut notes)?
+                        .map_or_else(Vec::new, |text| credentials::values(format, &text)),
+                };
+                credentials.push(CredentialFile {
+                    path,
+                    display,
+                    format,
+                    tracked,
+                    on_disk,
+                    ignored,
+                    values,
+                });
+                continue;
+            };
+            let content = read(&mut notes)?;
             let parsed = content.as_deref().map(parse::parse);
             if let Some(line) = parsed.as_ref().and_then(|p| p.error_line) {
                 notes.push(format!(
@@ -144,8 +204,20 @@ impl<'a> RepoContext<'a> {
             patterns,
             staged,
             files,
+            credential_patterns,
+            credentials,
             notes,
         })
+    }
+
+    /// The `.gitignore` line that would ignore credential file `file`: the glob that names it,
+    /// or, for a content-dependent format (an `.npmrc` is often project config without a
+    /// token), the file's own path from the root.
+    pub fn credential_ignore_line(&self, file: &CredentialFile) -> String {
+        match self.credential_patterns.file_glob_for(&file.display) {
+            Some(glob) if file.format.always() => glob.to_string(),
+            _ => format!("/{}", file.display),
+        }
     }
 
     /// The `.gitignore` line that would ignore `file`.
@@ -178,7 +250,7 @@ fn read_limited(path: &std::path::Path) -> std::result::Result<Vec<u8>, String> 
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if meta.len() > MAX_ENV_FILE {
         return Err(format!(
-            "larger than {} KiB, not read as a .env file",
+            "larger than {} KiB, not read for values",
             MAX_ENV_FILE >> 10
         ));
     }

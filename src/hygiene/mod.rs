@@ -1,4 +1,6 @@
-//! `.env` hygiene: the checks that keep `.env` files out of Git and their values out of code.
+//! `.env` hygiene: the checks that keep `.env` files out of Git and their values out of code;
+//! and the same for credential files (`.netrc`, `.pgpass`, private keys, token-holding `.npmrc`,
+//! cloud CLI credentials, keystores, Terraform state, …), whose every value is a secret.
 //!
 //! [`context::RepoContext`] gathers what every check reads (the `.env` files of the working tree
 //! and the index, parsed once) so that each SPEC check in [`checks`] is a small function of it.
@@ -14,6 +16,11 @@
 //! `.env` file directly ignored by name, at any depth, is found. A folder named `.env` is not a
 //! `.env` file (only files are classified).
 //!
+//! Credential files ([`patterns::DEFAULT_CREDENTIAL_FILES`], extended by `[credentials] files`)
+//! are gathered in the same index pass and walk; [`credentials`] reads the values each format
+//! holds, and decides whether a content-dependent file (an `.npmrc` without a token, a
+//! kubeconfig without a token or client key) is a credential file at all.
+//!
 //! Names ([`patterns`]): `.env`, `.env.*` and `*.env` are `.env` files, in any folder
 //! (`.env.local`, `prod.env`, and backups such as `.env.bak`, which hold the same keys). `.envrc`
 //! is not. Templates (`.env.example`, `.env.sample`, `.env.template`, `.env.dist`,
@@ -21,6 +28,7 @@
 
 mod checks;
 pub(crate) mod context;
+mod credentials;
 pub(crate) mod fix;
 mod local_values;
 mod parse;

@@ -53,7 +53,7 @@ pub struct RuleInfo {
     /// What to do instead; empty for the hygiene rules.
     pub remedy: String,
     pub references: Vec<String>,
-    /// The catalog file (`aws`, `custom`, …), or `env` for the hygiene rules.
+    /// The catalog file (`aws`, `custom`, …), or `env` / `credential-file` for the hygiene rules.
     pub family: String,
     /// A generic rule (lower precision).
     pub generic: bool,
@@ -84,7 +84,7 @@ impl RuleInfo {
             description: rule.description.to_string(),
             remedy: String::new(),
             references: Vec::new(),
-            family: "env".into(),
+            family: rule.family.into(),
             generic: false,
             severity,
         }
