@@ -10,6 +10,8 @@
 use super::parse::is_secret_name;
 use super::patterns::CredentialFormat;
 use crate::finding::Secret;
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// One credential value in a file.
 pub struct CredentialValue {
@@ -85,12 +87,19 @@ pub fn values(format: CredentialFormat, text: &[u8]) -> Vec<CredentialValue> {
                 k.to_ascii_lowercase().ends_with("password")
             })
             .map_or((), |(k, at, v)| push(k, at, v)),
-            Docker => key_value(line, &[':'], |k| {
-                matches!(k, "auth" | "identitytoken" | "registrytoken" | "password")
-            })
-            .map_or((), |(k, at, v)| push(k, at, v)),
+            Docker => {
+                for (k, at, v) in json_pairs(line) {
+                    if matches!(k, "auth" | "identitytoken" | "registrytoken" | "password") {
+                        push(k, at, v);
+                    }
+                }
+            }
             SftpConfig => {
-                key_value(line, &[':'], |k| k == "password").map_or((), |(k, at, v)| push(k, at, v))
+                for (k, at, v) in json_pairs(line) {
+                    if k == "password" {
+                        push(k, at, v);
+                    }
+                }
             }
             Kubeconfig => key_value(line, &[':'], |k| {
                 matches!(
@@ -105,7 +114,14 @@ pub fn values(format: CredentialFormat, text: &[u8]) -> Vec<CredentialValue> {
                 )
             })
             .map_or((), |(k, at, v)| push(k, at, v)),
-            Tfstate | Custom => {
+            Tfstate => {
+                for (k, at, v) in json_pairs(line) {
+                    if is_secret_name(k) {
+                        push(k, at, v);
+                    }
+                }
+            }
+            Custom => {
                 key_value(line, &['=', ':'], is_secret_name).map_or((), |(k, at, v)| push(k, at, v))
             }
             RailsKey | PrivateKey | Keystore => {}
@@ -176,6 +192,19 @@ fn key_value<'l>(
     }
     let at = value.as_ptr() as usize - line.as_ptr() as usize;
     Some((key, at, value))
+}
+
+/// Every `"key": "value"` on a JSON line (however many objects it holds): the key, the byte
+/// offset of the value and the value as written (escapes kept).
+fn json_pairs(line: &str) -> Vec<(&str, usize, &str)> {
+    static PAIR: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#""([^"\\]+)"\s*:\s*"((?:[^"\\]|\\.)*)""#).expect("valid"));
+    PAIR.captures_iter(line)
+        .filter_map(|c| {
+            let (key, value) = (c.get(1)?, c.get(2)?);
+            Some((key.as_str(), value.start(), value.as_str()))
+        })
+        .collect()
 }
 
 /// `.netrc`: the token after each `password` (or `passwd`) on the line.
@@ -319,6 +348,11 @@ mod tests {
                 Docker,
                 "{ \"auths\": { \"ghcr.io\": {} }, \"credsStore\": \"desktop\" }\n",
                 &[],
+            ),
+            (
+                Docker,
+                "{\"auths\":{\"a.io\":{\"auth\":\"eA==\"},\"b.io\":{\"auth\":\"\"}}}\n",
+                &["auth=eA==@1:27"],
             ),
             (
                 S3cfg,
