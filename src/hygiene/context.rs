@@ -47,6 +47,12 @@ pub struct EnvFile {
     /// working tree's (the index's when missing on disk). `None` when it could not be read.
     content: Option<Vec<u8>>,
     pub parsed: Option<parse::Parsed>,
+    /// A test fixture: a `.env` file inside a test folder (`tests/`, `fixtures/`, `testdata/`,
+    /// …) that holds nothing a rule matches and no value that looks like a key (`FOO=bar`,
+    /// `DEBUG=1`). dotenv libraries and frameworks track such files on purpose; the file-level
+    /// checks and `keygate fix` leave them alone. One real-looking value makes it a `.env` file
+    /// like any other.
+    pub fixture: bool,
 }
 
 impl EnvFile {
@@ -185,6 +191,9 @@ impl<'a> RepoContext<'a> {
                      that parse and skips the rest"
                 ));
             }
+            let fixture = kind == Kind::Env
+                && in_test_folder(&display)
+                && is_harmless(scanner, content.as_deref(), parsed.as_ref());
             files.push(EnvFile {
                 path,
                 display,
@@ -194,6 +203,7 @@ impl<'a> RepoContext<'a> {
                 ignored,
                 content,
                 parsed,
+                fixture,
             });
         }
         Ok(RepoContext {
@@ -246,6 +256,46 @@ impl<'a> RepoContext<'a> {
     }
 }
 
+/// Folder names that hold test fixtures (compared without case).
+const TEST_FOLDERS: &[&str] = &[
+    "test",
+    "tests",
+    "testdata",
+    "test_data",
+    "test-data",
+    "testing",
+    "fixtures",
+    "fixture",
+    "__fixtures__",
+    "__tests__",
+    "spec",
+    "specs",
+];
+
+/// Whether a folder of `rel` (not the file name) is a test folder.
+fn in_test_folder(rel: &str) -> bool {
+    let mut parts: Vec<&str> = rel.split('/').collect();
+    parts.pop();
+    parts
+        .iter()
+        .any(|p| TEST_FOLDERS.iter().any(|t| p.eq_ignore_ascii_case(t)))
+}
+
+/// Whether a `.env` file's content holds nothing secret: it was read and parsed, no rule
+/// matches it, and no value looks like a key.
+fn is_harmless(scanner: &Scanner, content: Option<&[u8]>, parsed: Option<&parse::Parsed>) -> bool {
+    let (Some(text), Some(parsed)) = (content, parsed) else {
+        return false;
+    };
+    parsed.error_line.is_none()
+        && scanner.scan(text).is_empty()
+        && parsed.vars.iter().all(|v| {
+            v.value
+                .as_ref()
+                .is_none_or(|value| !parse::looks_like_key(&v.name, value.expose()))
+        })
+}
+
 fn read_limited(path: &std::path::Path) -> std::result::Result<Vec<u8>, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if meta.len() > MAX_ENV_FILE {
@@ -266,6 +316,26 @@ pub trait EnvCheck: Sync {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn test_folder_table() {
+        let cases = [
+            ("tests/.env", true),
+            (
+                "src/Symfony/Component/Dotenv/Tests/Command/Fixtures/Scenario1/.env",
+                true,
+            ),
+            ("tests/test_apps/.env", true),
+            ("web/__tests__/fixtures/.env.local", true),
+            (".env", false),
+            ("apps/web/.env", false),
+            ("contest/.env", false),
+            ("tests", false),
+        ];
+        for (path, want) in cases {
+            assert_eq!(in_test_folder(path), want, "{path}");
+        }
+    }
 
     #[test]
     fn severities_default_and_follow_the_config() {

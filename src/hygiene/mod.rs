@@ -21,6 +21,11 @@
 //! holds, and decides whether a content-dependent file (an `.npmrc` without a token, a
 //! kubeconfig without a token or client key) is a credential file at all.
 //!
+//! A `.env` file in a test folder (`tests/`, `fixtures/`, `testdata/`, …) that holds nothing
+//! secret (no rule matches it, no value looks like a key: `FOO=bar`, `DEBUG=1`) is a test
+//! fixture: dotenv libraries and frameworks track such files on purpose, and the file-level
+//! checks and `keygate fix` leave it alone. One real-looking value makes it a `.env` file again.
+//!
 //! Names ([`patterns`]): `.env`, `.env.*` and `*.env` are `.env` files, in any folder
 //! (`.env.local`, `prod.env`, and backups such as `.env.bak`, which hold the same keys). `.envrc`
 //! is not. Templates (`.env.example`, `.env.sample`, `.env.template`, `.env.dist`,
