@@ -302,7 +302,7 @@ mod tests {
         let cases: &[(CredentialFormat, &str, &[&str])] = &[
             (
                 Netrc,
-                "machine h login u password pw1\nmachine g\n  login v\n  password pw2\n",
+                "machine h login u password pw1\nmachine g\n  login v\n  password pw2\n", // keygate:allow
                 &["password=pw1@1:28", "password=pw2@4:12"],
             ),
             (Netrc, "# password nope\nmachine h login u\n", &[]),
