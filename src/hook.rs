@@ -13,12 +13,12 @@ use std::path::{Path, PathBuf};
 
 /// The hook template, with `@KEYGATE_BIN@` standing for the installing binary's path.
 pub const TEMPLATE: &str = include_str!("../hooks/pre-commit");
+/// The pre-push hook `install --pre-push` writes: the commits a push sends are checked.
+pub const PRE_PUSH_TEMPLATE: &str = include_str!("../hooks/pre-push");
 /// A line starting with this marks a hook (or a husky block) as keygate's.
 pub const MARKER: &str = "# keygate-managed-hook";
 /// The hook file Git runs.
 pub const HOOK_NAME: &str = "pre-commit";
-/// Where a foreign pre-commit hook is kept; the template runs it.
-pub const CHAINED_NAME: &str = "pre-commit.keygate-chained";
 /// The block added to husky's `.husky/pre-commit`.
 pub const HUSKY_BLOCK: &str = "\
 # keygate-managed-hook: added by `keygate install`; `keygate uninstall` removes it.
@@ -43,10 +43,10 @@ repos:
     hooks:
       - id: keygate
         name: keygate
-        entry: keygate check --staged
+        entry: keygate check --pre-commit
         language: system
-        pass_filenames: false
-        always_run: true
+        pass_filenames: true
+        require_serial: true
 ";
 
 const LEFTHOOK_FILES: [&str; 6] = [
@@ -181,7 +181,7 @@ pub fn install(repo: &Repo, binary: &Path) -> Result<Installed> {
             },
             manager,
         }),
-        None => install_hook(&repo.hooks_dir()?.path, binary),
+        None => install_hook(&repo.hooks_dir()?.path, binary, PRE_COMMIT),
     }
 }
 
@@ -194,7 +194,7 @@ pub fn uninstall(repo: &Repo) -> Result<Uninstalled> {
             return Ok(done);
         }
     }
-    if let Some(done) = uninstall_hook(&hooks_dir)? {
+    if let Some(done) = uninstall_hook(&hooks_dir, PRE_COMMIT)? {
         return Ok(done);
     }
     match manager {
@@ -208,16 +208,58 @@ pub fn uninstall(repo: &Repo) -> Result<Uninstalled> {
     }
 }
 
+/// Whether a hook or hook manager's configuration runs keygate's commit check.
+pub fn runs_keygate(text: &str) -> bool {
+    text.contains("keygate check --staged") || text.contains("keygate check --pre-commit")
+}
+
 fn mentions_keygate(manager: &Manager) -> bool {
     let (Manager::Lefthook { config } | Manager::PreCommit { config }) = manager else {
         return false;
     };
-    std::fs::read_to_string(config).is_ok_and(|text| text.contains("keygate check --staged"))
+    std::fs::read_to_string(config).is_ok_and(|text| runs_keygate(&text))
 }
 
-/// The hook text for `binary`.
-pub fn render(binary: &Path) -> String {
-    TEMPLATE.replacen("@KEYGATE_BIN@", &shell_quote(&binary.to_string_lossy()), 1)
+/// A hook keygate writes into a hooks folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HookFile {
+    /// The file name Git runs (`pre-commit`, `pre-push`).
+    pub name: &'static str,
+    template: &'static str,
+}
+
+pub const PRE_COMMIT: HookFile = HookFile {
+    name: HOOK_NAME,
+    template: TEMPLATE,
+};
+
+pub const PRE_PUSH: HookFile = HookFile {
+    name: "pre-push",
+    template: PRE_PUSH_TEMPLATE,
+};
+
+impl HookFile {
+    /// Where a hook that was there before keygate's is kept, and still run from.
+    fn chained(&self) -> String {
+        format!("{}.keygate-chained", self.name)
+    }
+
+    /// The hook text for `binary`.
+    fn render(&self, binary: &Path) -> String {
+        self.template
+            .replacen("@KEYGATE_BIN@", &shell_quote(&binary.to_string_lossy()), 1)
+    }
+}
+
+/// Removes keygate's pre-push hook, restoring the one it chained; `None` when it has none.
+pub fn uninstall_pre_push(repo: &Repo) -> Result<Option<Uninstalled>> {
+    uninstall_hook(&repo.hooks_dir()?.path, PRE_PUSH)
+}
+
+/// Installs the pre-push hook in the folder Git runs hooks from, keeping and chaining one that
+/// is there. Hook managers are not wired: `install --pre-push` writes the plain hook.
+pub fn install_pre_push(repo: &Repo, binary: &Path) -> Result<Installed> {
+    install_hook(&repo.hooks_dir()?.path, binary, PRE_PUSH)
 }
 
 /// `text` as one single-quoted `sh` word.
@@ -248,11 +290,11 @@ fn exists(path: &Path) -> bool {
     path.symlink_metadata().is_ok()
 }
 
-fn install_hook(dir: &Path, binary: &Path) -> Result<Installed> {
+fn install_hook(dir: &Path, binary: &Path, file: HookFile) -> Result<Installed> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let hook = dir.join(HOOK_NAME);
-    let chained = dir.join(CHAINED_NAME);
-    let text = render(binary);
+    let hook = dir.join(file.name);
+    let chained = dir.join(file.chained());
+    let text = file.render(binary);
     let mut updated = false;
     match read_regular(&hook)? {
         Some((bytes, executable)) if is_ours(&bytes) => {
@@ -267,9 +309,10 @@ fn install_hook(dir: &Path, binary: &Path) -> Result<Installed> {
         Some(_) => {
             if exists(&chained) {
                 return Err(Error::Usage(format!(
-                    "{} already exists, so the pre-commit hook at {} cannot be kept beside \
+                    "{} already exists, so the {} hook at {} cannot be kept beside \
                      keygate's; move one of them away and run `keygate install` again",
                     chained.display(),
+                    file.name,
                     hook.display()
                 )));
             }
@@ -286,14 +329,14 @@ fn install_hook(dir: &Path, binary: &Path) -> Result<Installed> {
     })
 }
 
-fn uninstall_hook(dir: &Path) -> Result<Option<Uninstalled>> {
-    let hook = dir.join(HOOK_NAME);
+fn uninstall_hook(dir: &Path, file: HookFile) -> Result<Option<Uninstalled>> {
+    let hook = dir.join(file.name);
     match read_regular(&hook)? {
         Some((bytes, _)) if is_ours(&bytes) => {}
         _ => return Ok(None),
     }
     std::fs::remove_file(&hook).map_err(|e| Error::io(&hook, e))?;
-    let chained = dir.join(CHAINED_NAME);
+    let chained = dir.join(file.chained());
     let restored = if exists(&chained) {
         std::fs::rename(&chained, &hook).map_err(|e| Error::io(&chained, e))?;
         Some(hook.clone())
@@ -442,7 +485,7 @@ mod tests {
     fn template_has_marker_and_one_placeholder() {
         assert!(is_ours(TEMPLATE.as_bytes()));
         assert_eq!(TEMPLATE.matches("@KEYGATE_BIN@").count(), 1);
-        let text = render(Path::new("/opt/it's here/keygate"));
+        let text = PRE_COMMIT.render(Path::new("/opt/it's here/keygate"));
         assert!(text.contains(r"keygate_installed='/opt/it'\''s here/keygate'"));
         assert!(text.starts_with("#!/bin/sh\n"));
     }

@@ -478,8 +478,8 @@ fn lefthook_and_pre_commit_get_a_snippet_and_nothing_changes() {
             &[
                 "pre-commit",
                 "id: keygate",
-                "entry: keygate check --staged",
-                "pass_filenames: false",
+                "entry: keygate check --pre-commit",
+                "pass_filenames: true",
             ][..],
         ),
     ] {
@@ -514,8 +514,10 @@ fn pre_commit_hooks_yaml_declares_keygate() {
     .unwrap();
     for needle in [
         "- id: keygate",
-        "entry: keygate check --staged",
-        "pass_filenames: false",
+        "entry: keygate check --pre-commit",
+        "pass_filenames: true",
+        "- id: keygate-pre-push",
+        "entry: keygate check --pre-push",
         "language: rust",
     ] {
         assert!(

@@ -10,6 +10,8 @@ mod check_history;
 mod check_staged;
 mod check_worktree;
 mod credentials;
+mod doctor;
 mod env;
 mod hook;
 mod output;
+mod push;

@@ -1,8 +1,9 @@
 //! The command line as clap parses it, and its conversion to a [`ScanConfig`].
 
-use super::scan_config::{ScanConfig, Target};
-use super::{baseline, config, fix, rules};
+use super::scan_config::{PushHook, ScanConfig, Target};
+use super::{baseline, config, doctor, fix, install, rules};
 use crate::error::{Error, Result};
+use crate::git::Tips;
 use crate::report::{Color, Format};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -30,8 +31,11 @@ pub enum Command {
     Config(config::ConfigArgs),
     /// Repair .env hygiene: add the missing .gitignore patterns, untrack tracked .env files.
     Fix(fix::FixArgs),
+    /// The repository's key-safety posture against the ten rules: hook, keys, .env files,
+    /// shared and old keys, client-side reads, unused keys, secrets manager.
+    Doctor(doctor::DoctorArgs),
     /// Install the pre-commit hook in this repository (keeps and chains an existing hook).
-    Install,
+    Install(install::InstallArgs),
     /// Remove keygate's pre-commit hook and restore the hook it chained.
     Uninstall,
 }
@@ -60,6 +64,23 @@ pub struct CheckArgs {
         value_name = "NAME"
     )]
     pub branch: Option<String>,
+    /// Only the lines the commits of range A..B add (reachable from B, not from A), each finding
+    /// with its commit.
+    #[arg(long, value_name = "A..B", conflicts_with_all = ["paths", "staged", "history"])]
+    pub range: Option<String>,
+    /// The commits a `git push` sends, from the ref updates a pre-push hook reads on standard
+    /// input (what `keygate install --pre-push` runs).
+    #[arg(long, conflicts_with_all = ["paths", "staged", "history", "range", "pre_receive"])]
+    pub pre_push: bool,
+    /// On a Git server: the commits a push brings, from the ref updates a pre-receive hook reads
+    /// on standard input; a finding rejects the push. Works in a bare repository.
+    #[arg(long, conflicts_with_all = ["paths", "staged", "history", "range"])]
+    pub pre_receive: bool,
+    /// For the pre-commit framework, which passes file names: during `git commit`, the staged
+    /// lines (as `--staged`); outside one (`pre-commit run --all-files`, `--files F...`), the
+    /// named files whole, so that such a run never passes with secrets in them.
+    #[arg(long, conflicts_with_all = ["staged", "history", "range", "pre_push", "pre_receive"])]
+    pub pre_commit: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -84,14 +105,40 @@ impl CheckArgs {
     /// The one conversion from `check`'s arguments.
     pub fn into_scan_config(self, cwd: PathBuf) -> Result<ScanConfig> {
         let args = self;
-        let target = if args.staged {
+        // Git names the index it is committing from in `GIT_INDEX_FILE` for a commit's hooks.
+        let committing = std::env::var_os("GIT_INDEX_FILE").is_some();
+        let target = if args.staged || (args.pre_commit && (committing || args.paths.is_empty())) {
             Target::Staged
         } else if args.history {
             Target::History {
-                all: args.all,
-                since: args.since,
-                branch: args.branch,
+                tips: match (args.all, args.branch) {
+                    (_, Some(name)) => Tips::Branch(name),
+                    (true, None) => Tips::All,
+                    (false, None) => Tips::Head,
+                },
+                since: args.since.into_iter().collect(),
             }
+        } else if let Some(range) = args.range {
+            let Some((from, to)) = range
+                .split_once("..")
+                .filter(|(_, to)| !to.starts_with('.'))
+            else {
+                return Err(Error::Usage(format!(
+                    "--range `{range}`: expected A..B (the commits reachable from B and not from A)"
+                )));
+            };
+            let to = if to.is_empty() { "HEAD" } else { to };
+            Target::History {
+                tips: Tips::Revs(vec![to.to_string()]),
+                since: (!from.is_empty())
+                    .then(|| from.to_string())
+                    .into_iter()
+                    .collect(),
+            }
+        } else if args.pre_push {
+            Target::Push(PushHook::PrePush)
+        } else if args.pre_receive {
+            Target::Push(PushHook::PreReceive)
         } else if args.paths.iter().any(|p| p.as_os_str() == "-") {
             if args.paths.len() > 1 {
                 return Err(Error::Usage(

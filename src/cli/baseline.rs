@@ -7,6 +7,7 @@ use super::scan_config::{Outcome, ScanConfig, Target};
 use crate::baseline::{Baseline, Entry, FILE_NAME};
 use crate::error::{Error, Result};
 use crate::git::Repo;
+use crate::git::Tips;
 use crate::report::Color;
 use clap::Args;
 use std::collections::BTreeMap;
@@ -41,9 +42,8 @@ pub fn run(args: BaselineArgs, cwd: &Path) -> Result<Outcome> {
     // The same scan as `keygate check [--history]`, built the one way every scan is.
     let target = if args.history {
         Target::History {
-            all: false,
-            since: None,
-            branch: None,
+            tips: Tips::Head,
+            since: Vec::new(),
         }
     } else {
         Target::Worktree

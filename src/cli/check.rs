@@ -1,5 +1,6 @@
 //! `keygate check` in every mode: gathers the inputs, runs the scanner, writes the report.
 
+use super::push;
 use super::scan_config::{Outcome, ScanConfig, Target};
 use crate::baseline::Baseline;
 use crate::config::Config;
@@ -8,7 +9,7 @@ use crate::engine::known::KnownValues;
 use crate::engine::Scanner;
 use crate::error::{Error, Result};
 use crate::finding::Fingerprinter;
-use crate::git::{Repo, Tips};
+use crate::git::Repo;
 use crate::hygiene;
 use crate::input::history::{self, HistoryOptions};
 use crate::input::{self, staged, worktree, Scanned};
@@ -36,6 +37,7 @@ impl Context {
                 "; to check a folder that is not a repository, run `keygate check .`",
             )?),
             Target::Staged | Target::History { .. } => Some(Repo::require(&cfg.cwd, "")?),
+            Target::Push(_) => Some(Repo::require_objects(&cfg.cwd)?),
             Target::Paths(_) | Target::Stdin => Repo::discover(&cfg.cwd)?,
         };
         let config = Config::discover(cfg.config.as_deref(), repo.as_ref().map(Repo::root))?;
@@ -119,19 +121,30 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
             env = Some(checks);
             (Mode::Staged, scanned)
         }
-        Target::History { all, since, branch } => {
+        Target::History { tips, since } => {
             let repo = ctx.repo.as_ref().expect("history mode opens a repository");
-            let tips = match (all, branch) {
-                (_, Some(name)) => Tips::Branch(name.clone()),
-                (true, None) => Tips::All,
-                (false, None) => Tips::Head,
-            };
             let opts = HistoryOptions {
-                tips,
+                tips: tips.clone(),
                 since: since.clone(),
             };
             let audit =
                 history::scan_history(repo, &ctx.scanner, &ctx.fingerprints, &excludes, &opts)?;
+            commits = Some(audit.commits);
+            (Mode::History, audit.scanned)
+        }
+        Target::Push(hook) => {
+            let repo = ctx.repo.as_ref().expect("push mode opens a repository");
+            let updates = match push::from_framework(*hook) {
+                Some(update) => vec![update],
+                None => push::parse(*hook, std::io::stdin().lock())?,
+            };
+            let (tips, since) = push::walk(repo, *hook, &updates)?;
+            let opts = HistoryOptions { tips, since };
+            let audit = if updates.iter().any(|u| u.new.is_some()) {
+                history::scan_history(repo, &ctx.scanner, &ctx.fingerprints, &excludes, &opts)?
+            } else {
+                Default::default() // only deletions: nothing to check
+            };
             commits = Some(audit.commits);
             (Mode::History, audit.scanned)
         }

@@ -10,21 +10,68 @@ use std::path::Path;
 
 const NOT_A_REPO: &str = "; run `keygate install` inside the repository to protect";
 
-/// Installs the pre-commit hook in the repository around `cwd`.
-pub fn install(cwd: &Path, out: &mut dyn Write) -> Result<Outcome> {
+#[derive(Debug, clap::Args)]
+pub struct InstallArgs {
+    /// Also install a pre-push hook that checks every commit a push sends (catching what
+    /// `--no-verify`, a rebase or a cherry-pick let through).
+    #[arg(long)]
+    pub pre_push: bool,
+}
+
+/// Installs the pre-commit hook (and with `--pre-push` the pre-push hook) in the repository
+/// around `cwd`.
+pub fn install(args: &InstallArgs, cwd: &Path, out: &mut dyn Write) -> Result<Outcome> {
     let repo = Repo::require(cwd, NOT_A_REPO)?;
     let binary = std::env::current_exe()
         .and_then(|p| p.canonicalize())
         .map_err(|e| Error::io("the keygate binary", e))?;
     let done = hook::install(&repo, &binary)?;
-    say(out, &installed(&repo, done))
+    let mut lines = installed(&repo, done);
+    if args.pre_push {
+        lines.extend(match hook::install_pre_push(&repo, &binary)? {
+            Installed::Unchanged { path, .. } => vec![format!(
+                "keygate: the pre-push hook at {} is already installed",
+                shown(&repo, &path)
+            )],
+            Installed::Hook { path, chained, .. } => {
+                let mut lines = vec![format!(
+                    "keygate: installed the pre-push hook at {}: every push is checked for the \
+                     commits the remote does not have",
+                    shown(&repo, &path)
+                )];
+                if let Some(chained) = chained {
+                    lines.push(format!(
+                        "keygate: your existing pre-push hook is kept as {} and still runs first",
+                        shown(&repo, &chained)
+                    ));
+                }
+                lines
+            }
+            // A plain hook is only ever written or found unchanged.
+            _ => Vec::new(),
+        });
+    }
+    say(out, &lines)
 }
 
 /// Removes what `install` added to the repository around `cwd`.
 pub fn uninstall(cwd: &Path, out: &mut dyn Write) -> Result<Outcome> {
     let repo = Repo::require(cwd, NOT_A_REPO)?;
     let done = hook::uninstall(&repo)?;
-    say(out, &uninstalled(&repo, done))
+    let mut lines = uninstalled(&repo, done);
+    if let Some(Uninstalled::Hook { path, restored }) = hook::uninstall_pre_push(&repo)? {
+        lines.push(match restored {
+            Some(_) => format!(
+                "keygate: removed the pre-push hook and restored your own at {}",
+                shown(&repo, &path)
+            ),
+            None => format!(
+                "keygate: removed the pre-push hook at {}",
+                shown(&repo, &path)
+            ),
+        });
+    }
+    say(out, &lines)
 }
 
 fn say(out: &mut dyn Write, lines: &[String]) -> Result<Outcome> {

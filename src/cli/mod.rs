@@ -6,8 +6,10 @@ mod args;
 mod baseline;
 mod check;
 mod config;
+mod doctor;
 mod fix;
 mod install;
+mod push;
 mod rules;
 mod scan_config;
 
@@ -26,8 +28,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Rules(args) => rules::run(args, &cwd),
         Command::Baseline(args) => baseline::run(args, &cwd),
         Command::Config(args) => config::run(args, &cwd),
+        Command::Doctor(args) => doctor::run(args, &cwd),
         Command::Fix(args) => fix::run(args, &cwd),
-        Command::Install => install::install(&cwd, &mut std::io::stdout().lock()),
+        Command::Install(args) => install::install(&args, &cwd, &mut std::io::stdout().lock()),
         Command::Uninstall => install::uninstall(&cwd, &mut std::io::stdout().lock()),
     }
 }

@@ -1,6 +1,7 @@
 //! What a check needs, free of the command line's shape: the one [`ScanConfig`] every command
 //! that scans builds, and how a command ended.
 
+use crate::git::Tips;
 use crate::report::{Color, Format};
 use std::path::PathBuf;
 
@@ -11,11 +12,22 @@ pub enum Target {
     Paths(Vec<PathBuf>),
     Stdin,
     Staged,
+    /// The commits reachable from `tips` and from none of the revisions `since`.
     History {
-        all: bool,
-        since: Option<String>,
-        branch: Option<String>,
+        tips: Tips,
+        since: Vec<String>,
     },
+    /// The commits a push brings, from the ref updates Git gives a hook on standard input.
+    Push(PushHook),
+}
+
+/// Which hook reads the ref updates of a push.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PushHook {
+    /// A client's `pre-push`: `<local ref> <local sha> <remote ref> <remote sha>` lines.
+    PrePush,
+    /// A server's `pre-receive`: `<old sha> <new sha> <ref>` lines.
+    PreReceive,
 }
 
 /// Everything a check needs, free of the command line's shape.

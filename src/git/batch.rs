@@ -202,7 +202,7 @@ pub(super) fn rev_list(
     git_dir: &Path,
     starts: &[git2::Oid],
     all: bool,
-    hide: Option<git2::Oid>,
+    hide: &[git2::Oid],
 ) -> Result<Option<Vec<CommitNode>>> {
     use std::process::{Command, Stdio};
     let mut cmd = Command::new("git");
@@ -210,7 +210,7 @@ pub(super) fn rev_list(
         .arg(git_dir)
         .args(["rev-list", "--date-order", "--reverse", "--parents"])
         .args(starts.iter().map(|id| id.to_string()))
-        .args(hide.map(|id| format!("^{id}")))
+        .args(hide.iter().map(|id| format!("^{id}")))
         .stdin(Stdio::null())
         .stderr(Stdio::null());
     if all {

@@ -12,6 +12,8 @@ pub enum Tips {
     All,
     /// One branch: a local branch, else a remote-tracking branch, else any revision.
     Branch(String),
+    /// These revisions (the commits a push brings, say).
+    Revs(Vec<String>),
 }
 
 /// A commit of the walk and its parents.

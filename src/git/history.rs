@@ -78,9 +78,31 @@ impl Repo {
             .map_err(|_| Error::Usage(format!("{what} `{rev}` is not a commit in this repository")))
     }
 
-    /// The commits reachable from `tips` and not from `since`, parents before children (ties by
-    /// commit date, oldest first).
-    pub fn history(&self, tips: &Tips, since: Option<&str>) -> Result<Vec<CommitNode>> {
+    /// Whether `rev` names a commit this repository has.
+    pub fn has_commit(&self, rev: &str) -> bool {
+        self.resolve_commit(rev, "revision").is_ok()
+    }
+
+    /// The commit each ref matching `glob` (`refs/remotes/*`) points to, tags peeled; refs to
+    /// anything but a commit are left out.
+    pub fn ref_targets(&self, glob: &str) -> Result<Vec<String>> {
+        let refs = self
+            .repo
+            .references_glob(glob)
+            .map_err(Error::git("list refs"))?;
+        let mut out = Vec::new();
+        for reference in refs {
+            let reference = reference.map_err(Error::git("read a ref"))?;
+            if let Ok(commit) = reference.peel_to_commit() {
+                out.push(commit.id().to_string());
+            }
+        }
+        Ok(out)
+    }
+
+    /// The commits reachable from `tips` and from none of the revisions `since`, parents before
+    /// children (ties by commit date, oldest first).
+    pub fn history(&self, tips: &Tips, since: &[String]) -> Result<Vec<CommitNode>> {
         let mut starts: Vec<git2::Oid> = Vec::new();
         match tips {
             Tips::Head | Tips::All => starts.extend(self.head_commit()?.map(|h| h.0)),
@@ -98,15 +120,21 @@ impl Repo {
                     Err(_) => self.resolve_commit(name, "branch")?,
                 });
             }
+            Tips::Revs(revs) => {
+                for rev in revs {
+                    starts.push(self.resolve_commit(rev, "revision")?);
+                }
+            }
         }
         let all = *tips == Tips::All;
         let hide = since
+            .iter()
             .map(|rev| self.resolve_commit(rev, "--since"))
-            .transpose()?;
+            .collect::<Result<Vec<_>>>()?;
         if starts.is_empty() && !all {
             return Ok(Vec::new());
         }
-        if let Some(commits) = batch::rev_list(self.git_dir(), &starts, all, hide)? {
+        if let Some(commits) = batch::rev_list(self.git_dir(), &starts, all, &hide)? {
             return Ok(commits);
         }
 
@@ -120,7 +148,7 @@ impl Repo {
         if all {
             walk.push_glob("*").map_err(Error::git("walk every ref"))?;
         }
-        if let Some(id) = hide {
+        for &id in &hide {
             walk.hide(id).map_err(Error::git("walk history"))?;
         }
         let ids = walk
@@ -283,7 +311,7 @@ fn with_thread_repo<R>(git_dir: &Path, f: impl FnOnce(&Repository) -> Result<R>)
     THREAD_REPO.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.as_ref().is_none_or(|(dir, _)| dir != git_dir) {
-            let repo = Repository::open(git_dir).map_err(Error::git("open repository"))?;
+            let repo = super::object::open_objects(git_dir)?;
             *slot = Some((git_dir.to_path_buf(), repo));
         }
         f(&slot.as_ref().expect("just opened").1)

@@ -32,7 +32,7 @@ mod worktree;
 pub(crate) use batch::{commit_changes, stream_blobs};
 pub(crate) use commit::{CommitMeta, CommitNode, Tips};
 pub use global::init;
-pub(crate) use object::{is_gitlink_mode, BlobReader, ObjectId};
+pub(crate) use object::{is_gitlink_mode, is_regular_file_mode, BlobReader, ObjectId};
 pub(crate) use path::{display_path, path_from_git};
 pub use repo::Repo;
 pub(crate) use staged::{added_line_ranges, IndexChange};

@@ -104,7 +104,7 @@ pub struct BlobReader {
 impl BlobReader {
     pub fn open(git_dir: &Path) -> Result<BlobReader> {
         Ok(BlobReader {
-            repo: Repository::open(git_dir).map_err(Error::git("open repository"))?,
+            repo: open_objects(git_dir)?,
         })
     }
 
@@ -112,4 +112,23 @@ impl BlobReader {
     pub fn with_blob<R>(&self, id: ObjectId, f: impl FnOnce(&[u8]) -> R) -> Result<R> {
         with_blob(&self.repo, id.0, f)
     }
+}
+
+/// Opens the repository at `git_dir` for reading objects, seeing what Git's environment adds to
+/// its object store: a push's objects in quarantine (`GIT_OBJECT_DIRECTORY`, as Git sets it for a
+/// `pre-receive` hook) and `GIT_ALTERNATE_OBJECT_DIRECTORIES`. Every extra handle keygate opens
+/// (one per thread) goes through here, so that each sees the objects the first one does.
+pub(crate) fn open_objects(git_dir: &Path) -> Result<Repository> {
+    let repo = Repository::open(git_dir).map_err(Error::git("open repository"))?;
+    let mut dirs: Vec<std::ffi::OsString> = Vec::new();
+    dirs.extend(std::env::var_os("GIT_OBJECT_DIRECTORY"));
+    if let Some(alternates) = std::env::var_os("GIT_ALTERNATE_OBJECT_DIRECTORIES") {
+        dirs.extend(std::env::split_paths(&alternates).map(|p| p.into_os_string()));
+    }
+    for dir in dirs.iter().filter(|d| !d.is_empty()) {
+        let odb = repo.odb().map_err(Error::git("open object database"))?;
+        odb.add_disk_alternate(&Path::new(dir).to_string_lossy())
+            .map_err(Error::git("add an object directory"))?;
+    }
+    Ok(repo)
 }

@@ -31,7 +31,25 @@ impl Repo {
     /// Opens the repository containing `start`, honouring `GIT_DIR`, `GIT_WORK_TREE` and
     /// `GIT_INDEX_FILE` when set (as they are inside a hook). `Ok(None)` when there is none.
     pub fn discover(start: &Path) -> Result<Option<Repo>> {
-        let in_env = std::env::var_os("GIT_DIR").is_some();
+        Repo::open(start, false)
+    }
+
+    /// [`Repo::require`] that also accepts a bare repository (a Git server's), whose root is
+    /// then its Git directory: for the history modes, which read only objects and refs. The
+    /// objects of a push in quarantine (`GIT_OBJECT_DIRECTORY`, `GIT_ALTERNATE_OBJECT_DIRECTORIES`)
+    /// are seen, as Git sets them for a `pre-receive` hook.
+    pub fn require_objects(start: &Path) -> Result<Repo> {
+        Repo::open(start, true)?.ok_or_else(|| Error::NotARepository {
+            path: start.to_path_buf(),
+            hint: "",
+        })
+    }
+
+    fn open(start: &Path, bare_ok: bool) -> Result<Option<Repo>> {
+        // Inside a hook Git sets `GIT_DIR` (and, receiving a push, the quarantine's object
+        // directories), which only `open_from_env` honours.
+        let in_env = std::env::var_os("GIT_DIR").is_some()
+            || std::env::var_os("GIT_QUARANTINE_PATH").is_some();
         let repo = if in_env {
             Repository::open_from_env()
         } else {
@@ -56,10 +74,14 @@ impl Repo {
             repo.set_workdir(Path::new(&tree), false)
                 .map_err(Error::git("use GIT_WORK_TREE"))?;
         }
-        let Some(workdir) = repo.workdir() else {
-            return Err(Error::Usage(
-                "this is a bare repository: keygate needs a working tree".into(),
-            ));
+        let workdir = match repo.workdir() {
+            Some(workdir) => workdir,
+            None if bare_ok => repo.path(),
+            None => {
+                return Err(Error::Usage(
+                    "this is a bare repository: keygate needs a working tree".into(),
+                ))
+            }
         };
         let root = workdir.canonicalize().map_err(|e| Error::io(workdir, e))?;
         Ok(Some(Repo {
@@ -169,7 +191,7 @@ impl RepoLocation {
     /// Another handle on the repository, for reading objects. Its index is the default one,
     /// whatever `GIT_INDEX_FILE` says.
     pub fn open(&self) -> Result<Repo> {
-        let repo = Repository::open(&self.git_dir).map_err(Error::git("open repository"))?;
+        let repo = super::object::open_objects(&self.git_dir)?;
         Ok(Repo {
             index_path: repo.path().join("index"),
             repo,

@@ -36,7 +36,7 @@ pub(crate) mod context;
 mod credentials;
 pub(crate) mod fix;
 mod local_values;
-mod parse;
+pub(crate) mod parse;
 pub mod patterns;
 
 use crate::config::Config;

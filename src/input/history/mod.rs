@@ -48,7 +48,9 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct HistoryOptions {
     pub tips: Tips,
-    pub since: Option<String>,
+    /// Revisions whose history is not audited (`--since REV`, the far end of a range, what a
+    /// remote already has).
+    pub since: Vec<String>,
 }
 
 /// What a history audit found, with the counts for its summary.
@@ -133,7 +135,7 @@ pub fn scan_history(
     let progress = progress_bar();
 
     progress.set_message("walking commits");
-    let commits = repo.history(&opts.tips, opts.since.as_deref())?;
+    let commits = repo.history(&opts.tips, &opts.since)?;
     let index: HashMap<ObjectId, usize> =
         commits.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     let head = repo.head_commit()?;
