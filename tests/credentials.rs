@@ -464,3 +464,25 @@ fn sarif_describes_the_credential_rules() {
     assert!(ids.contains(&"credential-file-tracked"), "{ids:?}");
     assert!(ids.contains(&"credential-file-secret"), "{ids:?}");
 }
+
+// --- keygate check PATH ----------------------------------------------------------------------
+
+#[test]
+fn a_named_credential_file_is_checked_inside_and_outside_a_repository() {
+    let password = weak_password();
+    for repo in [TestRepo::new(), TestRepo::plain()] {
+        repo.write(".pgpass", format!("db.internal:5432:app:app:{password}\n"))
+            .write("notes.txt", "the database runs on port 5432\n");
+        let run = repo.keygate(&["check", ".pgpass", "notes.txt", "--format", "json"]);
+        assert_eq!(run.code(), 1, "{}", run.text());
+        assert_eq!(
+            run.findings(),
+            vec![(
+                "credential-file-secret".to_string(),
+                ".pgpass".to_string(),
+                Some(1)
+            )]
+        );
+        assert!(!run.stdout().contains(&password));
+    }
+}

@@ -96,6 +96,7 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
     let excludes = ctx.config.excludes()?;
     let fingerprints = &ctx.fingerprints;
     let mut env: Option<hygiene::Hygiene> = None;
+    let mut path_notes = Vec::new();
     let mut commits = None;
     let (mode, mut scanned) = match &cfg.target {
         Target::Worktree => {
@@ -107,8 +108,12 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
         }
         Target::Paths(paths) => {
             let sources = worktree::path_sources(paths, &cfg.cwd, ctx.repo.as_ref(), &excludes)?;
-            let scanned;
+            let mut scanned;
             (scanned, env) = scan_sources(ctx, &sources, hygiene::Scope::Paths)?;
+            let (found, notes) =
+                hygiene::credential_values_in(&ctx.config, fingerprints, &sources)?;
+            scanned.findings.extend(found);
+            path_notes = notes;
             (Mode::Paths, scanned)
         }
         Target::Stdin => (Mode::Stdin, scan_stdin(ctx)?),
@@ -173,6 +178,7 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
         .notes
         .extend(errors.iter().map(|e| format!("could not read {e}")));
     report.notes.extend(env_notes);
+    report.notes.extend(path_notes);
     Ok((report, errors))
 }
 

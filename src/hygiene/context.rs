@@ -296,7 +296,7 @@ fn is_harmless(scanner: &Scanner, content: Option<&[u8]>, parsed: Option<&parse:
         })
 }
 
-fn read_limited(path: &std::path::Path) -> std::result::Result<Vec<u8>, String> {
+pub(crate) fn read_limited(path: &std::path::Path) -> std::result::Result<Vec<u8>, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if meta.len() > MAX_ENV_FILE {
         return Err(format!(

@@ -91,6 +91,16 @@ pub enum Scope {
     Paths,
 }
 
+/// `credential-file-secret` for `keygate check PATH...`: the credential values in the named
+/// files that are credential files, and notes on those that could not be read.
+pub fn credential_values_in(
+    config: &Config,
+    fingerprints: &Fingerprinter,
+    sources: &[crate::input::Source],
+) -> Result<(Vec<Finding>, Vec<String>)> {
+    checks::credential_secret::in_sources(config, fingerprints, sources)
+}
+
 /// The hygiene of a check of `scope`: the findings of its checks, and the known local secrets.
 pub fn check(
     repo: &Repo,
