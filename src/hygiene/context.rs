@@ -167,10 +167,13 @@ impl<'a> RepoContext<'a> {
                 let format = credential_patterns
                     .classify(&display)
                     .expect("classified above");
-                let values = match format.binary() {
-                    true => Vec::new(),
-                    false => read(&mut notes)?
-                        .map_or_else(Vec::new, |text| credentials::values(format, &text)),
+                // An ignored, untracked one is where it belongs: not read (a large ignored
+                // `terraform.tfstate` would only add a note).
+                let values = if format.binary() || (ignored && !tracked) {
+                    Vec::new()
+                } else {
+                    read(&mut notes)?
+                        .map_or_else(Vec::new, |text| credentials::values(format, &text))
                 };
                 credentials.push(CredentialFile {
                     path,

@@ -14,13 +14,24 @@ use aho_corasick::AhoCorasick;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// `.env` files ignored, untracked, and never in a commit.
+/// `.env` files ignored, untracked, and never in a commit (and credential files ignored and
+/// untracked).
 pub fn kept_out(repo: &Repo, ctx: &RepoContext, findings: &[Finding]) -> Result<Verdict> {
     const ID: &str = "env-kept-out";
     let now: Vec<String> = findings
         .iter()
         .filter(|f| {
-            f.rule_id == crate::rules::env::TRACKED || f.rule_id == crate::rules::env::NOT_IGNORED
+            use crate::rules::env::{
+                CREDENTIAL_NOT_IGNORED, CREDENTIAL_TRACKED, NOT_IGNORED, TRACKED,
+            };
+            // Credential files (`.netrc`, `id_rsa`, …) are kept out the same way.
+            [
+                TRACKED,
+                NOT_IGNORED,
+                CREDENTIAL_TRACKED,
+                CREDENTIAL_NOT_IGNORED,
+            ]
+            .contains(&f.rule_id.as_str())
         })
         .map(|f| format!("{} ({})", f.file, f.rule_id))
         .collect();
