@@ -94,10 +94,23 @@ pub fn values(format: CredentialFormat, text: &[u8]) -> Vec<CredentialValue> {
                     }
                 }
             }
-            SftpConfig => {
+            JsonPasswords => {
                 for (k, at, v) in json_pairs(line) {
-                    if k == "password" {
+                    let k_lower = k.to_ascii_lowercase();
+                    if k_lower == "pass"
+                        || k_lower.ends_with("password")
+                        || k_lower.ends_with("passphrase")
+                    {
                         push(k, at, v);
+                    }
+                }
+            }
+            Shadow => {
+                let mut fields = line.splitn(3, ':');
+                if let (Some(_user), Some(hash)) = (fields.next(), fields.next()) {
+                    let locked = hash.starts_with('!') || hash.starts_with('*') || hash == "x";
+                    if !locked {
+                        push("password hash", line.find(':').map_or(0, |c| c + 1), hash);
                     }
                 }
             }
@@ -214,7 +227,10 @@ fn netrc(line: &str, push: &mut impl FnMut(&str, usize, &str)) {
         .map(|t| (t.as_ptr() as usize - line.as_ptr() as usize, t));
     while let Some((_, token)) = tokens.next() {
         if token == "password" || token == "passwd" {
-            if let Some((at, value)) = tokens.next() {
+            if let Some((mut at, mut value)) = tokens.next() {
+                if value.len() >= 2 && value.starts_with('"') && value.ends_with('"') {
+                    (at, value) = (at + 1, &value[1..value.len() - 1]);
+                }
                 push("password", at, value);
             }
         }
@@ -383,7 +399,22 @@ mod tests {
             ),
             (WinScp, "[Sessions\\a]\nPassword=A35C\n", &["Password=A35C@2:10"]),
             (
-                SftpConfig,
+                Netrc,
+                "hostname smtp.example.com:587\npassword \"pw3\"\n",
+                &["password=pw3@2:11"],
+            ),
+            (
+                JsonPasswords,
+                "{ \"userName\": \"u\", \"userPassword\": \"pw4\", \"promptForPass\": false }\n",
+                &["userPassword=pw4@1:37"],
+            ),
+            (
+                Shadow,
+                "root::17431:0:::\ndaemon:*:17431:0:::\nbob:!$6$x:1::\nu:$6$salt$hash:1:::\n",
+                &["password hash=$6$salt$hash@4:3"],
+            ),
+            (
+                JsonPasswords,
                 "{\n  // \"password\": \"old\",\n  \"password\": \"pw\",\n}\n",
                 &["password=pw@3:16"],
             ),

@@ -243,7 +243,8 @@ impl EnvPatterns {
 /// one whatever it holds or only when it holds a credential.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CredentialFormat {
-    /// `.netrc` / `_netrc`: `machine … login … password …`.
+    /// `.netrc` / `_netrc`: `machine … login … password …` (and `.esmtprc`, whose `password`
+    /// is written the same way).
     Netrc,
     /// `.git-credentials`: one `https://user:password@host` a line.
     GitCredentials,
@@ -277,8 +278,12 @@ pub enum CredentialFormat {
     FileZilla,
     /// `WinSCP.ini`: only with a `Password=`.
     WinScp,
-    /// Sublime SFTP's `sftp-config.json`: only with a `"password"`.
-    SftpConfig,
+    /// Editor and client connection settings in JSON (Sublime SFTP's `sftp-config.json`, VS
+    /// Code's `.vscode/sftp.json`, Atom's `.ftpconfig` and `.remote-sync.json`, Robo 3T's
+    /// `robomongo.json`, Firefox's `logins.json`): only with a password or passphrase value.
+    JsonPasswords,
+    /// `/etc/shadow`-style files (`etc/shadow`, ProFTPD's `proftpdpasswd`): `user:hash:…`.
+    Shadow,
     /// A file named by `[credentials] files`: a credential file whatever it holds.
     Custom,
 }
@@ -296,7 +301,7 @@ impl CredentialFormat {
                 | Self::Kubeconfig
                 | Self::FileZilla
                 | Self::WinScp
-                | Self::SftpConfig
+                | Self::JsonPasswords
         )
     }
 
@@ -346,7 +351,19 @@ pub const DEFAULT_CREDENTIAL_FILES: &[(&str, CredentialFormat)] = {
         ("recentservers.xml", FileZilla),
         ("WinSCP.ini", WinScp),
         ("winscp.ini", WinScp),
-        ("sftp-config.json", SftpConfig),
+        ("sftp-config.json", JsonPasswords),
+        ("**/.vscode/sftp.json", JsonPasswords),
+        (".ftpconfig", JsonPasswords),
+        (".remote-sync.json", JsonPasswords),
+        ("robomongo.json", JsonPasswords),
+        ("robo3t.json", JsonPasswords),
+        ("logins.json", JsonPasswords),
+        ("key3.db", Keystore),
+        ("key4.db", Keystore),
+        ("filezilla.xml", FileZilla),
+        (".esmtprc", Netrc),
+        ("**/etc/shadow", Shadow),
+        ("proftpdpasswd", Shadow),
     ]
 };
 
@@ -520,7 +537,16 @@ mod tests {
             ("kubeconfig.go", None),
             ("sitemanager.xml", Some(FileZilla)),
             ("WinSCP.ini", Some(WinScp)),
-            ("sftp-config.json", Some(SftpConfig)),
+            ("sftp-config.json", Some(JsonPasswords)),
+            (".vscode/sftp.json", Some(JsonPasswords)),
+            ("sftp.json", None),
+            (".ftpconfig", Some(JsonPasswords)),
+            ("profile/logins.json", Some(JsonPasswords)),
+            ("filezilla/filezilla.xml", Some(FileZilla)),
+            (".esmtprc", Some(Netrc)),
+            ("etc/shadow", Some(Shadow)),
+            ("docs/shadow", None),
+            ("proftpdpasswd", Some(Shadow)),
             ("team.vault", Some(Custom)),
             ("deploy/secrets.yml", Some(Custom)),
             ("other/deploy/secrets.yml", None),
