@@ -22,8 +22,9 @@ finding about a whole file, `*` for every line of that rule in that file), rule,
 not a credential at all (code, hashes, identifiers, placeholders, documentation).
 
 Prints per repository: size of the scanned tree (MB, without .git), keygate's findings with
-TP / FP / unjudged from the verdicts, gitleaks' and betterleaks' finding counts, and keygate's
-false positives per 20 MB. `--unjudged` lists keygate's findings that no verdict covers (rule,
+TP / FP / unjudged from the verdicts, gitleaks' and betterleaks' finding counts, keygate's
+false positives per 20 MB, and the distinct places (file and line; a whole-file finding once per
+file) each tool reports, since the tools split one secret into findings differently. `--unjudged` lists keygate's findings that no verdict covers (rule,
 file:line, the redacted value keygate prints), to judge them.
 """
 
@@ -121,6 +122,12 @@ def betterleaks(peers, repo, work):
     ], secs
 
 
+def distinct_lines(findings):
+    """Places a tool reports: distinct (file, line), a whole-file finding counting once per
+    file. Tools split one secret into several findings differently; this compares coverage."""
+    return len({(f["file"], f["line"]) for f in findings})
+
+
 def verdict_for(verdicts, repo, finding):
     line = "-" if finding["line"] is None else str(finding["line"])
     for v_repo, v_file, v_line, v_rule, verdict, *_ in verdicts:
@@ -174,6 +181,7 @@ def main():
             gl, gl_s = gitleaks(peers, repo, work)
             bl, bl_s = betterleaks(peers, repo, work)
             judged = [verdict_for(verdicts, name, f) for f in kg]
+            lines = [distinct_lines(found) for found in (kg, gl, bl)]
             tp, fp = judged.count("tp"), judged.count("fp")
             open_ = judged.count(None)
             for f, v in zip(kg, judged):
@@ -194,22 +202,25 @@ def main():
                     "betterleaks": len(bl),
                     "fp_per_20mb": fp / max(mb, 1e-9) * 20,
                     "secs": (kg_s, gl_s, bl_s),
+                    "lines": lines,
                 }
             )
             dump[name] = {"keygate": kg, "gitleaks": gl, "betterleaks": bl}
 
     header = (
         f"{'repo':18} {'kind':8} {'head':12} {'MB':>7}  {'keygate':>7} {'TP':>4} {'FP':>4} "
-        f"{'?':>3}  {'gitleaks':>8} {'betterleaks':>11}  {'FP/20MB':>7}  {'seconds kg/gl/bl':>17}"
+        f"{'?':>3}  {'gitleaks':>8} {'betterleaks':>11}  {'FP/20MB':>7}  {'places kg/gl/bl':>15}  "
+        f"{'seconds kg/gl/bl':>17}"
     )
     print(header)
     print("-" * len(header))
     for r in rows:
         secs = "/".join(f"{s:.1f}" for s in r["secs"])
+        places = "/".join(str(n) for n in r["lines"])
         print(
             f"{r['repo']:18} {r['kind']:8} {r['head']:12} {r['mb']:7.1f}  {r['keygate']:7} "
             f"{r['tp']:4} {r['fp']:4} {r['unjudged']:3}  {r['gitleaks']:8} {r['betterleaks']:11}  "
-            f"{r['fp_per_20mb']:7.2f}  {secs:>17}"
+            f"{r['fp_per_20mb']:7.2f}  {places:>15}  {secs:>17}"
         )
     for kind in ("planted", "ordinary"):
         part = [r for r in rows if r["kind"] == kind]
