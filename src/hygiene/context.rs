@@ -87,6 +87,19 @@ impl CredentialFile {
     pub fn holds_credentials(&self) -> bool {
         self.format.always() || !self.values.is_empty()
     }
+
+    /// What to add to a file-level finding's advice: a content-dependent file can stay in Git
+    /// once its values are references to the environment.
+    pub fn advice(&self, base: &str) -> String {
+        if self.format.always() {
+            base.to_string()
+        } else {
+            format!(
+                "{base} Or keep the file and replace each credential in it with a reference \
+                 to the environment (`${{NPM_TOKEN}}`-style), which the tool expands at run time."
+            )
+        }
+    }
 }
 
 /// What every hygiene check reads, gathered once.

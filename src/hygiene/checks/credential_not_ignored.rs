@@ -28,8 +28,10 @@ impl EnvCheck for CredentialNotIgnored {
                         "{file} is a credential file that Git does not ignore; run `keygate fix`, \
                          or add `{line}` to .gitignore"
                     ),
-                    "A credential file that is not ignored is one `git add .` away from a commit."
-                        .to_string(),
+                    f.advice(
+                        "A credential file that is not ignored is one `git add .` away from a \
+                         commit.",
+                    ),
                 )
             })
             .collect()

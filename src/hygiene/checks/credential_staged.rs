@@ -34,9 +34,10 @@ impl EnvCheck for CredentialStaged {
                          Git; run `keygate fix`, or `git rm --cached {file}` and add `{line}` to \
                          .gitignore"
                     ),
-                    "Keep credential files on your machine only (or in a secrets manager); \
-                     everything in them is a secret, however weak it looks."
-                        .to_string(),
+                    f.advice(
+                        "Keep credential files on your machine only (or in a secrets manager); \
+                         everything in them is a secret, however weak it looks.",
+                    ),
                 )
             })
             .collect()

@@ -27,9 +27,10 @@ impl EnvCheck for CredentialTracked {
                         "{file} is a credential file tracked by Git; run `keygate fix`, or \
                          `git rm --cached {file}` and add `{line}` to .gitignore"
                     ),
-                    "Untracking does not erase history: revoke and rotate every password, token \
-                     and key this file ever held in a commit."
-                        .to_string(),
+                    f.advice(
+                        "Untracking does not erase history: revoke and rotate every password, \
+                         token and key this file ever held in a commit.",
+                    ),
                 )
             })
             .collect()
