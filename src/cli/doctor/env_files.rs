@@ -65,7 +65,8 @@ pub fn kept_out(repo: &Repo, ctx: &RepoContext, findings: &[Finding]) -> Result<
     Ok(Verdict::fail(ID, 2, message.join("; "), fix.join("; ")))
 }
 
-/// Each `.env` file ever added or changed by a commit, with the (short) commits that did it.
+/// Each `.env` file (and credential file) ever added or changed by a commit, with the (short)
+/// commits that did it.
 fn committed_env_files(repo: &Repo, ctx: &RepoContext) -> Result<BTreeMap<String, Vec<String>>> {
     let output = std::process::Command::new("git")
         .arg("-C")
@@ -104,7 +105,14 @@ fn committed_env_files(repo: &Repo, ctx: &RepoContext) -> Result<BTreeMap<String
             field = path.to_string();
         }
         let path = field.trim_start_matches('\n');
-        if !path.is_empty() && ctx.patterns.classify(path) == Some(Kind::Env) {
+        // Credential files whose name alone makes them one (`.netrc`, `id_rsa`, …) count too;
+        // a content-dependent one (`.npmrc`) would need each version read.
+        let credential = || {
+            ctx.credential_patterns
+                .classify(path)
+                .is_some_and(|format| format.always())
+        };
+        if !path.is_empty() && (ctx.patterns.classify(path) == Some(Kind::Env) || credential()) {
             let commits = out.entry(path.to_string()).or_default();
             if !commits.contains(&commit) {
                 commits.push(commit.clone());
