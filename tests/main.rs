@@ -9,6 +9,7 @@ mod catalog;
 mod check_history;
 mod check_staged;
 mod check_worktree;
+mod ci;
 mod credentials;
 mod doctor;
 mod env;

@@ -268,3 +268,117 @@ fn pre_receive_reads_quarantined_objects_without_the_git_command() {
     let (ok, text) = push(&client, &["origin", "main"]);
     assert!(!ok && text.contains("migosmtp-api-key"), "{text}");
 }
+
+#[test]
+fn install_global_protects_every_repository_and_uninstall_global_undoes_it() {
+    use crate::common::{git_command, keygate_command, path_with_keygate, Run};
+    let home = TestRepo::plain();
+    let with_home = |mut command: std::process::Command| {
+        command
+            .env("HOME", home.path())
+            .env_remove("XDG_CONFIG_HOME")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("PATH", path_with_keygate());
+        command
+    };
+    let repo = TestRepo::new();
+    let keygate = |args: &[&str]| Run::of(with_home(keygate_command(repo.path())).args(args), None);
+    let git = |args: &[&str]| Run::of(with_home(git_command(repo.path())).args(args), None);
+    let global = |key: &str| git(&["config", "--global", "--get", key]);
+
+    let run = keygate(&["install", "--global"]);
+    assert_eq!(run.code(), 0, "{}", run.text());
+    let dir = home.path().join(".config/keygate/hooks");
+    assert_eq!(
+        global("core.hooksPath").stdout().trim(),
+        dir.to_str().unwrap()
+    );
+    // The repository's own hooks still run: a commit-msg hook of its own leaves a mark.
+    repo.write(
+        ".git/hooks/commit-msg",
+        "#!/bin/sh\necho ran > \"$(git rev-parse --git-dir)/own-hook-ran\"\n",
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let hook = repo.path().join(".git/hooks/commit-msg");
+        std::fs::set_permissions(hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    repo.write("a.py", migosmtp_line(&migosmtp_key()))
+        .stage("a.py");
+    let commit = git(&["commit", "-q", "-m", "key"]);
+    assert_ne!(
+        commit.code(),
+        0,
+        "the global hook let a key through: {}",
+        commit.text()
+    );
+    assert!(
+        commit.text().contains("migosmtp-api-key"),
+        "{}",
+        commit.text()
+    );
+    repo.write("a.py", "x = 1\n").stage("a.py");
+    let commit = git(&["commit", "-q", "-m", "clean"]);
+    assert_eq!(commit.code(), 0, "{}", commit.text());
+    assert!(
+        repo.path().join(".git/own-hook-ran").exists(),
+        "the repository's own hook did not run"
+    );
+    // Installing twice changes nothing; uninstalling restores the global config exactly.
+    assert_eq!(keygate(&["install", "--global"]).code(), 0);
+    let run = keygate(&["uninstall", "--global"]);
+    assert_eq!(run.code(), 0, "{}", run.text());
+    assert_eq!(
+        global("core.hooksPath").code(),
+        1,
+        "core.hooksPath is still set"
+    );
+    assert!(!dir.exists(), "keygate's folder is left behind");
+    // Another tool's global hooks folder is never replaced.
+    git(&["config", "--global", "core.hooksPath", "/somewhere/else"]);
+    let run = keygate(&["install", "--global"]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.text().contains("already set globally"),
+        "{}",
+        run.text()
+    );
+    assert_eq!(global("core.hooksPath").stdout().trim(), "/somewhere/else");
+}
+
+#[test]
+fn pre_receive_takes_its_config_from_the_server_never_from_the_pushed_tree() {
+    let server = bare();
+    let client = client_of(&server);
+    install_pre_receive(&server);
+    // A pushed config that turns the rule off changes nothing on the server.
+    client
+        .write(".keygate.toml", "disable = [\"migosmtp-api-key\"]\n")
+        .write("a.py", migosmtp_line(&migosmtp_key()))
+        .stage(".keygate.toml")
+        .stage("a.py")
+        .commit("key and a config that allows it");
+    let (ok, text) = push(&client, &["origin", "main"]);
+    assert!(!ok, "the pushed config was obeyed:\n{text}");
+    // The server's own config, named in the hook's environment, is.
+    let config = server.path().join("keygate.toml");
+    std::fs::write(
+        &config,
+        "disable = [\"migosmtp-api-key\", \"generic-api-key\"]\n",
+    )
+    .unwrap();
+    let hook = server.path().join("hooks/pre-receive");
+    let text = std::fs::read_to_string(&hook).unwrap();
+    let with_config = text.replacen(
+        "keygate=${KEYGATE:-keygate}",
+        &format!(
+            "keygate=${{KEYGATE:-keygate}}\nKEYGATE_CONFIG='{}'",
+            config.display()
+        ),
+        1,
+    );
+    std::fs::write(&hook, with_config).unwrap();
+    let (ok, text) = push(&client, &["origin", "main"]);
+    assert!(ok, "{text}");
+}

@@ -37,7 +37,7 @@ pub enum Command {
     /// Install the pre-commit hook in this repository (keeps and chains an existing hook).
     Install(install::InstallArgs),
     /// Remove keygate's pre-commit hook and restore the hook it chained.
-    Uninstall,
+    Uninstall(install::UninstallArgs),
 }
 
 #[derive(Debug, Args)]

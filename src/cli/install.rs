@@ -16,15 +16,40 @@ pub struct InstallArgs {
     /// `--no-verify`, a rebase or a cherry-pick let through).
     #[arg(long)]
     pub pre_push: bool,
+    /// Protect every repository of this user: a hooks folder in ~/.config/keygate/hooks that
+    /// runs keygate and then each repository's own hooks, set as the global core.hooksPath.
+    #[arg(long, conflicts_with = "pre_push")]
+    pub global: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct UninstallArgs {
+    /// Undo `install --global`: unset the global core.hooksPath and remove keygate's folder.
+    #[arg(long)]
+    pub global: bool,
 }
 
 /// Installs the pre-commit hook (and with `--pre-push` the pre-push hook) in the repository
 /// around `cwd`.
 pub fn install(args: &InstallArgs, cwd: &Path, out: &mut dyn Write) -> Result<Outcome> {
-    let repo = Repo::require(cwd, NOT_A_REPO)?;
     let binary = std::env::current_exe()
         .and_then(|p| p.canonicalize())
         .map_err(|e| Error::io("the keygate binary", e))?;
+    if args.global {
+        let line = match hook::install_global(&binary)? {
+            hook::GlobalInstalled::Installed { dir } => format!(
+                "keygate: every repository of this user now runs keygate's hooks from {} (global \
+                 core.hooksPath); each repository's own hooks still run after keygate's check. \
+                 `keygate uninstall --global` undoes this",
+                dir.display()
+            ),
+            hook::GlobalInstalled::Updated { dir } => {
+                format!("keygate: updated the global hooks in {}", dir.display())
+            }
+        };
+        return say(out, &[line]);
+    }
+    let repo = Repo::require(cwd, NOT_A_REPO)?;
     let done = hook::install(&repo, &binary)?;
     let mut lines = installed(&repo, done);
     if args.pre_push {
@@ -55,7 +80,17 @@ pub fn install(args: &InstallArgs, cwd: &Path, out: &mut dyn Write) -> Result<Ou
 }
 
 /// Removes what `install` added to the repository around `cwd`.
-pub fn uninstall(cwd: &Path, out: &mut dyn Write) -> Result<Outcome> {
+pub fn uninstall(args: &UninstallArgs, cwd: &Path, out: &mut dyn Write) -> Result<Outcome> {
+    if args.global {
+        let line = match hook::uninstall_global()? {
+            Some(dir) => format!(
+                "keygate: removed the global hooks from {} and unset the global core.hooksPath",
+                dir.display()
+            ),
+            None => "keygate: no global hooks of keygate's were installed; nothing changed".into(),
+        };
+        return say(out, &[line]);
+    }
     let repo = Repo::require(cwd, NOT_A_REPO)?;
     let done = hook::uninstall(&repo)?;
     let mut lines = uninstalled(&repo, done);

@@ -31,6 +31,6 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Doctor(args) => doctor::run(args, &cwd),
         Command::Fix(args) => fix::run(args, &cwd),
         Command::Install(args) => install::install(&args, &cwd, &mut std::io::stdout().lock()),
-        Command::Uninstall => install::uninstall(&cwd, &mut std::io::stdout().lock()),
+        Command::Uninstall(args) => install::uninstall(&args, &cwd, &mut std::io::stdout().lock()),
     }
 }

@@ -42,11 +42,8 @@ pub struct CommitMeta {
     pub date: String,
 }
 
-/// `seconds` since the epoch at UTC offset `offset` (minutes), as RFC 3339.
-pub fn rfc3339(seconds: i64, offset: i32) -> String {
-    let local = seconds + i64::from(offset) * 60;
-    let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+/// The year, month and day of `days` since 1970-01-01 (Howard Hinnant's civil-from-days).
+pub fn civil_date(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -55,7 +52,14 @@ pub fn rfc3339(seconds: i64, offset: i32) -> String {
     let mp = (5 * doy + 2) / 153;
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+/// `seconds` since the epoch at UTC offset `offset` (minutes), as RFC 3339.
+pub fn rfc3339(seconds: i64, offset: i32) -> String {
+    let local = seconds + i64::from(offset) * 60;
+    let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+    let (year, month, day) = civil_date(days);
     let sign = if offset < 0 { '-' } else { '+' };
     let off = offset.unsigned_abs();
     format!(

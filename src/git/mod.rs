@@ -30,7 +30,7 @@ mod staged;
 mod worktree;
 
 pub(crate) use batch::{commit_changes, stream_blobs};
-pub(crate) use commit::{CommitMeta, CommitNode, Tips};
+pub(crate) use commit::{civil_date, CommitMeta, CommitNode, Tips};
 pub use global::init;
 pub(crate) use object::{is_gitlink_mode, is_regular_file_mode, BlobReader, ObjectId};
 pub(crate) use path::{display_path, path_from_git};

@@ -53,11 +53,7 @@ impl Verdict {
         message: impl Into<String>,
         fix: impl Into<String>,
     ) -> Verdict {
-        Verdict {
-            status: Status::Warn,
-            fix: fix.into(),
-            ..Verdict::pass(id, rule, message)
-        }
+        Verdict::with_fix(Status::Warn, id, rule, message.into(), fix.into())
     }
 
     pub fn fail(
@@ -66,10 +62,22 @@ impl Verdict {
         message: impl Into<String>,
         fix: impl Into<String>,
     ) -> Verdict {
+        Verdict::with_fix(Status::Fail, id, rule, message.into(), fix.into())
+    }
+
+    fn with_fix(
+        status: Status,
+        id: &'static str,
+        rule: u8,
+        message: String,
+        fix: String,
+    ) -> Verdict {
         Verdict {
-            status: Status::Fail,
-            fix: fix.into(),
-            ..Verdict::pass(id, rule, message)
+            id,
+            rule,
+            status,
+            message,
+            fix,
         }
     }
 }
