@@ -105,6 +105,13 @@ pub fn values(format: CredentialFormat, text: &[u8]) -> Vec<CredentialValue> {
                     }
                 }
             }
+            FirefoxLogins => {
+                for (k, at, v) in json_pairs(line) {
+                    if k == "encryptedPassword" {
+                        push(k, at, v);
+                    }
+                }
+            }
             Shadow => {
                 let mut fields = line.splitn(3, ':');
                 if let (Some(_user), Some(hash)) = (fields.next(), fields.next()) {
@@ -408,6 +415,13 @@ mod tests {
                 "{ \"userName\": \"u\", \"userPassword\": \"pw4\", \"promptForPass\": false }\n",
                 &["userPassword=pw4@1:37"],
             ),
+            (
+                FirefoxLogins,
+                "{\"logins\":[{\"encryptedUsername\":\"MDo\",\"encryptedPassword\":\"MEI\"}]}\n",
+                &["encryptedPassword=MEI@1:60"],
+            ),
+            (FirefoxLogins, "[{ \"user\": \"a\", \"password\": \"b\" }]\n", &[]),
+            (Shadow, "root:*:17431:0:::\nbin:!:1::\n", &[]),
             (
                 Shadow,
                 "root::17431:0:::\ndaemon:*:17431:0:::\nbob:!$6$x:1::\nu:$6$salt$hash:1:::\n",

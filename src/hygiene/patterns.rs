@@ -280,9 +280,14 @@ pub enum CredentialFormat {
     WinScp,
     /// Editor and client connection settings in JSON (Sublime SFTP's `sftp-config.json`, VS
     /// Code's `.vscode/sftp.json`, Atom's `.ftpconfig` and `.remote-sync.json`, Robo 3T's
-    /// `robomongo.json`, Firefox's `logins.json`): only with a password or passphrase value.
+    /// `robomongo.json`): only with a password or passphrase value.
     JsonPasswords,
-    /// `/etc/shadow`-style files (`etc/shadow`, ProFTPD's `proftpdpasswd`): `user:hash:…`.
+    /// Firefox's saved logins (`logins.json`): only with an `encryptedPassword` (the name is
+    /// too common to take any `password` in it for Firefox's).
+    FirefoxLogins,
+    /// `/etc/shadow`-style files (`etc/shadow`, ProFTPD's `proftpdpasswd`): `user:hash:…`; only
+    /// with a password hash (a shadow file of locked accounts, as container images ship, is
+    /// not a credential file).
     Shadow,
     /// A file named by `[credentials] files`: a credential file whatever it holds.
     Custom,
@@ -302,6 +307,8 @@ impl CredentialFormat {
                 | Self::FileZilla
                 | Self::WinScp
                 | Self::JsonPasswords
+                | Self::FirefoxLogins
+                | Self::Shadow
         )
     }
 
@@ -357,7 +364,7 @@ pub const DEFAULT_CREDENTIAL_FILES: &[(&str, CredentialFormat)] = {
         (".remote-sync.json", JsonPasswords),
         ("robomongo.json", JsonPasswords),
         ("robo3t.json", JsonPasswords),
-        ("logins.json", JsonPasswords),
+        ("logins.json", FirefoxLogins),
         ("key3.db", Keystore),
         ("key4.db", Keystore),
         ("filezilla.xml", FileZilla),
@@ -541,7 +548,7 @@ mod tests {
             (".vscode/sftp.json", Some(JsonPasswords)),
             ("sftp.json", None),
             (".ftpconfig", Some(JsonPasswords)),
-            ("profile/logins.json", Some(JsonPasswords)),
+            ("profile/logins.json", Some(FirefoxLogins)),
             ("filezilla/filezilla.xml", Some(FileZilla)),
             (".esmtprc", Some(Netrc)),
             ("etc/shadow", Some(Shadow)),
