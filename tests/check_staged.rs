@@ -300,3 +300,62 @@ fn env_hygiene_runs_on_the_staged_change() {
     let found = staged(&repo).ids();
     assert!(found.contains(&"env-staged@.env".to_string()), "{found:?}");
 }
+
+/// SPEC, "The hook is quiet when it passes". See: issue 15.
+#[test]
+fn a_passing_staged_check_prints_nothing_unless_verbose() {
+    let repo = TestRepo::new();
+    repo.write("app.py", "x = 1\n").stage("app.py");
+    let run = repo.keygate(&["check", "--staged"]);
+    assert_eq!(run.code(), 0, "{}", run.text());
+    assert_eq!(run.text(), "", "a passing commit printed something");
+    let run = repo.keygate(&["check", "--staged", "--verbose"]);
+    assert!(
+        run.stdout().contains("keygate: ok: 0 finding(s)"),
+        "{}",
+        run.stdout()
+    );
+    // Through the real hook: git's own output only.
+    assert_eq!(repo.keygate(&["install"]).code(), 0);
+    let out = repo.git_output(&["commit", "-q", "-m", "clean"]);
+    assert!(out.status.success());
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !said.contains("keygate"),
+        "the hook spoke on a passing commit: {said}"
+    );
+    // A blocked commit still says everything.
+    repo.write(
+        "key.py",
+        crate::common::migosmtp_line(&crate::common::migosmtp_key()),
+    )
+    .stage("key.py");
+    let out = repo.git_output(&["commit", "-q", "-m", "key"]);
+    assert!(!out.status.success());
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("keygate: blocked"), "{said}");
+}
+
+/// One problem, one finding: a key in a staged `.env` file is the file's problem. See: issue 15.
+#[test]
+fn a_key_in_a_staged_env_file_is_one_finding_about_the_file() {
+    let repo = TestRepo::new();
+    repo.write(".env", format!("MIGOSMTP_API_KEY={}\n", migosmtp_key()))
+        .stage(".env");
+    let run = staged(&repo);
+    assert_eq!(run.code(), 1, "{}", run.text());
+    assert_eq!(run.ids(), vec!["env-staged@.env".to_string()]);
+    let message = run.json_findings()[0]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(message.contains("add `.env` to .gitignore"), "{message}");
+}

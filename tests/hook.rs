@@ -218,6 +218,7 @@ fn an_existing_hook_is_chained_and_restored_byte_for_byte() {
     let names: Vec<String> = listing(&hooks(&repo)).into_iter().map(|f| f.0).collect();
     let mut want: Vec<String> = before.iter().map(|f| f.0.clone()).collect();
     want.push("pre-commit.keygate-chained".into());
+    want.push("pre-merge-commit".into());
     want.sort();
     assert_eq!(names, want);
     let text = std::fs::read_to_string(&hook).unwrap();
@@ -665,4 +666,38 @@ fn install_works_from_a_subfolder_and_needs_a_repository() {
         .assert_error("not inside a Git repository");
     dir.keygate(&["uninstall"])
         .assert_error("not inside a Git repository");
+}
+
+/// A merge that makes a commit runs pre-merge-commit, not pre-commit. See: issue 15.
+#[test]
+fn a_merge_that_brings_a_secret_is_blocked_by_the_pre_merge_commit_hook() {
+    let repo = TestRepo::new();
+    repo.write("README.md", "hi\n")
+        .stage("README.md")
+        .commit("start");
+    assert_eq!(repo.keygate(&["install"]).code(), 0);
+    assert!(repo.path().join(".git/hooks/pre-merge-commit").exists());
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    let key = migosmtp_key();
+    repo.write("key.py", migosmtp_line(&key))
+        .stage("key.py")
+        .commit("skipped the hook");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("other.txt", "main moves on\n")
+        .stage("other.txt")
+        .commit("main");
+    let out = repo.git_output(&["merge", "--no-ff", "-q", "-m", "merge feature", "feature"]);
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.status.success(), "the merge went through: {said}");
+    assert!(said.contains("migosmtp-api-key"), "{said}");
+    assert!(!said.contains(&key));
+    // Uninstall removes both hooks.
+    repo.git(&["merge", "--abort"]);
+    assert_eq!(repo.keygate(&["uninstall"]).code(), 0);
+    assert!(!repo.path().join(".git/hooks/pre-merge-commit").exists());
+    assert!(!repo.path().join(".git/hooks/pre-commit").exists());
 }

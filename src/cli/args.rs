@@ -99,6 +99,9 @@ pub struct OutputArgs {
     /// No colour (also off when NO_COLOR is set or the output is not a terminal).
     #[arg(long)]
     pub no_color: bool,
+    /// Report a passing staged check too (the pre-commit hook is quiet when a commit passes).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 impl CheckArgs {
@@ -160,6 +163,7 @@ impl CheckArgs {
                 Color::Auto
             },
             config: args.output.config,
+            verbose: args.output.verbose,
             ..ScanConfig::new(target, cwd)
         })
     }

@@ -31,7 +31,12 @@ pub struct BaselineArgs {
 }
 
 pub fn run(args: BaselineArgs, cwd: &Path) -> Result<Outcome> {
-    let root = Repo::require(cwd, "")?.root().to_path_buf();
+    let root = Repo::require(
+        cwd,
+        "; `keygate baseline` records a repository's findings: run it inside the repository",
+    )?
+    .root()
+    .to_path_buf();
     let existing = Baseline::load(&root)?;
     if existing.path.is_some() && !args.update {
         return Err(Error::Usage(format!(

@@ -36,7 +36,15 @@ impl Context {
                 &cfg.cwd,
                 "; to check a folder that is not a repository, run `keygate check .`",
             )?),
-            Target::Staged | Target::History { .. } => Some(Repo::require(&cfg.cwd, "")?),
+            Target::Staged => Some(Repo::require(
+                &cfg.cwd,
+                "; --staged checks what a commit adds: run it inside the repository (the \
+                 pre-commit hook does)",
+            )?),
+            Target::History { .. } => Some(Repo::require(
+                &cfg.cwd,
+                "; --history and --range audit a repository's commits: run them inside it",
+            )?),
             Target::Push(_) => Some(Repo::require_objects(&cfg.cwd)?),
             Target::Paths(_) | Target::Stdin => Repo::discover(&cfg.cwd)?,
         };
@@ -65,7 +73,17 @@ pub fn run(cfg: &ScanConfig) -> Result<Outcome> {
     // Where every mode's findings meet: config notes and allowed paths, then the baseline.
     apply_config(&ctx.config, &mut report);
     ctx.baseline.apply(&mut report);
-    emit(cfg, &report)?;
+    // A passing commit prints nothing: a hook that talks on every commit trains people to stop
+    // reading it. Anything to say (a finding, a note) is said; `--verbose` says the rest too.
+    let quiet = cfg.target == Target::Staged
+        && report.findings.is_empty()
+        && report.notes.is_empty()
+        && cfg.format == report::Format::Human
+        && cfg.output.is_none()
+        && !cfg.verbose;
+    if !quiet {
+        emit(cfg, &report)?;
+    }
     if let Some(first) = errors.first() {
         return Err(Error::Unreadable {
             count: errors.len(),
@@ -161,6 +179,7 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
         env_notes = env.notes;
     }
     drop_template_duplicates(&mut scanned.findings);
+    drop_env_file_duplicates(&mut scanned.findings);
     let Scanned {
         findings,
         files_scanned,
@@ -213,6 +232,28 @@ fn drop_template_duplicates(findings: &mut Vec<crate::finding::Finding>) {
         f.category != Category::Secret
             || !(templates.contains(&(f.file.clone(), f.line, f.column))
                 || credentials.contains(&(f.file.clone(), f.line)))
+    });
+}
+
+/// One finding per problem for a `.env` file that Git must not have: the file's own finding
+/// (`env-staged`, `env-tracked`, `env-not-ignored`) stands for the keys inside it, whose rules
+/// would otherwise each say to move the key into a `.env` file, and a file the change stages is
+/// reported as staged, not also as not ignored (that finding's fix includes the ignore line).
+fn drop_env_file_duplicates(findings: &mut Vec<crate::finding::Finding>) {
+    use crate::finding::Category;
+    use crate::rules::env::{NOT_IGNORED, STAGED, TRACKED};
+    let of = |ids: &[&str]| -> std::collections::HashSet<String> {
+        findings
+            .iter()
+            .filter(|f| ids.contains(&f.rule_id.as_str()))
+            .map(|f| f.file.clone())
+            .collect()
+    };
+    let kept_in_git = of(&[STAGED, TRACKED, NOT_IGNORED]);
+    let staged = of(&[STAGED]);
+    findings.retain(|f| {
+        !(f.category == Category::Secret && kept_in_git.contains(&f.file)
+            || f.rule_id == NOT_IGNORED && staged.contains(&f.file))
     });
 }
 

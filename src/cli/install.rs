@@ -8,7 +8,10 @@ use crate::hook::{self, Installed, Manager, Uninstalled};
 use std::io::Write;
 use std::path::Path;
 
-const NOT_A_REPO: &str = "; run `keygate install` inside the repository to protect";
+const NOT_A_REPO: &str = "; run `keygate install` inside the repository to protect (or \
+    `keygate install --global` for every repository)";
+const NOT_A_REPO_UNINSTALL: &str =
+    "; run `keygate uninstall` inside the repository to unprotect (or `keygate uninstall --global`)";
 
 #[derive(Debug, clap::Args)]
 pub struct InstallArgs {
@@ -91,7 +94,7 @@ pub fn uninstall(args: &UninstallArgs, cwd: &Path, out: &mut dyn Write) -> Resul
         };
         return say(out, &[line]);
     }
-    let repo = Repo::require(cwd, NOT_A_REPO)?;
+    let repo = Repo::require(cwd, NOT_A_REPO_UNINSTALL)?;
     let done = hook::uninstall(&repo)?;
     let mut lines = uninstalled(&repo, done);
     if let Some(Uninstalled::Hook { path, restored }) = hook::uninstall_pre_push(&repo)? {

@@ -40,6 +40,8 @@ pub struct ScanConfig {
     pub config: Option<PathBuf>,
     /// The directory the check runs from.
     pub cwd: PathBuf,
+    /// Report a staged check that passes with nothing to say (else it prints nothing).
+    pub verbose: bool,
 }
 
 impl ScanConfig {
@@ -53,6 +55,7 @@ impl ScanConfig {
             color: Color::Auto,
             config: None,
             cwd,
+            verbose: false,
         }
     }
 }

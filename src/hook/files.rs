@@ -29,6 +29,13 @@ pub const PRE_COMMIT: HookFile = HookFile {
     template: TEMPLATE,
 };
 
+/// Git runs it for a merge that makes a commit, which the pre-commit hook never sees: the same
+/// staged check then covers what the merge brings in.
+pub const PRE_MERGE_COMMIT: HookFile = HookFile {
+    name: "pre-merge-commit",
+    template: TEMPLATE,
+};
+
 pub const PRE_PUSH: HookFile = HookFile {
     name: "pre-push",
     template: PRE_PUSH_TEMPLATE,

@@ -4,7 +4,8 @@
 //! back byte for byte.
 
 use super::files::{
-    exists, is_ours, read_regular, write_executable, HookFile, PRE_COMMIT, PRE_PUSH,
+    exists, is_ours, read_regular, write_executable, HookFile, PRE_COMMIT, PRE_MERGE_COMMIT,
+    PRE_PUSH,
 };
 use super::managers::{
     install_husky, manager, mentions_keygate, uninstall_husky, LEFTHOOK_SNIPPET, PRE_COMMIT_SNIPPET,
@@ -26,7 +27,13 @@ pub fn install(repo: &Repo, binary: &Path) -> Result<Installed> {
             },
             manager,
         }),
-        None => install_hook(&repo.hooks_dir()?.path, binary, PRE_COMMIT),
+        None => {
+            let dir = repo.hooks_dir()?.path;
+            let done = install_hook(&dir, binary, PRE_COMMIT)?;
+            // Merges that make a commit skip pre-commit; the same check runs for them.
+            install_hook(&dir, binary, PRE_MERGE_COMMIT)?;
+            Ok(done)
+        }
     }
 }
 
@@ -39,6 +46,7 @@ pub fn uninstall(repo: &Repo) -> Result<Uninstalled> {
             return Ok(done);
         }
     }
+    uninstall_hook(&hooks_dir, PRE_MERGE_COMMIT)?;
     if let Some(done) = uninstall_hook(&hooks_dir, PRE_COMMIT)? {
         return Ok(done);
     }
