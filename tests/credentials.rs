@@ -60,6 +60,15 @@ fn a_staged_pgpass_blocks_the_commit_without_printing_the_password() {
     assert!(text.contains(".pgpass:1:"), "{text}");
     assert!(!text.contains(&password), "the password is printed: {text}");
     assert!(repo.git_output(&["rev-parse", "HEAD"]).status.code() != Some(0));
+    // One finding per problem: staged (not also not ignored), and the password to rotate.
+    assert_eq!(
+        repo.keygate(&["check", "--staged", "--format", "json"])
+            .ids(),
+        vec![
+            "credential-file-staged@.pgpass".to_string(),
+            "credential-file-secret@.pgpass".to_string(),
+        ]
+    );
 }
 
 #[test]
@@ -139,6 +148,7 @@ fn an_npmrc_without_a_token_commits_and_one_with_a_token_does_not() {
     .stage(".npmrc");
     let (passed, text) = hooked_commit(&repo, "npmrc without a token");
     assert!(passed, "{text}");
+    assert!(text.is_empty(), "a passing commit prints nothing: {text}");
     assert_eq!(credential_check(&repo), (0, vec![]));
 
     let token = fake("npm_", 36, ALNUM);

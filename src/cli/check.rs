@@ -235,13 +235,17 @@ fn drop_template_duplicates(findings: &mut Vec<crate::finding::Finding>) {
     });
 }
 
-/// One finding per problem for a `.env` file that Git must not have: the file's own finding
-/// (`env-staged`, `env-tracked`, `env-not-ignored`) stands for the keys inside it, whose rules
-/// would otherwise each say to move the key into a `.env` file, and a file the change stages is
-/// reported as staged, not also as not ignored (that finding's fix includes the ignore line).
+/// One finding per problem for a `.env` or credential file that Git must not have: the file's own
+/// finding (`env-staged`, `env-tracked`, `env-not-ignored`, and their `credential-file-` peers)
+/// stands for the keys inside it, whose rules would otherwise each say to move the key into a
+/// `.env` file (a credential file's values stay listed, redacted, by `credential-file-secret`:
+/// that is where to rotate); and a file the change stages is reported as staged, not also as
+/// not ignored (that finding's fix includes the ignore line).
 fn drop_env_file_duplicates(findings: &mut Vec<crate::finding::Finding>) {
     use crate::finding::Category;
-    use crate::rules::env::{NOT_IGNORED, STAGED, TRACKED};
+    use crate::rules::env::{
+        CREDENTIAL_NOT_IGNORED, CREDENTIAL_STAGED, CREDENTIAL_TRACKED, NOT_IGNORED, STAGED, TRACKED,
+    };
     let of = |ids: &[&str]| -> std::collections::HashSet<String> {
         findings
             .iter()
@@ -249,11 +253,19 @@ fn drop_env_file_duplicates(findings: &mut Vec<crate::finding::Finding>) {
             .map(|f| f.file.clone())
             .collect()
     };
-    let kept_in_git = of(&[STAGED, TRACKED, NOT_IGNORED]);
-    let staged = of(&[STAGED]);
+    let kept_in_git = of(&[
+        STAGED,
+        TRACKED,
+        NOT_IGNORED,
+        CREDENTIAL_STAGED,
+        CREDENTIAL_TRACKED,
+        CREDENTIAL_NOT_IGNORED,
+    ]);
+    let staged = of(&[STAGED, CREDENTIAL_STAGED]);
     findings.retain(|f| {
+        let not_ignored = f.rule_id == NOT_IGNORED || f.rule_id == CREDENTIAL_NOT_IGNORED;
         !(f.category == Category::Secret && kept_in_git.contains(&f.file)
-            || f.rule_id == NOT_IGNORED && staged.contains(&f.file))
+            || not_ignored && staged.contains(&f.file))
     });
 }
 
