@@ -5,10 +5,15 @@
 //! references to a value kept elsewhere are not values (`${NPM_TOKEN}`, `$TOKEN`, `%(pw)s`,
 //! `{{ token }}`, `<password>`), and neither is an empty value.
 //!
+//! A content-dependent format (an `.npmrc`, a kubeconfig, …) is a credential file only through
+//! its values, so there an obvious placeholder (`YOUR_TOKEN_HERE`, `changeme`, `xxxxxxxx`, the
+//! engine's placeholder test) is not a value either: such a file is documentation.
+//!
 //! Pure text in, values out: the checks decide what a file that holds (or not) a value means.
 
 use super::parse::is_secret_name;
 use super::patterns::CredentialFormat;
+use crate::engine::filters::is_placeholder;
 use crate::finding::Secret;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -150,6 +155,9 @@ pub fn values(format: CredentialFormat, text: &[u8]) -> Vec<CredentialValue> {
     // A Rails key file is one line: only its first non-empty line is the key.
     if format == RailsKey {
         out.truncate(1);
+    }
+    if !format.always() {
+        out.retain(|v| !is_placeholder(v.value.expose()));
     }
     out
 }
@@ -356,6 +364,9 @@ mod tests {
                 "//registry.npmjs.org/:_authToken=${NPM_TOKEN}\nsave-exact=true\n",
                 &[],
             ),
+            (Npmrc, "//r.example/:_authToken=YOUR_TOKEN_HERE\n", &[]),
+            (Kubeconfig, "    token: changeme\n", &[]),
+            (Pgpass, "*:*:*:u:changeme\n", &["password=changeme@1:9"]),
             (
                 Pypirc,
                 "[pypi]\nusername: __token__\npassword: pypi-x\n",
