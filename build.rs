@@ -145,8 +145,10 @@ fn raw_rule(file: &str, family: &str, rule: &toml::Table) -> String {
             "min_entropy",
             "min_length",
             "validator",
+            "reject_before",
             "generic",
             "multiline",
+            "context_lines",
             "severity",
         ],
     ]
@@ -206,6 +208,12 @@ fn raw_rule(file: &str, family: &str, rule: &toml::Table) -> String {
         Some(_) => fail("`validator` must be a string".into()),
     };
     writeln!(out, "        validator: {validator:?},").unwrap();
+    let reject_before = match rule.get("reject_before") {
+        None => None,
+        Some(toml::Value::String(s)) => Some(s.as_str()),
+        Some(_) => fail("`reject_before` must be a string".into()),
+    };
+    writeln!(out, "        reject_before: {reject_before:?},").unwrap();
     for key in ["generic", "multiline"] {
         let flag = match rule.get(key) {
             None => false,
@@ -214,6 +222,12 @@ fn raw_rule(file: &str, family: &str, rule: &toml::Table) -> String {
         };
         writeln!(out, "        {key}: {flag},").unwrap();
     }
+    let context_lines = match rule.get("context_lines") {
+        None => 0,
+        Some(toml::Value::Integer(i)) if (0..=8).contains(i) => *i as usize,
+        Some(_) => fail("`context_lines` must be an integer from 0 to 8".into()),
+    };
+    writeln!(out, "        context_lines: {context_lines},").unwrap();
     let severity = match rule.get("severity").map(|v| v.as_str()) {
         None => "None",
         Some(Some("warn")) => "Some(Severity::Warn)",

@@ -422,6 +422,30 @@ fn report(corpus: &Corpus, runs: &[Run], dir: &Path, show: usize, detail: &str) 
     }
     println!();
 
+    // Recall per form of issue 12 (labels `vendor/form`), every tool side by side.
+    let mut forms: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, label) in corpus.labels.iter().enumerate() {
+        if label.secret && label.kind.contains('/') {
+            let row = forms
+                .entry(label.kind)
+                .or_insert_with(|| vec![0; runs.len() + 1]);
+            row[runs.len()] += 1;
+            for (t, s) in scores.iter().enumerate() {
+                row[t] += usize::from(s.found.contains_key(&i));
+            }
+        }
+    }
+    if !forms.is_empty() {
+        println!("\nrecall per form (vendor/form: found/secrets)");
+        for (kind, row) in &forms {
+            print!("{kind:<32}");
+            for found in &row[..runs.len()] {
+                print!(" {:>18}", format!("{found}/{}", row[runs.len()]));
+            }
+            println!();
+        }
+    }
+
     // False positives by kind of negative, every tool side by side.
     let mut kinds: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (t, s) in scores.iter().enumerate() {

@@ -359,3 +359,33 @@ fn a_key_in_a_staged_env_file_is_one_finding_about_the_file() {
         .to_string();
     assert!(message.contains("add `.env` to .gitignore"), "{message}");
 }
+
+/// With nothing staged, `git commit` behaves as without keygate, and a blocked `.env` file is not
+/// offered an allow marker. See: issue 15.
+#[test]
+fn an_empty_commit_is_gits_to_refuse_and_env_findings_offer_no_allow_marker() {
+    let repo = TestRepo::new();
+    repo.write(".env", "PORT=1\n")
+        .stage(".env")
+        .commit("tracked .env");
+    assert_eq!(repo.keygate(&["install"]).code(), 0);
+    let out = repo.git_output(&["commit", "-m", "nothing"]);
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.status.success());
+    assert!(said.contains("nothing to commit"), "{said}");
+    assert!(!said.contains("keygate"), "{said}");
+    // Staging anything: the tracked .env file blocks, with its fix and no allow footer.
+    repo.write("a.txt", "a\n").stage("a.txt");
+    let run = repo.keygate(&["check", "--staged"]);
+    assert_eq!(run.code(), 1, "{}", run.text());
+    assert!(run.stdout().contains("env-tracked"), "{}", run.stdout());
+    assert!(
+        !run.stdout().contains("A false positive?"),
+        "{}",
+        run.stdout()
+    );
+}

@@ -770,3 +770,34 @@ fn keygate_rules_lists_the_env_rules_with_their_state() {
     assert!(line("env-value-leak").contains(" block "));
     assert!(line("env-staged").contains(" off "));
 }
+
+/// `keygate fix` stages the .gitignore lines it adds, and speaks of exposed history only when a
+/// `.env` file was in fact committed. See: issue 15.
+#[test]
+fn fix_stages_gitignore_and_warns_of_history_only_after_a_commit() {
+    let repo = TestRepo::new();
+    repo.write("README.md", "hi\n")
+        .stage("README.md")
+        .commit("start");
+    repo.write(".env", format!("TELNXO_API_KEY={}\n", local_key()))
+        .stage(".env");
+    let run = repo.keygate(&["fix"]);
+    assert_eq!(run.code(), 0, "{}", run.text());
+    let out = run.stdout();
+    assert!(out.contains("untracked .env"), "{out}");
+    assert!(out.contains("staged .gitignore"), "{out}");
+    assert!(
+        !out.contains("does not erase history"),
+        "never committed: {out}"
+    );
+    let staged = repo.git(&["diff", "--cached", "--name-only"]);
+    assert_eq!(staged.trim(), ".gitignore", "{staged}");
+    // The next commit, with the hook, passes and carries the ignore line.
+    assert_eq!(repo.keygate(&["install"]).code(), 0);
+    let out = repo.git_output(&["commit", "-q", "-m", "ignore .env"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

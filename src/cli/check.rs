@@ -138,6 +138,11 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
         Target::Staged => {
             let repo = ctx.repo.as_ref().expect("staged mode opens a repository");
             let change = staged::StagedChange::read(repo, &excludes, &ctx.scanner)?;
+            if change.paths.is_empty() {
+                // Nothing staged: `git commit` says "nothing to commit" itself, as without
+                // keygate; a commit that adds nothing adds no secret.
+                return Ok((Report::new(Mode::Staged, Vec::new(), 0, 0), Vec::new()));
+            }
             let scope = hygiene::Scope::Staged(change.paths.clone());
             let checks = hygiene::check(repo, &ctx.config, &ctx.scanner, fingerprints, scope)?;
             let scanned = staged::scan(repo, &change, &ctx.scanner, &checks.known, fingerprints);

@@ -59,14 +59,16 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "notarealkey",
     "fake_",
     "_fake",
-    // Keys that providers print in their own documentation.
-    "4eC39HqLyjWDarjtT1zdp7dc",
-    "BQokikJOvBiI2HlWgH4olfQ2",
-    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
-    // Published test vectors (RFC 8032 Ed25519 test 1 secret key, RFC 7748 X25519 test keys).
-    "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
-    "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a",
-    "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb",
+    // Vendor default passwords and words that stand in for a key behind a valid prefix.
+    "minioadmin",
+    "minio123",
+    "helloworld",
+    "hello_world",
+    "hello-world",
+    "loremipsum",
+    "deadbeef",
+    "foobarbaz",
+    "qwertyuiop",
 ];
 
 /// Above this length a value is a key block or a blob rather than a typed placeholder.
@@ -84,6 +86,123 @@ static PLACEHOLDER_AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
 /// the value (`sk_live_000000…`; a long key block may hold `AAAAAA` by nature). In a long value
 /// (a key block), a four-letter mask (`xxxx`) turns up by chance and is ignored.
 pub fn is_placeholder(secret: &[u8]) -> bool {
+    if crate::rules::published::is_published_example(secret) || is_placeholder_text(secret) {
+        return true;
+    }
+    // Disguised placeholders: the same words once the value is percent-, base64- or hex-decoded,
+    // or read with its leetspeak folded (`d3adb33f`, `ch4ng3m3`); and a run of the alphabet or
+    // of the digits behind a valid prefix (`sk_live_abcdefghijkl…`).
+    let long = secret.len() > LONG_VALUE;
+    !long
+        && (has_sequence(secret)
+            || normalised(secret).iter().any(|(n, decoded)| {
+                PLACEHOLDER_AC.is_match(n) || *decoded && has_template_marker(n)
+            }))
+}
+
+/// The readings of `secret` that a placeholder may hide behind: percent-decoded, base64- or
+/// hex-decoded (when that gives printable text), and leetspeak folded to letters (`false`: not a
+/// decoding, so case-bearing template checks do not apply).
+fn normalised(secret: &[u8]) -> Vec<(Vec<u8>, bool)> {
+    let mut out = Vec::new();
+    let printable = |d: &[u8]| d.len() >= 6 && d.iter().all(|b| b.is_ascii_graphic() || *b == b' ');
+    if secret.contains(&b'%') {
+        let mut d = Vec::with_capacity(secret.len());
+        let mut i = 0;
+        while i < secret.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            match (
+                secret[i],
+                secret.get(i + 1).and_then(|&b| hex(b)),
+                secret.get(i + 2).and_then(|&b| hex(b)),
+            ) {
+                (b'%', Some(h), Some(l)) => {
+                    d.push((h * 16 + l) as u8);
+                    i += 3;
+                }
+                (b, _, _) => {
+                    d.push(b);
+                    i += 1;
+                }
+            }
+        }
+        out.push((d, true));
+    }
+    let b64: Vec<u8> = secret
+        .iter()
+        .map(|&b| match b {
+            b'-' => b'+',
+            b'_' => b'/',
+            b => b,
+        })
+        .collect();
+    if let Some(d) = crate::rules::validators::base64_decode(&b64).filter(|d| printable(d)) {
+        out.push((d, true));
+    }
+    if secret.len() >= 12
+        && secret.len().is_multiple_of(2)
+        && secret.iter().all(u8::is_ascii_hexdigit)
+    {
+        let d: Vec<u8> = secret
+            .chunks(2)
+            .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap_or("00"), 16).unwrap_or(0))
+            .collect();
+        if printable(&d) {
+            out.push((d, true));
+        }
+    }
+    if secret.iter().any(u8::is_ascii_digit) {
+        for one in [b'l', b'i'] {
+            out.push((
+                secret
+                    .iter()
+                    .map(|&b| match b {
+                        b'0' => b'o',
+                        b'1' => one,
+                        b'3' => b'e',
+                        b'4' | b'@' => b'a',
+                        b'5' | b'$' => b's',
+                        b'7' => b't',
+                        b => b.to_ascii_lowercase(),
+                    })
+                    .collect(),
+                false,
+            ));
+        }
+    }
+    out
+}
+
+/// A run of at least `SEQUENCE` consecutive letters or digits in alphabet order, either way
+/// (`abcdefg`, `6543210`): typed, never drawn at random.
+fn has_sequence(secret: &[u8]) -> bool {
+    const SEQUENCE: usize = 7;
+    let mut up = 1;
+    let mut down = 1;
+    for pair in secret.windows(2) {
+        let (a, b) = (pair[0].to_ascii_lowercase(), pair[1].to_ascii_lowercase());
+        let same_class = a.is_ascii_lowercase() && b.is_ascii_lowercase()
+            || a.is_ascii_digit() && b.is_ascii_digit();
+        up = if same_class && b == a.wrapping_add(1) {
+            up + 1
+        } else {
+            1
+        };
+        down = if same_class && b == a.wrapping_sub(1) {
+            down + 1
+        } else {
+            1
+        };
+        if up >= SEQUENCE || down >= SEQUENCE {
+            return true;
+        }
+    }
+    false
+}
+
+/// The words, template markers and one-character runs of [`is_placeholder`], on the value as
+/// written.
+fn is_placeholder_text(secret: &[u8]) -> bool {
     let long = secret.len() > LONG_VALUE;
     let chance = |word: &[u8]| word.len() <= 4 && word.iter().all(u8::is_ascii_alphanumeric);
     if PLACEHOLDER_AC
@@ -264,6 +383,21 @@ mod tests {
             ),
             ("q8Ff3kZp0LmXw2RtY7uVbN4c", false),
             ("ghp_R4nd0mL00kingT0kenValue9xQ", false),
+            // Disguised placeholders.
+            ("your%5Fapi%5Fkey%5Fhere", true),
+            ("eW91cl9hcGlfa2V5X2hlcmU=", true),
+            ("796f75725f6170695f6b6579", true),
+            ("d3adb33fd3adb33f", true),
+            ("ch4ng3m3pl3as3", true),
+            ("sk_live_abcdefghijklmnopqrstuvwx", true),
+            ("tok_0123456789Qx7Lm2", true),
+            ("glpat-helloworld12345678", true),
+            ("minio123", true),
+            ("ABC-DEF1234ghIkl-zyx57W2v1u123ew11", true),
+            // Real-looking values stay secrets.
+            ("sk_live_Qm7pX2vK9rT4wB8nL3cF6hJ1", false),
+            ("7d3f0a9c1b2e4d5f6a7b8c9d0e1f2a3b", false),
+            ("c2stbGl2ZS1RbTdwWDJ2SzlyVDR3Qjhu", false),
         ];
         for (secret, want) in cases {
             assert_eq!(is_placeholder(secret.as_bytes()), *want, "{secret}");

@@ -1,6 +1,7 @@
 //! The scanner: text in, matches out. It composes prefilter → regex → filters and does no I/O,
 //! printing or colouring.
 
+mod decoded;
 pub(crate) mod entropy;
 pub mod examples;
 pub(crate) mod filters;
@@ -19,6 +20,8 @@ use std::sync::OnceLock;
 /// on minified files whose single line is megabytes long.
 const LOOK_BEHIND: usize = 512;
 const LOOK_AHEAD: usize = 1024;
+/// How far before and after its keyword's line a rule with `context_lines` looks, at most.
+const CONTEXT_BYTES: usize = 1024;
 /// How far after its keyword a multi-line rule (a private key block) looks.
 const MULTILINE_AHEAD: usize = 64 * 1024;
 
@@ -61,15 +64,16 @@ impl Scanner {
         }
     }
 
-    /// Whether every match in `text` depends on its own line only: no multi-line rule's keyword
-    /// occurs in it. Then a line has the same matches wherever it is, which lets a history audit
+    /// Whether every match in `text` depends on its own line only: no keyword of a multi-line
+    /// rule or of a rule that reads neighbouring lines (`context_lines`) occurs in it, and it
+    /// holds no Kubernetes `Secret` whose values are decoded. Then a line has the same matches wherever it is, which lets a history audit
     /// scan only the lines each version adds.
     pub fn is_line_local(&self, text: &[u8]) -> bool {
         let keywords = self.multiline.get_or_init(|| {
             let words: Vec<String> = self
                 .rules
                 .iter()
-                .filter(|r| r.spec.multiline)
+                .filter(|r| r.spec.multiline || r.spec.context_lines > 0)
                 .flat_map(|r| &r.spec.keywords)
                 .map(|k| regex::escape(k))
                 .collect();
@@ -83,7 +87,7 @@ impl Scanner {
                     .expect("escaped keywords compile")
             })
         });
-        keywords.as_ref().is_none_or(|k| !k.is_match(text))
+        keywords.as_ref().is_none_or(|k| !k.is_match(text)) && !decoded::may_hold_k8s_secret(text)
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -97,7 +101,46 @@ impl Scanner {
     /// Every secret in `text`, in order of position. Lines and columns are relative to `text`.
     pub fn scan(&self, text: &[u8]) -> Vec<Match> {
         let candidates = self.candidates(text);
-        self.locate(text, candidates)
+        let found = self.locate(text, candidates);
+        self.with_decoded(text, found)
+    }
+
+    /// `found` plus the secrets of values that `text` holds encoded (the base64 `data:` of
+    /// Kubernetes `Secret` manifests): each value is decoded into `KEY=value`, scanned with the
+    /// same rules, and a secret found in it is reported at the encoded value, in place of any
+    /// match on the encoded text itself.
+    fn with_decoded(&self, text: &[u8], mut found: Vec<Match>) -> Vec<Match> {
+        if !decoded::may_hold_k8s_secret(text) {
+            return found;
+        }
+        let mut added = false;
+        for e in decoded::k8s_secret_values(text) {
+            let inner = self.locate(&e.text, self.candidates(&e.text));
+            let Some(m) = inner.into_iter().find(|m| m.offset >= e.value_at) else {
+                continue;
+            };
+            let line_start = memrchr(b'\n', &text[..e.start]).map_or(0, |i| i + 1);
+            let line_end = memchr(b'\n', &text[e.end..]).map_or(text.len(), |i| e.end + i);
+            let line_text = &text[line_start..line_end];
+            if filters::has_allow_marker(line_text)
+                || self.allow.allows(m.secret.expose(), line_text)
+            {
+                continue;
+            }
+            found.retain(|f| f.offset < e.start || f.offset >= e.end);
+            found.push(Match {
+                rule: m.rule,
+                offset: e.start,
+                line: memchr::memchr_iter(b'\n', &text[..e.start]).count() as u64 + 1,
+                column: char_count(&text[line_start..e.start]) + 1,
+                secret: m.secret,
+            });
+            added = true;
+        }
+        if added {
+            found.sort_by_key(|m| m.offset);
+        }
+        found
     }
 
     /// [`Scanner::scan`] for a caller that wants only the secrets touching some lines (the lines
@@ -110,7 +153,8 @@ impl Scanner {
         let mut windows = self.windows(text);
         keep_wanted(&mut windows, text, wanted);
         let candidates = self.candidates_in(text, windows);
-        self.locate(text, candidates)
+        let found = self.locate(text, candidates);
+        self.with_decoded(text, found)
     }
 
     /// Compiles the regexes that [`Scanner::scan_lines`] with the same arguments runs, in the
@@ -145,6 +189,13 @@ impl Scanner {
                 let Some(group) = caps.get(group_index) else {
                     continue;
                 };
+                if let Some(reject) = rule.reject_before() {
+                    let at = start + group.start();
+                    let line = memrchr(b'\n', &text[..at]).map_or(0, |i| i + 1);
+                    if reject.is_match(&text[line.max(at.saturating_sub(LOOK_BEHIND))..at]) {
+                        continue;
+                    }
+                }
                 if self.accepts(rule, group.as_bytes()) {
                     found.push(Candidate {
                         rule: index,
@@ -176,10 +227,13 @@ impl Scanner {
                 }
             };
             for &rule in self.prefilter.rules_of(&hit) {
-                let end = if self.rules[rule].spec.multiline {
-                    text.len().min(hit.end + MULTILINE_AHEAD)
+                let spec = &self.rules[rule].spec;
+                let (start, end) = if spec.multiline {
+                    (start, text.len().min(hit.end + MULTILINE_AHEAD))
+                } else if spec.context_lines > 0 {
+                    context_window(text, start, line_end, spec.context_lines)
                 } else {
-                    line_end
+                    (start, line_end)
                 };
                 match &mut open[rule] {
                     Some((_, e)) if start <= *e => *e = (*e).max(end),
@@ -349,6 +403,29 @@ fn line_window(text: &[u8], start: usize, end: usize) -> (usize, usize) {
     (line_start, line_end)
 }
 
+/// The window of a rule with `context_lines = n` around the keyword's line `start..end`: `n`
+/// lines before and after it, at most `CONTEXT_BYTES` bytes on each side.
+fn context_window(text: &[u8], start: usize, end: usize, n: usize) -> (usize, usize) {
+    let lo = start.saturating_sub(CONTEXT_BYTES);
+    let mut from = start;
+    for _ in 0..n {
+        if from <= lo {
+            break;
+        }
+        // `from - 1` is the newline ending the previous line (or a clipped line's byte).
+        from = memrchr(b'\n', &text[lo..from - 1]).map_or(lo, |i| lo + i + 1);
+    }
+    let hi = text.len().min(end + CONTEXT_BYTES);
+    let mut to = end;
+    for _ in 0..n {
+        if to >= hi {
+            break;
+        }
+        to = memchr(b'\n', &text[to + 1..hi]).map_or(hi, |i| to + 1 + i);
+    }
+    (from, to)
+}
+
 /// Whether `start..end` is a whole line, not one clipped on a long line.
 fn is_line(text: &[u8], start: usize, end: usize) -> bool {
     (start == 0 || text[start - 1] == b'\n') && (end == text.len() || text[end] == b'\n')
@@ -362,6 +439,81 @@ pub fn char_count(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A token base64-encoded in a Kubernetes `Secret` is found, under the rule that finds it
+    /// decoded, at the encoded value's line and column.
+    #[test]
+    fn secret_manifest_values_are_decoded_and_scanned() {
+        let rules = crate::rules::compile_all(&[]).unwrap();
+        let scanner = Scanner::new(rules, Allowlist::default());
+        let key = "mk_3f9Kq2LxV8pR7tZ1wYb4N6cD";
+        let encoded = b64(key.as_bytes());
+        let text = format!(
+            "apiVersion: v1\nkind: Secret\ndata:\n  MIGOSMTP_API_KEY: {encoded}\n  other: {}\n",
+            b64(b"plain words here")
+        );
+        let found = scanner.scan(text.as_bytes());
+        assert_eq!(found.len(), 1, "{found:?}");
+        let m = &found[0];
+        assert_eq!(scanner.rule(m.rule).id(), "migosmtp-api-key");
+        assert_eq!((m.line, m.column), (4, 21));
+        assert_eq!(m.secret.expose(), key.as_bytes());
+        let lines = scanner.scan_lines(text.as_bytes(), |first, last| (first..=last).contains(&4));
+        assert_eq!(lines.iter().filter(|m| m.line == 4).count(), 1);
+    }
+
+    /// A value ends where its string does: a `.netrc` line written from Python keeps its
+    /// password, not the `\n")` after it.
+    #[test]
+    fn values_inside_strings_do_not_run_on() {
+        let rules = crate::rules::compile_all(&[]).unwrap();
+        let scanner = Scanner::new(rules, Allowlist::default());
+        let text = br#"netrc.write_text("machine api.acme.io login ci password Vq8mZ2kR7xLw4\n")"#;
+        let found = scanner.scan(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].secret.expose(), b"Vq8mZ2kR7xLw4");
+    }
+
+    fn b64(data: &[u8]) -> String {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for chunk in data.chunks(3) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn context_window_spans_neighbouring_lines() {
+        let text = b"a\nbb\nccc\ndddd\ne";
+        let at = |s: &str| {
+            text.windows(s.len())
+                .position(|w| w == s.as_bytes())
+                .unwrap()
+        };
+        let (start, end) = (at("ccc"), at("ccc") + 3);
+        let slice = |(s, e): (usize, usize)| String::from_utf8(text[s..e].to_vec()).unwrap();
+        assert_eq!(slice(context_window(text, start, end, 1)), "bb\nccc\ndddd");
+        assert_eq!(
+            slice(context_window(text, start, end, 2)),
+            "a\nbb\nccc\ndddd\ne"
+        );
+        assert_eq!(
+            slice(context_window(text, start, end, 5)),
+            "a\nbb\nccc\ndddd\ne"
+        );
+        assert_eq!(slice(context_window(text, 0, 1, 1)), "a\nbb");
+    }
 
     /// `scan_lines` reports exactly the matches of `scan` on the wanted lines, over every
     /// example of the catalog (many rules, overlapping and multi-line secrets), for several

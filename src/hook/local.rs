@@ -18,7 +18,7 @@ use std::path::Path;
 /// Installs the hook for `repo`, running `binary` when `keygate` is not on PATH.
 pub fn install(repo: &Repo, binary: &Path) -> Result<Installed> {
     match manager(repo)? {
-        Some(Manager::Husky { script }) => install_husky(repo, script),
+        Some(Manager::Husky { script }) => install_husky(repo, script, binary),
         Some(manager) => Ok(Installed::Snippet {
             present: mentions_keygate(&manager),
             snippet: match manager {

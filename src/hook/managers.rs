@@ -2,22 +2,36 @@
 //! husky's `.husky/pre-commit`, and for lefthook and the pre-commit framework a snippet for the
 //! user to add (their files are left alone).
 
-use super::files::{is_ours, read_regular, runs_keygate, write_executable, HOOK_NAME, MARKER};
+use super::files::{
+    is_ours, read_regular, runs_keygate, shell_quote, write_executable, HOOK_NAME, MARKER,
+};
 use super::outcome::{Installed, Manager, Uninstalled};
 use crate::error::{Error, Result};
 use crate::git::Repo;
 use std::path::{Path, PathBuf};
 
-/// The block added to husky's `.husky/pre-commit`.
-pub const HUSKY_BLOCK: &str = "\
-# keygate-managed-hook: added by `keygate install`; `keygate uninstall` removes it.
+/// The block added to husky's `.husky/pre-commit`: like the plain hook, it falls back to the
+/// binary that installed it when `keygate` is not on PATH (husky runs hooks with a minimal PATH in
+/// some GUI clients).
+fn husky_block(binary: &Path) -> String {
+    format!(
+        "{MARKER}: added by `keygate install`; `keygate uninstall` removes it.
+keygate_installed={binary}
 if command -v keygate >/dev/null 2>&1; then
-  keygate check --staged || { s=$?; echo 'keygate: commit blocked (see above); `git commit --no-verify` skips all hooks.' >&2; exit $s; }
+  keygate check --staged || {{ s=$?; echo 'keygate: commit blocked (see above); `git commit --no-verify` skips all hooks.' >&2; exit $s; }}
+elif [ -x \"$keygate_installed\" ]; then
+  \"$keygate_installed\" check --staged || {{ s=$?; echo 'keygate: commit blocked (see above); `git commit --no-verify` skips all hooks.' >&2; exit $s; }}
 else
-  echo 'keygate: commit blocked: keygate is not installed (run ./install.sh in a keygate checkout, or cargo install keygate); `git commit --no-verify` skips all hooks.' >&2; exit 1
+  echo \"keygate: commit blocked: keygate is not on PATH nor at $keygate_installed (run ./install.sh in a keygate checkout); git commit --no-verify skips all hooks.\" >&2; exit 1
 fi
-# end keygate-managed-hook
-";
+{END}
+",
+        binary = shell_quote(&binary.to_string_lossy()),
+    )
+}
+
+/// The line that ends keygate's block in a husky script.
+const END: &str = "# end keygate-managed-hook";
 
 /// The lefthook configuration that runs keygate.
 pub const LEFTHOOK_SNIPPET: &str = "\
@@ -96,17 +110,23 @@ fn husky_state(repo: &Repo) -> PathBuf {
     repo.git_dir().join("keygate").join("husky-pre-commit.orig")
 }
 
-/// The husky script with keygate's block appended to `original`.
-fn with_husky_block(original: &[u8]) -> Vec<u8> {
+/// `original`, ending with a newline unless empty.
+fn with_newline(original: &[u8]) -> Vec<u8> {
     let mut out = original.to_vec();
     if !out.is_empty() && !out.ends_with(b"\n") {
         out.push(b'\n');
     }
-    out.extend_from_slice(HUSKY_BLOCK.as_bytes());
     out
 }
 
-pub(super) fn install_husky(repo: &Repo, script: PathBuf) -> Result<Installed> {
+/// The husky script with keygate's block appended to `original`.
+fn with_husky_block(original: &[u8], binary: &Path) -> Vec<u8> {
+    let mut out = with_newline(original);
+    out.extend_from_slice(husky_block(binary).as_bytes());
+    out
+}
+
+pub(super) fn install_husky(repo: &Repo, script: PathBuf, binary: &Path) -> Result<Installed> {
     let original = match read_regular(&script)? {
         Some((bytes, _)) if is_ours(&bytes) => return Ok(Installed::HuskyUnchanged { script }),
         Some((bytes, _)) => Some(bytes),
@@ -123,7 +143,7 @@ pub(super) fn install_husky(repo: &Repo, script: PathBuf) -> Result<Installed> {
             _ => {}
         },
     }
-    let text = with_husky_block(original.as_deref().unwrap_or_default());
+    let text = with_husky_block(original.as_deref().unwrap_or_default(), binary);
     if original.is_some() {
         // In place, so that the script keeps its permissions.
         std::fs::write(&script, &text).map_err(|e| Error::io(&script, e))?;
@@ -152,10 +172,12 @@ pub(super) fn uninstall_husky(repo: &Repo, script: &Path) -> Result<Option<Unins
         Err(e) => return Err(Error::io(&state, e)),
     };
     let original = saved.clone().unwrap_or_default();
-    let (restored, edited) = if current == with_husky_block(&original) {
+    // Unedited since install when taking keygate's block out gives back the original.
+    let stripped = strip_husky_block(&current);
+    let (restored, edited) = if stripped == with_newline(&original) {
         (original, false)
     } else {
-        (strip_husky_block(&current), true)
+        (stripped, true)
     };
     let deleted = saved.is_none() && (!edited || restored.iter().all(u8::is_ascii_whitespace));
     if deleted {
@@ -182,7 +204,7 @@ fn strip_husky_block(text: &[u8]) -> Vec<u8> {
         let trimmed = line.strip_suffix(b"\n").unwrap_or(line);
         if !inside && trimmed.starts_with(MARKER.as_bytes()) {
             inside = true;
-        } else if inside && trimmed == b"# end keygate-managed-hook" {
+        } else if inside && trimmed == END.as_bytes() {
             inside = false;
         } else if !inside {
             out.extend_from_slice(line);
@@ -203,7 +225,7 @@ mod tests {
             b"npx lint-staged",
             b"#!/usr/bin/env sh\n. \"$(dirname -- \"$0\")/_/husky.sh\"\n\nnpm test\n",
         ] {
-            let with = with_husky_block(original);
+            let with = with_husky_block(original, Path::new("/opt/it's/keygate"));
             assert!(is_ours(&with));
             let stripped = strip_husky_block(&with);
             let want: Vec<u8> = if original.ends_with(b"\n") || original.is_empty() {

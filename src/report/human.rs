@@ -78,7 +78,12 @@ pub fn write(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Resu
         "keygate: {verdict}: {} finding(s), {} blocking, in {} file(s) ({} bytes) scanned",
         s.findings, s.blocking, s.files_scanned, s.bytes_scanned
     )?;
-    if report.is_blocking() {
+    // Only a secret rule's finding can be a false positive to allow; a `.env` file is not.
+    let allowable = report
+        .findings
+        .iter()
+        .any(|f| f.is_blocking() && f.category == crate::finding::Category::Secret);
+    if allowable {
         writeln!(
             out,
             "  A false positive? Add `keygate:allow` in a comment on the line, record it with \

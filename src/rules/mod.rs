@@ -1,6 +1,7 @@
 //! The rule schema, the embedded built-in catalog, user rules, compilation and catalog checks.
 
 pub mod env;
+pub mod published;
 pub mod validators;
 
 use crate::error::{Error, Result};
@@ -13,6 +14,9 @@ use std::sync::{LazyLock, OnceLock};
 /// The family of rules imported from a `.gitleaks.toml`: they come without examples (gitleaks
 /// keeps its rule tests in Go code), so the example check does not apply to them.
 pub const GITLEAKS_FAMILY: &str = "gitleaks";
+
+/// The most neighbouring lines a rule may read on each side of its keyword's line.
+pub const MAX_CONTEXT_LINES: usize = 8;
 
 /// A list of texts: borrowed from the binary, or owned.
 pub type Texts = Cow<'static, [Cow<'static, str>]>;
@@ -28,6 +32,11 @@ pub struct RuleSpec {
     /// Case-insensitive literals of which at least one occurs wherever the rule can match; only
     /// rules whose keywords occur near a spot have their regex run there.
     pub keywords: Vec<String>,
+    /// A regex run on the text of the line before a match's secret (anchor it at the end with
+    /// `$`): where it matches, the match is dropped. For names that say the value is no secret
+    /// (`hashed_secret = "…"`, `publicToken: "…"`). It runs on matches only, never on the input.
+    #[serde(default)]
+    pub reject_before: Option<String>,
     #[serde(default)]
     pub min_entropy: Option<f64>,
     /// Shortest secret accepted.
@@ -42,6 +51,12 @@ pub struct RuleSpec {
     /// The secret may span lines (private key blocks): the rule sees up to 64 KiB after its keyword.
     #[serde(default)]
     pub multiline: bool,
+    /// The name may sit on a neighbouring line (`- name: X_API_KEY` then `value: "…"`, a
+    /// `[section]` then `key = "…"`): the rule's regex sees this many lines before and after the
+    /// line of its keyword (bounded in bytes), so that it can span from the name to the value.
+    /// The secret group still locates the secret exactly.
+    #[serde(default)]
+    pub context_lines: usize,
     #[serde(default)]
     pub severity: Option<Severity>,
     /// Borrowed from the binary for built-in rules (making a copy of every example at each start
@@ -131,6 +146,8 @@ struct Compiled {
     regex: Regex,
     /// Index of the capture group holding the secret.
     secret_group: usize,
+    /// The compiled `reject_before`.
+    reject_before: Option<Regex>,
 }
 
 impl Rule {
@@ -158,6 +175,12 @@ impl Rule {
     /// Index of the capture group holding the secret.
     pub fn secret_group(&self) -> usize {
         self.compiled().secret_group
+    }
+
+    /// The compiled `reject_before`: where it matches the line before a secret, the match is
+    /// dropped.
+    pub fn reject_before(&self) -> Option<&Regex> {
+        self.compiled().reject_before.as_ref()
     }
 
     fn compiled(&self) -> &Compiled {
@@ -191,6 +214,12 @@ impl Rule {
             return Err(err(
                 SpecField::Keywords,
                 "needs at least one keyword of two or more characters",
+            ));
+        }
+        if spec.context_lines > MAX_CONTEXT_LINES {
+            return Err(err(
+                SpecField::Pattern,
+                &format!("context_lines must be at most {MAX_CONTEXT_LINES}"),
             ));
         }
         let validator = spec
@@ -253,9 +282,20 @@ fn compile_pattern(spec: &RuleSpec) -> Result<Compiled, RuleError> {
             ))
         }
     };
+    let reject_before = spec
+        .reject_before
+        .as_deref()
+        .map(|p| {
+            regex::bytes::RegexBuilder::new(p)
+                .unicode(false)
+                .build()
+                .map_err(|e| err(format!("reject_before does not compile: {e}")))
+        })
+        .transpose()?;
     Ok(Compiled {
         regex,
         secret_group,
+        reject_before,
     })
 }
 
@@ -269,6 +309,7 @@ pub struct RawRule {
     id: &'static str,
     description: &'static str,
     pattern: &'static str,
+    reject_before: Option<&'static str>,
     remedy: &'static str,
     keywords: &'static [&'static str],
     examples: &'static [Cow<'static, str>],
@@ -279,6 +320,7 @@ pub struct RawRule {
     validator: Option<&'static str>,
     generic: bool,
     multiline: bool,
+    context_lines: usize,
     severity: Option<Severity>,
     family: &'static str,
     /// Every match of `pattern` starts with one of these (see build.rs `first_literals`).
@@ -293,11 +335,13 @@ impl RawRule {
             description: self.description.to_string(),
             pattern: self.pattern.to_string(),
             keywords: strings(self.keywords),
+            reject_before: self.reject_before.map(str::to_string),
             min_entropy: self.min_entropy,
             min_length: self.min_length,
             validator: self.validator.map(str::to_string),
             generic: self.generic,
             multiline: self.multiline,
+            context_lines: self.context_lines,
             severity: self.severity,
             examples: Cow::Borrowed(self.examples),
             negative_examples: Cow::Borrowed(self.negative_examples),

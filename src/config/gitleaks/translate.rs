@@ -270,6 +270,8 @@ fn imported_spec(
         validator: None,
         generic: false,
         multiline: false,
+        context_lines: 0,
+        reject_before: None,
         severity: None,
         examples: Default::default(),
         negative_examples: Default::default(),

@@ -29,8 +29,10 @@ impl EnvCheck for NotIgnored {
                         "{file} is a .env file that Git does not ignore; run `keygate fix`, or \
                          add `{line}` to .gitignore"
                     ),
-                    "A .env file that is not ignored is one `git add .` away from a commit."
-                        .to_string(),
+                    format!(
+                        "Add `{line}` to .gitignore (`keygate fix` adds it): a .env file that \
+                         is not ignored is one `git add .` away from a commit."
+                    ),
                 )
             })
             .collect()

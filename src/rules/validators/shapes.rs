@@ -132,6 +132,19 @@ const COMMON_PASSWORDS: &[&str] = &[
 
 pub(super) fn password(s: &[u8]) -> bool {
     let lower = s.to_ascii_lowercase();
+    // `Secrets.fetch(dbPw)`: a call captured as a value.
+    if s.contains(&b')')
+        && s.windows(2)
+            .any(|w| (w[0].is_ascii_alphanumeric() || w[0] == b'_') && w[1] == b'(')
+    {
+        return false;
+    }
+    if PUBLIC_PREFIXES
+        .iter()
+        .any(|p| lower.starts_with(p.as_bytes()))
+    {
+        return false;
+    }
     let classes = [
         s.iter().any(u8::is_ascii_lowercase),
         s.iter().any(u8::is_ascii_uppercase),
@@ -186,31 +199,9 @@ pub(super) fn password(s: &[u8]) -> bool {
         && !known_example(s)
 }
 
-/// Values that specifications and tutorials print as examples (RFC 6749, RFC 5849, RFC 7617,
-/// jwt.io); they appear in many codebases' docs and tests and are never live.
-const KNOWN_EXAMPLES: &[&str] = &[
-    "2YotnFZFEjr1zCsicMWpAA",
-    "tGzv3JOkF0XG5Qx2TlKWIA",
-    "SplxlOBeZQQYbYS6WxSbIA",
-    "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
-    "gX1fBat3bV",
-    "mF_9.B5f-4.1JqM",
-    "8xLOxBtZp8",
-    "0685bd9184jfhq22",
-    "ad180jjd733klru7",
-    "kd94hf93k423kf44",
-    "hh5s93j4hdidpola",
-    "nnch734d00sl2jdk",
-    "pfkkdhi9sl3r4s00",
-    "45ghiukldjahdnhzdauz",
-    "QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
-    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
-];
-
+/// A value that specifications and tutorials print as an example (`rules::published`).
 fn known_example(s: &[u8]) -> bool {
-    KNOWN_EXAMPLES
-        .iter()
-        .any(|e| s.windows(e.len()).any(|w| w == e.as_bytes()))
+    crate::rules::published::is_published_example(s)
 }
 
 pub(super) fn jwt(s: &[u8]) -> bool {
@@ -218,8 +209,18 @@ pub(super) fn jwt(s: &[u8]) -> bool {
     let object = |part: &[u8]| base64_decode(part).filter(|json| json.first() == Some(&b'{'));
     parts.len() == 3
         && object(parts[0]).is_some_and(|h| h.windows(5).any(|w| w == b"\"alg\""))
-        && object(parts[1]).is_some()
+        && object(parts[1]).is_some_and(|p| !is_public_payload(&p))
         && !known_example(s)
+}
+
+/// A payload that a provider hands to browsers by design: Supabase's `anon` role key.
+fn is_public_payload(payload: &[u8]) -> bool {
+    let compact: Vec<u8> = payload
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    compact.windows(13).any(|w| w == b"\"role\":\"anon\"")
 }
 
 /// Base64 of a sentence (`bm90IGEgcmVhbCBwYXNzd29yZA==` is "not a real password"): documentation.
@@ -316,11 +317,16 @@ mod tests {
             "{}.{payload}.Zx81nQp2LmT6vR4wYk9bHs3dFg7jK0cV5aEuXiOy1",
             b64url(b"hello")
         );
+        let anon = format!(
+            "{header}.{}.Zx81nQp2LmT6vR4wYk9bHs3dFg7jK0cV5aEuXiOy1",
+            b64url(br#"{"iss":"supabase","role": "anon"}"#)
+        );
         let cases: &[(&str, bool)] = &[
             (&good, true),
             (&sample, false),
             (&not_json, false),
             ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0", false),
+            (&anon, false),
         ];
         for (secret, want) in cases {
             assert_eq!(jwt(secret.as_bytes()), *want, "{secret}");

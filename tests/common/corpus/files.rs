@@ -118,6 +118,15 @@ pub fn generate(seed: u64, target: usize) -> Corpus {
     while g.files.len() < target {
         g.code_file();
     }
+    // The forms of issue 12 (neighbouring-line names, sections, constructors, headers, command
+    // lines): two rounds, each vendor and form once per round.
+    for round in 0..2 {
+        let project = g.project();
+        for b in super::forms::files(&g.rng, project, round) {
+            let path = g.unique(b.path.clone());
+            g.push(Builder { path, ..b });
+        }
+    }
     Corpus {
         seed,
         files: g.files,
@@ -1058,6 +1067,28 @@ impl Gen {
         b.labelled(
             format!("  DB_PASSWORD: {encoded}"),
             &secret_of(Family::Database, "k8s-secret-base64", encoded),
+        );
+        // A provider's key, encoded under its own name, or under any name when its shape alone
+        // says what it is.
+        let family = *self.rng.pick(&[
+            Family::MigoTelnxo,
+            Family::Cloud,
+            Family::Payment,
+            Family::Ai,
+            Family::Messaging,
+        ]);
+        let s = shapes::secret(&self.rng, family);
+        let name = if s.bare && self.rng.chance(0.5) {
+            self.rng
+                .pick(&["credentials", "token", "upstream", "config.value"])
+                .to_string()
+        } else {
+            super::spell(&s.words(&self.rng), super::Case::UpperSnake)
+        };
+        let encoded = base64(s.value.as_bytes(), false);
+        b.labelled(
+            format!("  {name}: {encoded}"),
+            &secret_of(family, "k8s-secret-base64", encoded),
         );
         b.lines([
             "---",

@@ -11,6 +11,7 @@
 #![allow(dead_code)]
 
 mod files;
+pub mod forms;
 mod keys;
 mod langs;
 mod negatives;

@@ -106,6 +106,20 @@ pub const IN_THEIR_OWN_FILES: &[&str] = &[
     "npmrc-basic-auth",
     "kubeconfig-client-key",
     "wordpress-salt",
+    // Keys named on a neighbouring line or handed to a client: `forms.rs` writes them.
+    "migosmtp-api-key-nearby",
+    "migosmtp-client-key",
+    "telnxo-api-key-nearby",
+    "telnxo-client-key",
+    "generic-secret-nearby",
+    "generic-terraform-variable-default",
+    "generic-api-key-header",
+    "generic-authorization-token",
+    // Call and command-line forms whose value means nothing assigned to a name.
+    "generic-curl-user-key",
+    "generic-login-password",
+    "generic-cli-password",
+    "twilio-client-auth-token",
 ];
 
 /// How common a rule's keys are in real repositories, relative to the others of its family (1
