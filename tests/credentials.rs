@@ -308,7 +308,11 @@ fn fix_ignores_and_untracks_credential_files_and_keeps_them_on_disk() {
 
     let run = repo.keygate(&["fix"]);
     assert_eq!(run.code(), 0, "{}", run.text());
-    assert!(run.stdout().contains("Revoke and rotate"), "{}", run.stdout());
+    assert!(
+        run.stdout().contains("Revoke and rotate"),
+        "{}",
+        run.stdout()
+    );
     let gitignore = String::from_utf8(repo.read(".gitignore")).unwrap();
     assert!(gitignore.contains("# credential files"), "{gitignore}");
     assert!(gitignore.lines().any(|l| l == ".netrc"), "{gitignore}");
