@@ -146,6 +146,7 @@ fn raw_rule(file: &str, family: &str, rule: &toml::Table) -> String {
             "min_length",
             "validator",
             "reject_before",
+            "revoke",
             "generic",
             "multiline",
             "context_lines",
@@ -214,6 +215,12 @@ fn raw_rule(file: &str, family: &str, rule: &toml::Table) -> String {
         Some(_) => fail("`reject_before` must be a string".into()),
     };
     writeln!(out, "        reject_before: {reject_before:?},").unwrap();
+    let revoke = match rule.get("revoke") {
+        None => None,
+        Some(toml::Value::String(s)) => Some(s.as_str()),
+        Some(_) => fail("`revoke` must be a string".into()),
+    };
+    writeln!(out, "        revoke: {revoke:?},").unwrap();
     for key in ["generic", "multiline"] {
         let flag = match rule.get(key) {
             None => false,

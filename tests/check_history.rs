@@ -2,7 +2,10 @@
 //! `--since`, `--branch`; merges, renames, removals; the JSON fields and the incident checklist.
 // See: issue 6
 
-use crate::common::{aws_key_id, keygate_command, migosmtp_key, migosmtp_line, Run, TestRepo};
+use crate::common::{
+    aws_key_id, checksummed_token, fake, keygate_command, migosmtp_key, migosmtp_line, Run,
+    TestRepo, ALNUM,
+};
 use serde_json::Value;
 
 fn head(repo: &TestRepo) -> String {
@@ -332,7 +335,16 @@ fn the_human_report_ends_with_the_incident_checklist_and_never_shows_the_key() {
     assert!(out.contains("introduced: "), "{out}");
     let checklist = out.find("Incident checklist").expect("a checklist");
     let tail = &out[checklist..];
-    for step in ["Revoke", "Rotate", "access logs", "rewrite history"] {
+    for step in [
+        "Revoke each key",
+        "MigoSMTP dashboard → API Keys → Revoke",
+        "Generate a replacement",
+        "API logs",
+        "Assess the damage",
+        "Notify",
+        "provider's support",
+        "rewrite history",
+    ] {
         assert!(tail.contains(step), "{step} missing:\n{tail}");
     }
     assert!(tail.contains(&first[..12]), "{tail}");
@@ -547,5 +559,39 @@ fn git_and_libgit2_audits_agree_on_a_branching_history() {
         let with_git = audit(&repo, args, 1);
         assert_eq!(with_git.len(), 4, "{with_git:?}");
         assert_eq!(audit_without_git(&repo, args, 1), with_git);
+    }
+}
+
+/// The incident checklist names where each provider's keys are revoked. See: issue 15.
+#[test]
+fn the_incident_checklist_names_each_providers_revoke_location() {
+    let repo = TestRepo::new();
+    let lines = [
+        migosmtp_line(&migosmtp_key()),
+        format!("TELNXO_API_KEY = \"{}\"\n", fake("KEY", 26, ALNUM)),
+        format!("token = \"{}\"\n", checksummed_token("ghp_")),
+        format!("aws_access_key_id = \"{}\"\n", aws_key_id()),
+        format!("stripe_key = \"{}\"\n", fake("sk_live_", 24, ALNUM)),
+    ];
+    commit_file(&repo, "keys.py", &lines.concat(), "leak");
+    let run = repo.keygate(&["check", "--history"]);
+    assert_eq!(run.code(), 1, "{}", run.text());
+    let out = run.stdout();
+    let tail = &out[out.find("Incident checklist").expect("a checklist")..];
+    for (rule, place) in [
+        ("migosmtp-api-key", "MigoSMTP dashboard → API Keys → Revoke"),
+        ("telnxo-api-key", "Telnxo portal → API Keys → Revoke"),
+        (
+            "github-personal-access-token",
+            "https://github.com/settings/tokens",
+        ),
+        ("aws-access-key-id", "IAM → Users → Security credentials"),
+        ("stripe-secret-key", "https://dashboard.stripe.com/apikeys"),
+    ] {
+        let line = tail
+            .lines()
+            .find(|l| l.contains(rule) && l.contains(place))
+            .unwrap_or_else(|| panic!("no revoke line for {rule}:\n{tail}"));
+        assert!(line.trim_start().starts_with("- "), "{line}");
     }
 }

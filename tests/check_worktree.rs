@@ -187,3 +187,29 @@ fn an_unreadable_path_is_an_error() {
     dir.keygate(&["check", "does-not-exist"])
         .assert_error("does-not-exist");
 }
+
+/// A key `HEAD` already holds is leaked: `keygate check` says what to do, like a history audit;
+/// a key only in the working tree is not. See: issue 15.
+#[test]
+fn a_committed_key_in_the_working_tree_gets_the_incident_checklist() {
+    let repo = TestRepo::new();
+    repo.write("new.py", migosmtp_line(&migosmtp_key()));
+    let run = repo.keygate(&["check"]);
+    assert_eq!(run.code(), 1);
+    assert!(
+        !run.stdout().contains("Incident checklist"),
+        "{}",
+        run.stdout()
+    );
+    repo.stage("new.py").commit("committed");
+    let run = repo.keygate(&["check"]);
+    assert_eq!(run.code(), 1);
+    let out = run.stdout();
+    let tail = &out[out.find("Incident checklist").expect("a checklist")..];
+    assert!(tail.contains("already committed"), "{tail}");
+    assert!(
+        tail.contains("MigoSMTP dashboard → API Keys → Revoke"),
+        "{tail}"
+    );
+    assert!(tail.contains("keygate check --history"), "{tail}");
+}

@@ -141,6 +141,80 @@ fn env_not_ignored_blocks_env_files_in_every_folder() {
     );
 }
 
+/// Waits until the working tree's folders are old enough for keygate's folder-listing cache to
+/// keep their listings (2 s after their last change; see `src/git/dir_cache.rs`).
+fn age_folders() {
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+}
+
+// See: #13 (the folder walk's listings are cached between runs, keyed by folder stamps).
+#[test]
+fn env_not_ignored_sees_a_new_env_file_in_a_folder_whose_listing_was_cached() {
+    let repo = TestRepo::new();
+    repo.write(
+        "apps/web/index.js",
+        "1
+",
+    )
+    .write(
+        "apps/api/main.py",
+        "2
+",
+    )
+    .stage("apps/web/index.js")
+    .commit("one");
+    age_folders();
+    assert_eq!(env_check(&repo), (0, vec![]));
+    if cfg!(unix) {
+        let cache = std::fs::read(repo.path().join(".git/keygate/dirs")).unwrap();
+        assert!(
+            cache.windows(8).any(|w| w == b"apps/api"),
+            "the listings were kept"
+        );
+    }
+    // Runs served from the cache find the same as a fresh walk.
+    assert_eq!(env_check(&repo), (0, vec![]));
+    repo.write(
+        "apps/api/.env",
+        "PORT=1
+",
+    );
+    assert_eq!(
+        env_check(&repo),
+        (1, vec!["env-not-ignored@apps/api/.env".to_string()])
+    );
+    // A new folder, and a file removed then put back as a folder of the same name.
+    age_folders();
+    assert_eq!(env_check(&repo).1, vec!["env-not-ignored@apps/api/.env"]);
+    repo.write(
+        "apps/web/deep/.env.local",
+        "PORT=2
+",
+    );
+    std::fs::remove_file(repo.path().join("apps/api/.env")).unwrap();
+    repo.write(
+        "apps/api/.env/.env",
+        "PORT=3
+",
+    );
+    assert_eq!(
+        env_check(&repo).1,
+        vec![
+            "env-not-ignored@apps/api/.env/.env",
+            "env-not-ignored@apps/web/deep/.env.local"
+        ]
+    );
+    // A cache that does not parse is not used.
+    std::fs::write(repo.path().join(".git/keygate/dirs"), b"garbage").unwrap();
+    assert_eq!(
+        env_check(&repo).1,
+        vec![
+            "env-not-ignored@apps/api/.env/.env",
+            "env-not-ignored@apps/web/deep/.env.local"
+        ]
+    );
+}
+
 #[test]
 fn env_not_ignored_follows_gits_own_ignore_rules() {
     let repo = TestRepo::new();

@@ -701,3 +701,121 @@ fn a_merge_that_brings_a_secret_is_blocked_by_the_pre_merge_commit_hook() {
     assert!(!repo.path().join(".git/hooks/pre-merge-commit").exists());
     assert!(!repo.path().join(".git/hooks/pre-commit").exists());
 }
+
+/// The README's first screen, replayed: its install command (with the repository path filled in)
+/// protects a separate repository, whose next commit of a key is blocked. See: issue 15.
+#[test]
+fn the_readme_first_screen_protects_a_separate_repository() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let first_block = readme
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .unwrap();
+    let install = first_block
+        .lines()
+        .find(|l| l.starts_with("./install.sh"))
+        .expect("the first screen installs with ./install.sh");
+    let words: Vec<&str> = install
+        .split('#')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(words, ["./install.sh", "/path/to/your/repo"], "{install}");
+    assert!(first_block.contains("cargo test"), "{first_block}");
+
+    let project = TestRepo::new();
+    let elsewhere = TestRepo::plain();
+    let (out, home) = install_sh(elsewhere.path(), &[project.path().to_str().unwrap()], true);
+    let run = Run::from(out);
+    assert!(run.ok(), "{}", run.text());
+    // The binary went where cargo puts it; the user's PATH has it.
+    let mut path = home.path().join("bin").into_os_string();
+    path.push(":");
+    path.push(system_path());
+    project
+        .write("send.py", migosmtp_line(&migosmtp_key()))
+        .stage("send.py");
+    let out = git_command(project.path())
+        .args(["commit", "-q", "-m", "send mail"])
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.status.success(), "the commit went through: {said}");
+    assert!(
+        said.contains("migosmtp-api-key") && said.contains("commit blocked"),
+        "{said}"
+    );
+}
+
+/// Every `keygate` command the README and docs show in a shell block runs as written (with its
+/// placeholders filled in): no command, flag or value there is one keygate does not accept.
+/// See: issue 15.
+#[test]
+fn every_command_in_the_readme_and_docs_runs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("README.md")];
+    for entry in std::fs::read_dir(root.join("docs")).unwrap() {
+        files.push(entry.unwrap().path());
+    }
+    let repo = TestRepo::new();
+    repo.write("src/app.py", "x = 1\n")
+        .write("config.py", "y = 2\n")
+        .stage("src/app.py")
+        .stage("config.py")
+        .commit("start");
+    repo.git(&["branch", "-q", "NAME"]);
+    repo.git(&["update-ref", "refs/remotes/origin/main", "HEAD"]);
+    let home = TestRepo::plain();
+    let mut ran = 0;
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for block in text.split("```sh\n").skip(1) {
+            let block = block.split("```").next().unwrap();
+            for line in block.lines() {
+                let command = line.split('#').next().unwrap().trim();
+                let Some(args) = command.strip_prefix("keygate ") else {
+                    continue;
+                };
+                if args.contains(" / ") {
+                    continue; // `install / uninstall`: two commands in one line
+                }
+                let args: Vec<String> = args
+                    .split_whitespace()
+                    .map(|a| match a {
+                        "A..B" => "HEAD..HEAD".to_string(),
+                        "REV" => "HEAD".to_string(),
+                        other => other.to_string(),
+                    })
+                    .collect();
+                // Each command as on a repository without a baseline yet.
+                let _ = std::fs::remove_file(repo.path().join(".keygate-baseline"));
+                let out = keygate_command(repo.path())
+                    .args(&args)
+                    .env("HOME", home.path())
+                    .env_remove("XDG_CONFIG_HOME")
+                    .env("GIT_CONFIG_NOSYSTEM", "1")
+                    .stdin(Stdio::null())
+                    .output()
+                    .unwrap();
+                let run = Run::from(out);
+                assert!(
+                    run.code() == 0 || run.code() == 1,
+                    "{}: `{line}` exits {}:\n{}",
+                    file.display(),
+                    run.code(),
+                    run.text()
+                );
+                ran += 1;
+            }
+        }
+    }
+    assert!(ran >= 20, "only {ran} commands found");
+}

@@ -193,6 +193,10 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
     } = scanned;
     let mut report = Report::new(mode, findings, files_scanned, bytes_scanned);
     report.rules = rules_run(ctx);
+    if mode == Mode::Worktree {
+        let repo = ctx.repo.as_ref().expect("worktree mode opens a repository");
+        report.committed = committed_keys(repo, ctx, &report.findings)?;
+    }
     if let Some(commits) = commits {
         report.notes.push(format!(
             "history: {commits} commit(s); each file version read once, edits by their new lines"
@@ -204,6 +208,37 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
     report.notes.extend(env_notes);
     report.notes.extend(path_notes);
     Ok((report, errors))
+}
+
+/// The fingerprints of the secret findings whose key `HEAD` already holds at the same path: the
+/// key is committed, so it is leaked whatever happens to the line now. Only the files with a
+/// finding are read from `HEAD`.
+fn committed_keys(
+    repo: &Repo,
+    ctx: &Context,
+    findings: &[crate::finding::Finding],
+) -> Result<Vec<String>> {
+    use crate::finding::Category;
+    let mut files: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.category == Category::Secret)
+        .map(|f| f.file.as_str())
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    let mut in_head = std::collections::HashSet::new();
+    for file in files {
+        if let Some(text) = repo.head_file(file)? {
+            for m in ctx.scanner.scan(&text) {
+                in_head.insert(ctx.scanner.finding(&m, file, &ctx.fingerprints).fingerprint);
+            }
+        }
+    }
+    Ok(findings
+        .iter()
+        .filter(|f| in_head.contains(&f.fingerprint))
+        .map(|f| f.fingerprint.clone())
+        .collect())
 }
 
 /// The rules a check of `ctx` runs, at the severities it runs them.

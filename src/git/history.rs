@@ -78,6 +78,26 @@ impl Repo {
             .map_err(|_| Error::Usage(format!("{what} `{rev}` is not a commit in this repository")))
     }
 
+    /// The content of `path` (`/`-separated, from the root) in `HEAD`'s tree: `None` when there
+    /// is no `HEAD` or no regular file there.
+    pub fn head_file(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        let Some(head) = self.head_commit()? else {
+            return Ok(None);
+        };
+        let tree = self.tree_of(head)?;
+        let Ok(entry) = tree.get_path(std::path::Path::new(path)) else {
+            return Ok(None);
+        };
+        if entry.kind() != Some(git2::ObjectType::Blob) {
+            return Ok(None);
+        }
+        let blob = self
+            .repo
+            .find_blob(entry.id())
+            .map_err(Error::git("read blob"))?;
+        Ok(Some(blob.content().to_vec()))
+    }
+
     /// Whether `rev` names a commit this repository has.
     pub fn has_commit(&self, rev: &str) -> bool {
         self.resolve_commit(rev, "revision").is_ok()

@@ -5,6 +5,7 @@ use super::index_file::IndexFile;
 use super::path::{git_path, path_from_git};
 use super::repo::{IndexStamp, Repo};
 use crate::error::{Error, Result};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -91,6 +92,26 @@ impl Repo {
         Ok(out)
     }
 
+    /// Every path in the index (each once), with its file mode and the size Git recorded for the
+    /// working tree's file (the low 32 bits; a hint, since the file may have changed since).
+    pub fn index_entries_sized(&self) -> Result<Vec<(PathBuf, u32, u32)>> {
+        if let Some(index) = &*self.index_file() {
+            return Ok(index
+                .entries
+                .iter()
+                .map(|entry| (path_from_git(index.path(entry)), entry.mode, entry.size))
+                .collect());
+        }
+        let index = self.fresh_index()?;
+        let mut out: Vec<(PathBuf, u32, u32)> = index
+            .iter()
+            .map(|entry| (path_from_git(&entry.path), entry.mode, entry.file_size))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out.dedup_by(|a, b| a.0 == b.0);
+        Ok(out)
+    }
+
     /// The index as it is now, to ask whether paths are tracked.
     pub(super) fn tracked(&self) -> Result<Tracked> {
         let parsed = self.index_file();
@@ -98,7 +119,22 @@ impl Repo {
             Some(_) => None,
             None => Some(self.fresh_index()?),
         };
-        Ok(Tracked { parsed, index })
+        // libgit2's index has no sorted view: its folders are gathered once.
+        let dirs = index.as_ref().map(|index| {
+            let mut dirs = HashSet::new();
+            for entry in index.iter() {
+                let path = &entry.path;
+                for (at, _) in path.iter().enumerate().filter(|(_, &b)| b == b'/') {
+                    dirs.insert(path[..at].to_vec());
+                }
+            }
+            dirs
+        });
+        Ok(Tracked {
+            parsed,
+            index,
+            dirs,
+        })
     }
 
     /// The staged content of `rel` (stage 0 of the index), or `None` when it is not in the index.
@@ -142,15 +178,92 @@ pub(super) struct Tracked {
     parsed: Arc<Option<IndexFile>>,
     /// libgit2's index, when [`IndexFile`] does not read it.
     index: Option<git2::Index>,
+    /// With libgit2's index: every folder holding a tracked path.
+    dirs: Option<HashSet<Vec<u8>>>,
 }
 
 impl Tracked {
+    /// Which reading of the index this is: the same number while the index file is unchanged.
+    pub(super) fn token(&self) -> usize {
+        Arc::as_ptr(&self.parsed) as usize
+    }
+
+    /// The tracked paths under folder `dir` (a Git path relative to the root; empty for the
+    /// root), to ask about the folder's entries one by one.
+    pub(super) fn in_dir(&self, dir: &[u8]) -> TrackedDir<'_> {
+        let mut prefix = dir.to_vec();
+        if !prefix.is_empty() {
+            prefix.push(b'/');
+        }
+        let range = match &*self.parsed {
+            Some(parsed) => parsed.prefix_range(&prefix),
+            None => 0..0,
+        };
+        TrackedDir {
+            tracked: self,
+            prefix,
+            range,
+        }
+    }
+
+    /// Whether folder `dir` (a Git path, relative to the root) holds a tracked path.
+    pub(super) fn holds_dir(&self, dir: &[u8]) -> bool {
+        let mut prefix = Vec::with_capacity(dir.len() + 1);
+        prefix.extend_from_slice(dir);
+        prefix.push(b'/');
+        match (&*self.parsed, &self.index) {
+            (Some(parsed), _) => parsed.has_prefix(&prefix),
+            (None, _) => self.dirs.as_ref().is_some_and(|dirs| dirs.contains(dir)),
+        }
+    }
+
+    /// Whether `path` (a Git path, relative to the root) is in the index, at any merge stage.
+    pub(super) fn contains_git(&self, path: &[u8]) -> bool {
+        match (&*self.parsed, &self.index) {
+            (Some(parsed), _) => parsed.get(path).is_some(),
+            (None, Some(_)) => self.contains(&path_from_git(path)),
+            (None, None) => unreachable!("one of the two is read"),
+        }
+    }
+
     /// Whether `path` (relative to the root) is in the index, at any merge stage.
     pub(super) fn contains(&self, path: &Path) -> bool {
         match (&*self.parsed, &self.index) {
             (Some(parsed), _) => parsed.get(&git_path(path)).is_some(),
             (None, Some(index)) => (0..=3).any(|stage| index.get_path(path, stage).is_some()),
             (None, None) => unreachable!("one of the two is read"),
+        }
+    }
+}
+
+/// The tracked paths under one folder; see [`Tracked::in_dir`].
+pub(super) struct TrackedDir<'a> {
+    tracked: &'a Tracked,
+    /// The folder's path and a `/` (empty for the root).
+    prefix: Vec<u8>,
+    /// With [`IndexFile`]: the entries under the folder.
+    range: std::ops::Range<usize>,
+}
+
+impl TrackedDir<'_> {
+    /// Whether the folder's entry `name` is a tracked file (at any merge stage).
+    pub(super) fn contains(&self, name: &[u8]) -> bool {
+        match &*self.tracked.parsed {
+            Some(parsed) => parsed.has_in(self.range.clone(), self.prefix.len(), name, true),
+            None => self
+                .tracked
+                .contains_git(&[&self.prefix[..], name].concat()),
+        }
+    }
+
+    /// Whether the folder's entry `name` is a folder holding tracked paths.
+    pub(super) fn holds_dir(&self, name: &[u8]) -> bool {
+        match &*self.tracked.parsed {
+            Some(parsed) => {
+                let rest = [name, b"/"].concat();
+                parsed.has_in(self.range.clone(), self.prefix.len(), &rest, false)
+            }
+            None => self.tracked.holds_dir(&[&self.prefix[..], name].concat()),
         }
     }
 }

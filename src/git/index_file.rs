@@ -16,6 +16,8 @@ pub struct Entry {
     start: u32,
     end: u32,
     pub mode: u32,
+    /// The file's size when Git last looked at it in the working tree (the low 32 bits).
+    pub size: u32,
     pub id: [u8; 20],
 }
 
@@ -79,7 +81,8 @@ impl IndexFile {
             let start = r.at;
             r.take(8 + 8 + 2 * 4)?; // times, dev, ino
             let mode = r.u32()?;
-            r.take(3 * 4)?; // uid, gid, size
+            r.take(2 * 4)?; // uid, gid
+            let size = r.u32()?;
             let id: [u8; 20] = r.take(HASH)?.try_into().ok()?;
             let flags = r.u16()?;
             if flags & 0x3000 != 0 {
@@ -115,6 +118,7 @@ impl IndexFile {
                 start: u32::try_from(path_start).ok()?,
                 end: u32::try_from(paths.len()).ok()?,
                 mode,
+                size,
                 id,
             });
         }
@@ -149,6 +153,42 @@ impl IndexFile {
     /// An entry's path: `/`-separated, as Git stores it.
     pub fn path(&self, entry: &Entry) -> &[u8] {
         &self.paths[entry.start as usize..entry.end as usize]
+    }
+
+    /// The entries whose paths start with `prefix` (a contiguous run, entries being sorted).
+    pub fn prefix_range(&self, prefix: &[u8]) -> std::ops::Range<usize> {
+        let start = self.entries.partition_point(|e| self.path(e) < prefix);
+        let len = self.entries[start..].partition_point(|e| self.path(e).starts_with(prefix));
+        start..start + len
+    }
+
+    /// Among the entries of `range`, whose paths all start with the same `skip` bytes, whether
+    /// one's path continues with `rest` exactly (`exact`) or starts with it.
+    pub fn has_in(
+        &self,
+        range: std::ops::Range<usize>,
+        skip: usize,
+        rest: &[u8],
+        exact: bool,
+    ) -> bool {
+        let entries = &self.entries[range];
+        let at = entries.partition_point(|e| &self.path(e)[skip..] < rest);
+        entries.get(at).is_some_and(|e| {
+            let tail = &self.path(e)[skip..];
+            if exact {
+                tail == rest
+            } else {
+                tail.starts_with(rest)
+            }
+        })
+    }
+
+    /// Whether some entry's path starts with `prefix`.
+    pub fn has_prefix(&self, prefix: &[u8]) -> bool {
+        let at = self.entries.partition_point(|e| self.path(e) < prefix);
+        self.entries
+            .get(at)
+            .is_some_and(|e| self.path(e).starts_with(prefix))
     }
 
     /// The entry for `path`.

@@ -7,6 +7,7 @@
 //!
 //! - `global`: the process-wide libgit2 settings, [`init`].
 //! - `path`: Git's paths (bytes, `/`) and the reported form.
+//! - `dir_cache`: the working tree's folder listings, kept between runs by folder stamps.
 //! - `object`: object ids, file modes, reading blobs by id.
 //! - `index_file`: a reader for Git's index file, for the pre-commit check's hot path.
 //! - `repo`: [`Repo`], opened as Git would; its folders, ignore rules and blobs.
@@ -19,6 +20,7 @@
 
 mod batch;
 mod commit;
+mod dir_cache;
 mod global;
 mod history;
 mod index;
@@ -36,3 +38,4 @@ pub(crate) use object::{is_gitlink_mode, is_regular_file_mode, BlobReader, Objec
 pub(crate) use path::{display_path, path_from_git};
 pub use repo::Repo;
 pub(crate) use staged::{added_line_ranges, IndexChange};
+pub use worktree::WorktreeFile;

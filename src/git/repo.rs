@@ -1,6 +1,7 @@
 //! Opening a repository the way Git itself would, and where its parts are: the root, the Git
 //! directory, the hooks folder; Git's own ignore rules; reading its blobs.
 
+use super::dir_cache::Walk;
 use super::index_file::IndexFile;
 use super::object::{self, ObjectId};
 use crate::error::{Error, Result};
@@ -22,6 +23,8 @@ pub struct Repo {
     /// The index as [`IndexFile`] read it, with the file's stamp then; `None` inside when
     /// libgit2 must read it.
     pub(super) parsed: RefCell<Option<(IndexStamp, Arc<Option<IndexFile>>)>>,
+    /// The working tree's untracked files, walked once per reading of the index.
+    pub(super) walk: RefCell<Option<Walk>>,
 }
 
 /// Size, modification time and inode of the index file; `None` when there is no file.
@@ -90,6 +93,7 @@ impl Repo {
             index_path,
             index_pending: Cell::new(index_file.is_some()),
             parsed: RefCell::new(None),
+            walk: RefCell::new(None),
         }))
     }
 
@@ -198,6 +202,7 @@ impl RepoLocation {
             root: self.root.clone(),
             index_pending: Cell::new(false),
             parsed: RefCell::new(None),
+            walk: RefCell::new(None),
         })
     }
 }

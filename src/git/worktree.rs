@@ -1,122 +1,137 @@
 //! The working tree's files: what Git tracks and what it does not, with its ignore rules. One
 //! folder walk finds the untracked files, for the working-tree check and the `.env` checks alike.
 
+use super::dir_cache::{DirCache, Kind, Untracked};
 use super::object::is_regular_file_mode;
-use super::path::display_path;
+use super::path::{display_path, path_from_git};
 use super::repo::Repo;
 use crate::error::{Error, Result};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
 
-/// A file Git does not track, as [`Repo::walk_untracked`] finds it.
-struct Untracked {
+/// A file of the working tree to read, as [`Repo::worktree_files`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorktreeFile {
     /// Relative to the root.
-    path: PathBuf,
-    /// Git ignores it.
-    ignored: bool,
-    /// A regular file, not a symbolic link or anything else.
-    regular: bool,
+    pub path: PathBuf,
+    /// For a tracked file, its size when Git last looked at it: a hint for reading it (it may
+    /// have changed since, and may even be gone or no longer a regular file).
+    pub size_hint: Option<u64>,
 }
 
 impl Repo {
-    /// Every file Git would track: tracked files that still exist on disk, plus untracked files
-    /// that Git does not ignore. Paths are relative to the root, with `/` separators. Submodules
-    /// and symbolic links are left out.
-    pub fn worktree_files(&self) -> Result<Vec<PathBuf>> {
-        let on_disk = |path: &Path| {
-            self.root
-                .join(path)
-                .symlink_metadata()
-                .is_ok_and(|m| m.is_file())
-        };
-        let mut files: Vec<PathBuf> = self
-            .index_entries(|_| true)?
+    /// Every file Git would track: tracked files (their entries in the index, which are read
+    /// without looking at the disk: a file gone from the disk, or that is no longer a regular
+    /// file, is skipped when it is read), plus untracked files that Git does not ignore. Paths
+    /// are relative to the root, sorted. Submodules and symbolic links are left out.
+    pub fn worktree_files(&self) -> Result<Vec<WorktreeFile>> {
+        let mut files: Vec<WorktreeFile> = self
+            .index_entries_sized()?
             .into_iter()
-            .filter(|(path, mode)| is_regular_file_mode(*mode) && on_disk(path))
-            .map(|(path, _)| path)
+            .filter(|(_, mode, _)| is_regular_file_mode(*mode))
+            .map(|(path, _, size)| WorktreeFile {
+                path,
+                size_hint: Some(u64::from(size)),
+            })
             .collect();
-        files.extend(
-            self.walk_untracked(|_| true)?
-                .into_iter()
-                .filter(|file| file.regular && !file.ignored)
-                .map(|file| file.path),
-        );
-        files.sort();
-        files.dedup();
+        for file in self.walk_untracked()?.iter() {
+            if file.regular && !self.is_ignored(&file.path)? {
+                files.push(WorktreeFile {
+                    path: file.path.clone(),
+                    size_hint: None,
+                });
+            }
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files.dedup_by(|a, b| a.path == b.path);
         Ok(files)
     }
 
     /// The files Git does not track that `keep` accepts (called with the path as findings name
     /// it), each with whether Git ignores it; see [`Repo::walk_untracked`]. Paths are relative
-    /// to the root.
+    /// to the root, sorted.
     pub fn untracked_files(&self, keep: impl Fn(&str) -> bool) -> Result<Vec<(PathBuf, bool)>> {
-        Ok(self
-            .walk_untracked(keep)?
-            .into_iter()
-            .map(|file| (file.path, file.ignored))
-            .collect())
+        let mut out = Vec::new();
+        for file in self.walk_untracked()?.iter() {
+            if keep(&file.shown) {
+                out.push((file.path.clone(), self.is_ignored(&file.path)?));
+            }
+        }
+        Ok(out)
     }
 
-    /// The files Git does not track that `keep` accepts (called with the path as findings name
-    /// it), sorted by path. Untracked folders are entered; ignored folders are not (Git reports
-    /// them whole, and they are left out), so a `node_modules/` costs nothing; nor are nested
-    /// repositories and submodules.
+    /// Every file Git does not track (regular or not, ignored or not), sorted by path. Untracked
+    /// folders are entered unless Git ignores them (Git reports them whole, and they are left
+    /// out), so a `node_modules/` costs nothing; nor are nested repositories and submodules.
+    /// Folders that hold tracked files are entered whatever the ignore rules say, as Git does;
+    /// an untracked file inside an ignored folder is itself ignored.
     ///
-    /// A folder walk that reads each folder once and never stats a tracked file: a pre-commit
-    /// check runs this on every commit, and `git status`'s comparison of every tracked file with
-    /// the index cost more than the rest of the check. A file name is first given to `keep`,
-    /// and only the files it accepts are looked up in the index and in the ignore rules.
-    fn walk_untracked(&self, keep: impl Fn(&str) -> bool) -> Result<Vec<Untracked>> {
+    /// The walk never stats a file and asks the ignore rules only about untracked folders: a
+    /// pre-commit check runs it on every commit. Folder listings come from [`DirCache`], so a
+    /// folder that has not changed since the last run costs one `stat`. The walk is made once
+    /// per reading of the index and shared by every caller.
+    fn walk_untracked(&self) -> Result<Arc<Vec<Untracked>>> {
         let tracked = self.tracked()?;
+        let token = tracked.token();
+        if let Some((seen, walk)) = &*self.walk.borrow() {
+            if *seen == token {
+                return Ok(walk.clone());
+            }
+        }
+        let mut cache = DirCache::load(self.git_dir(), &self.root);
         let mut out = Vec::new();
-        let mut stack = vec![PathBuf::new()];
-        // The display form of each file's path, built in one buffer: no allocation per file.
-        let mut shown = String::new();
+        // Folders to read, as Git paths (bytes, `/`), relative to the root.
+        let mut stack: Vec<Vec<u8>> = vec![Vec::new()];
+        let mut path: Vec<u8> = Vec::new();
         while let Some(rel) = stack.pop() {
-            let dir = self.root.join(&rel);
-            let shown_dir = display_path(&rel);
-            let entries = match std::fs::read_dir(&dir) {
+            let top = rel.is_empty();
+            let dir = if top {
+                self.root.clone()
+            } else {
+                self.root.join(path_from_git(&rel))
+            };
+            let entries = match cache.list(&rel, &dir) {
                 Ok(entries) => entries,
                 // Gone or unreadable since it was listed: Git would not see into it either.
-                Err(_) if !rel.as_os_str().is_empty() => continue,
+                Err(_) if !top => continue,
                 Err(e) => return Err(Error::io(dir, e)),
             };
-            for entry in entries {
-                let entry = entry.map_err(|e| Error::io(&dir, e))?;
-                let name = entry.file_name();
-                if name == ".git" {
+            // A nested repository (or a submodule's checkout): not entered.
+            if !top && entries.iter().any(|(name, _)| name == b".git") {
+                continue;
+            }
+            let here = tracked.in_dir(&rel);
+            for (name, kind) in entries.iter() {
+                if name == b".git" {
                     continue;
                 }
-                let kind = entry
-                    .file_type()
-                    .map_err(|e| Error::io(rel.join(&name), e))?;
-                if kind.is_dir() {
-                    let path = rel.join(&name);
-                    // Not a nested repository or a submodule, and not ignored as a whole.
-                    if !dir.join(&name).join(".git").exists() && !self.is_ignored(&path)? {
-                        stack.push(path);
+                path.clear();
+                if !top {
+                    path.extend_from_slice(&rel);
+                    path.push(b'/');
+                }
+                path.extend_from_slice(name);
+                if kind == Kind::Dir {
+                    if here.holds_dir(name) || !self.is_ignored(&path_from_git(&path))? {
+                        stack.push(path.clone());
                     }
                     continue;
                 }
-                shown.clear();
-                if !shown_dir.is_empty() {
-                    shown.push_str(&shown_dir);
-                    shown.push('/');
-                }
-                shown.push_str(&name.to_string_lossy());
-                if !keep(&shown) {
+                if here.contains(name) {
                     continue;
                 }
-                let path = rel.join(&name);
-                if !tracked.contains(&path) {
-                    out.push(Untracked {
-                        ignored: self.is_ignored(&path)?,
-                        regular: kind.is_file(),
-                        path,
-                    });
-                }
+                let file = path_from_git(&path);
+                out.push(Untracked {
+                    shown: display_path(&file),
+                    path: file,
+                    regular: kind == Kind::File,
+                });
             }
         }
+        cache.save();
         out.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(out)
+        let walk = Arc::new(out);
+        *self.walk.borrow_mut() = Some((token, walk.clone()));
+        Ok(walk)
     }
 }

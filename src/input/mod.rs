@@ -39,6 +39,10 @@ pub struct Source {
     pub path: PathBuf,
     /// How findings name it: relative to the repository root with `/` separators.
     pub display: String,
+    /// A tracked file's size in the index, `None` for a file found on disk. Such a file is read
+    /// without a `stat`: in one read when it still has that size, and it is skipped when it is
+    /// gone or no longer a regular file (Git would not commit it as it is).
+    pub size_hint: Option<u64>,
 }
 
 /// What scanning a set of sources produced.
@@ -79,14 +83,7 @@ pub fn scan_files(
         .par_iter()
         .map(|source| {
             let mut out = Scanned::default();
-            let file = match std::fs::File::open(&source.path) {
-                Ok(file) => file,
-                Err(e) => {
-                    out.errors.push(format!("{}: {e}", source.display));
-                    return out;
-                }
-            };
-            let read = read_chunks(file, |chunk| {
+            let mut each = |chunk: &Chunk<'_>| {
                 for m in chunk.matches(scanner) {
                     out.findings
                         .push(scanner.finding(&m, &source.display, fingerprints));
@@ -95,18 +92,112 @@ pub fn scan_files(
                     out.findings
                         .push(known.finding(&leak, &source.display, fingerprints));
                 }
-            });
-            match read {
-                Ok(ReadOutcome::Scanned { bytes }) => {
+            };
+            match read_source(source, &mut each) {
+                Ok(Some(ReadOutcome::Scanned { bytes })) => {
                     out.files_scanned = 1;
                     out.bytes_scanned = bytes;
                 }
-                Ok(ReadOutcome::Binary) => {}
+                Ok(Some(ReadOutcome::Binary) | None) => {}
                 Err(e) => out.errors.push(format!("{}: {e}", source.display)),
             }
             out
         })
         .reduce(Scanned::default, Scanned::merge)
+}
+
+/// Files up to this size (from the index) are read in one piece, without the chunk machinery.
+const SMALL: u64 = CHUNK as u64;
+
+/// Reads `source` once and hands its text to `each`, in one chunk when it is small. `Ok(None)`
+/// when a tracked file turns out to be gone or not a regular file: it is skipped.
+///
+/// A tracked file is opened without following a symbolic link and read with room for one byte
+/// more than its index size: a read that returns exactly that size has reached the end of a
+/// regular file (reads of regular files only come up short at the end), so open, one read and
+/// close are the whole cost. Any other outcome is checked with `fstat` and read to the end.
+fn read_source(
+    source: &Source,
+    each: &mut dyn FnMut(&Chunk<'_>),
+) -> io::Result<Option<ReadOutcome>> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Not a link's target; and a FIFO in a tracked file's place must not block the open.
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let tracked = source.size_hint.is_some();
+    #[cfg(not(target_os = "linux"))]
+    if tracked && !source.path.symlink_metadata().is_ok_and(|m| m.is_file()) {
+        return Ok(None);
+    }
+    let mut file = match options.open(&source.path) {
+        Ok(file) => file,
+        Err(e) if tracked && gone_or_not_a_file(&e) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let hint = source.size_hint.filter(|&n| n < SMALL);
+    let Some(expected) = hint else {
+        if tracked && !file.metadata()?.is_file() {
+            return Ok(None);
+        }
+        return read_chunks(file, each).map(Some);
+    };
+    let want = expected as usize + 1;
+    let mut buf = vec![0u8; want];
+    let mut len = 0;
+    let complete = loop {
+        let got = match file.read(&mut buf[len..]) {
+            Ok(got) => got,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) if gone_or_not_a_file(&e) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        len += got;
+        if got == 0 || len == want {
+            break got == 0;
+        }
+        if len == expected as usize {
+            break true;
+        }
+    };
+    if len != expected as usize || !complete {
+        // Changed since Git looked at it: make sure it is still a regular file.
+        if !file.metadata()?.is_file() {
+            return Ok(None);
+        }
+    }
+    if !complete {
+        buf.truncate(len);
+        return read_chunks(io::Cursor::new(buf).chain(file), each).map(Some);
+    }
+    let text = &buf[..len];
+    if is_binary(text) {
+        return Ok(Some(ReadOutcome::Binary));
+    }
+    each(&Chunk {
+        text,
+        skip_before: 0,
+        report_before: len,
+        line_base: 0,
+        col_base: 0,
+        offset_base: 0,
+    });
+    Ok(Some(ReadOutcome::Scanned { bytes: len as u64 }))
+}
+
+/// A tracked path that is gone, is a folder now, or is a symbolic link (`O_NOFOLLOW`).
+fn gone_or_not_a_file(e: &io::Error) -> bool {
+    if e.kind() == io::ErrorKind::NotFound {
+        return true;
+    }
+    #[cfg(target_os = "linux")]
+    if let Some(code) = e.raw_os_error() {
+        return [libc::ELOOP, libc::EISDIR, libc::ENOTDIR].contains(&code);
+    }
+    false
 }
 
 /// One piece of a stream read by [`read_chunks`]: its text, and where the text sits in the stream.

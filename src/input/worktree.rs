@@ -12,9 +12,10 @@ pub fn worktree_sources(repo: &Repo, excludes: &GlobSet) -> Result<Vec<Source>> 
     Ok(repo
         .worktree_files()?
         .into_iter()
-        .map(|rel| Source {
-            display: display_path(&rel),
-            path: repo.root().join(rel),
+        .map(|file| Source {
+            display: display_path(&file.path),
+            path: repo.root().join(&file.path),
+            size_hint: file.size_hint,
         })
         .filter(|s| !excludes.is_match(&s.display))
         .collect())
@@ -34,15 +35,18 @@ pub fn path_sources(
     for given in paths {
         let path = cwd.join(given);
         let meta = path.symlink_metadata().map_err(|e| Error::io(given, e))?;
-        let mut found = Vec::new();
+        // Each file, and its path relative to the root when inside the repository.
+        let mut found: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
         if meta.is_file() {
             // A file named explicitly is scanned even when Git ignores it.
-            found.push(path.clone());
+            found.push((path.clone(), repo.and_then(|r| r.relative(&path))));
         } else if meta.is_dir() {
-            walk(&path, repo, &mut found)?;
+            // Resolved once: the walk never follows a link, so the paths it joins stay resolved.
+            let rel = repo.and_then(|r| r.relative(&path));
+            walk(&path, rel, repo, &mut found)?;
         }
-        for file in found {
-            let display = match repo.and_then(|r| r.relative(&file)) {
+        for (file, rel) in found {
+            let display = match rel {
                 Some(rel) => display_path(&rel),
                 None => {
                     let under = file.strip_prefix(&path).unwrap_or(&file);
@@ -58,6 +62,7 @@ pub fn path_sources(
                 out.push(Source {
                     path: file,
                     display,
+                    size_hint: None,
                 });
             }
         }
@@ -67,9 +72,16 @@ pub fn path_sources(
     Ok(out)
 }
 
-fn walk(dir: &Path, repo: Option<&Repo>, out: &mut Vec<PathBuf>) -> Result<()> {
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
+/// The files under `dir` (whose path relative to the repository's root is `rel`, when inside it),
+/// each with its path relative to the root; what Git ignores, `.git` and links are skipped.
+fn walk(
+    dir: &Path,
+    rel: Option<PathBuf>,
+    repo: Option<&Repo>,
+    out: &mut Vec<(PathBuf, Option<PathBuf>)>,
+) -> Result<()> {
+    let mut stack = vec![(dir.to_path_buf(), rel)];
+    while let Some((dir, rel)) = stack.pop() {
         let entries = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?;
         for entry in entries {
             let entry = entry.map_err(|e| Error::io(&dir, e))?;
@@ -78,17 +90,16 @@ fn walk(dir: &Path, repo: Option<&Repo>, out: &mut Vec<PathBuf>) -> Result<()> {
             if kind.is_symlink() || entry.file_name() == ".git" {
                 continue;
             }
-            if let Some(repo) = repo {
-                if let Some(rel) = repo.relative(&path) {
-                    if repo.is_ignored(&rel)? {
-                        continue;
-                    }
+            let rel = rel.as_ref().map(|r| r.join(entry.file_name()));
+            if let (Some(repo), Some(rel)) = (repo, &rel) {
+                if repo.is_ignored(rel)? {
+                    continue;
                 }
             }
             if kind.is_dir() {
-                stack.push(path);
+                stack.push((path, rel));
             } else if kind.is_file() {
-                out.push(path);
+                out.push((path, rel));
             }
         }
     }

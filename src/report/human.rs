@@ -90,7 +90,8 @@ pub fn write(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Resu
              `keygate baseline`, or tune `.keygate.toml`."
         )?;
     }
-    if report.mode == Mode::History && !report.findings.is_empty() {
+    if (report.mode == Mode::History && !report.findings.is_empty()) || !report.committed.is_empty()
+    {
         write_checklist(report, out)?;
     }
     Ok(())
@@ -99,36 +100,87 @@ pub fn write(report: &Report, color: bool, out: &mut dyn Write) -> std::io::Resu
 /// The incident checklist that ends a history report: every key that was ever committed is
 /// compromised, whatever happened to the commit afterwards.
 fn write_checklist(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    // The compromise checklist of the SPEC, in its order, naming each key's provider where the
+    // rule knows where keys are revoked.
+    let revoke_at = |rule_id: &str| {
+        report
+            .rules
+            .iter()
+            .find(|r| r.id == rule_id)
+            .and_then(|r| r.revoke.clone())
+            .unwrap_or_else(|| "at the service it belongs to".to_string())
+    };
+    // History: every key found. A working tree: the keys `HEAD` already holds.
+    let keys: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.provenance.is_some() || report.committed.contains(&f.fingerprint))
+        .filter_map(|f| Some((f, f.redacted.as_ref()?)))
+        .collect();
     writeln!(out)?;
+    let lead = if report.mode == Mode::History {
+        "every key above"
+    } else {
+        "every key above that is already committed"
+    };
     writeln!(
         out,
-        "Incident checklist: treat every key above as leaked, in this order:"
+        "Incident checklist: treat {lead} as compromised, in this order:"
     )?;
     writeln!(
         out,
-        "  1. Revoke each key at its provider now (deleting the line or the commit does not)."
+        "  1. Revoke each key now (deleting the line or the commit does not):"
+    )?;
+    for (f, redacted) in &keys {
+        writeln!(
+            out,
+            "     - {} {redacted} ({}): {}",
+            f.rule_id,
+            f.file,
+            revoke_at(&f.rule_id)
+        )?;
+    }
+    writeln!(
+        out,
+        "  2. Generate a replacement and update every application that uses the key; keep it \
+         outside Git (an untracked .env file, or a secret manager)."
     )?;
     writeln!(
         out,
-        "  2. Rotate: issue a new key, store it outside Git (.env kept untracked, or a secret manager)."
+        "  3. Review the provider's API logs for the exposure window, from the introducing commit's date:"
     )?;
-    writeln!(
-        out,
-        "  3. Review the provider's access logs for the exposure window, from the introducing commit's date:"
-    )?;
-    for f in &report.findings {
-        if let (Some(p), Some(redacted)) = (&f.provenance, &f.redacted) {
-            let short = &p.commit[..p.commit.len().min(12)];
-            writeln!(
+    for (f, redacted) in &keys {
+        match &f.provenance {
+            Some(p) => {
+                let short = &p.commit[..p.commit.len().min(12)];
+                writeln!(
+                    out,
+                    "     - {} {redacted} ({}): since {} (commit {short})",
+                    f.rule_id, f.file, p.date
+                )?;
+            }
+            None => writeln!(
                 out,
-                "     - {} {redacted} ({}): since {} (commit {short})",
-                f.rule_id, f.file, p.date
-            )?;
+                "     - {} {redacted} ({}): since the commit that added it (`keygate check \
+                 --history` names it)",
+                f.rule_id, f.file
+            )?,
         }
     }
     writeln!(
         out,
-        "  4. Only then, if policy requires it, rewrite history (git filter-repo) and force-push: \
+        "  4. Assess the damage: unexpected volume, unknown recipients, quota drained early, \
+         access from unknown IPs or countries; for email and SMS providers, delivery reports, \
+         bounce and complaint spikes and suppression lists."
+    )?;
+    writeln!(
+        out,
+        "  5. Notify the people affected where messages were sent in your name."
+    )?;
+    writeln!(out, "  6. Contact the provider's support.")?;
+    writeln!(
+        out,
+        "  7. Only then, if policy requires it, rewrite history (git filter-repo) and force-push: \
          a rewrite does not un-leak a key that clones, forks and caches already hold."
     )?;
     Ok(())

@@ -42,6 +42,8 @@ pub struct Report {
     pub notes: Vec<String>,
     /// The rules the check ran, with the severities it ran them at (SARIF describes them).
     pub rules: Vec<RuleInfo>,
+    /// Fingerprints of the findings whose key `HEAD` already holds: committed, so leaked.
+    pub committed: Vec<String>,
 }
 
 /// What a report says of one rule the check ran.
@@ -53,6 +55,8 @@ pub struct RuleInfo {
     /// What to do instead; empty for the hygiene rules.
     pub remedy: String,
     pub references: Vec<String>,
+    /// Where to revoke a leaked key (the provider's page or dashboard path), when known.
+    pub revoke: Option<String>,
     /// The catalog file (`aws`, `custom`, …), or `env` / `credential-file` for the hygiene rules.
     pub family: String,
     /// A generic rule (lower precision).
@@ -70,6 +74,7 @@ impl RuleInfo {
             description: spec.description.clone(),
             remedy: spec.remedy.clone(),
             references: spec.references.iter().map(|r| r.to_string()).collect(),
+            revoke: spec.revoke.clone(),
             family: spec.family.clone(),
             generic: spec.generic,
             severity: rule.severity,
@@ -84,6 +89,7 @@ impl RuleInfo {
             description: rule.description.to_string(),
             remedy: String::new(),
             references: Vec::new(),
+            revoke: None,
             family: rule.family.into(),
             generic: false,
             severity,
@@ -114,6 +120,7 @@ impl Report {
             findings,
             notes: Vec::new(),
             rules: Vec::new(),
+            committed: Vec::new(),
         }
     }
 

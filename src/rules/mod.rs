@@ -66,6 +66,10 @@ pub struct RuleSpec {
     #[serde(default)]
     pub references: Texts,
     pub remedy: String,
+    /// Where to revoke a leaked key: the provider's page, or its dashboard path
+    /// (`Dashboard → API Keys → Revoke`), for the incident checklist.
+    #[serde(default)]
+    pub revoke: Option<String>,
     /// The catalog file the rule came from (`aws`, `github`, …) or `custom`; not read from TOML.
     #[serde(skip)]
     pub family: String,
@@ -311,6 +315,7 @@ pub struct RawRule {
     pattern: &'static str,
     reject_before: Option<&'static str>,
     remedy: &'static str,
+    revoke: Option<&'static str>,
     keywords: &'static [&'static str],
     examples: &'static [Cow<'static, str>],
     negative_examples: &'static [Cow<'static, str>],
@@ -347,6 +352,7 @@ impl RawRule {
             negative_examples: Cow::Borrowed(self.negative_examples),
             references: Cow::Borrowed(self.references),
             remedy: self.remedy.to_string(),
+            revoke: self.revoke.map(str::to_string),
             family: self.family.to_string(),
         }
     }

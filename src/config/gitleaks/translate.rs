@@ -279,6 +279,7 @@ fn imported_spec(
         remedy: "Remove the secret from the code and rotate it; read it from the environment \
                  at run time (rule imported from .gitleaks.toml)."
             .into(),
+        revoke: None,
         family: FAMILY.into(),
     }
 }
