@@ -324,3 +324,37 @@ fn the_readme_example_repository_reports_what_the_readme_shows() {
         assert!(text.contains(line), "missing {line:?} in:\n{text}");
     }
 }
+
+// See: issue #12 (credential files)
+#[test]
+fn a_credential_file_kept_in_or_ever_committed_fails_rule_2() {
+    let repo = healthy();
+    repo.write(
+        "deploy/id_ed25519",
+        "any content: the name makes it a key file\n",
+    );
+    repo.git(&["add", "-f", "deploy/id_ed25519"]);
+    repo.commit("key");
+    let commit = repo
+        .git(&["rev-parse", "--short", "HEAD"])
+        .trim()
+        .to_string();
+    let (_, checks) = doctor(&repo, &["--no-history"]);
+    let (status, message, _) = verdict(&checks, "env-kept-out");
+    assert_eq!(status, "fail");
+    assert!(
+        message.contains("deploy/id_ed25519 (credential-file-tracked)"),
+        "{message}"
+    );
+    repo.git(&["rm", "-q", "--cached", "deploy/id_ed25519"]);
+    repo.write(".gitignore", ".env\nid_ed25519\n")
+        .stage(".gitignore")
+        .commit("untrack");
+    let (_, checks) = doctor(&repo, &["--no-history"]);
+    let (status, message, _) = verdict(&checks, "env-kept-out");
+    assert_eq!(status, "fail");
+    assert!(
+        message.contains(&format!("deploy/id_ed25519 in {commit}")),
+        "{message}"
+    );
+}

@@ -73,6 +73,40 @@ fn env_tracked_reports_an_ignored_but_still_tracked_env_file() {
     assert_eq!(env_check(&repo), (1, vec!["env-tracked@.env".into()]));
 }
 
+/// dotenv libraries and frameworks track fixture `.env` files in their tests (Symfony's Dotenv,
+/// Flask's `tests/test_apps/.env`); with nothing secret in them they are not reported, and
+/// `keygate fix` leaves them tracked. One real-looking value makes them `.env` files again.
+// See: issue #12 (external evaluation)
+#[test]
+fn a_secret_free_env_fixture_in_a_test_folder_is_left_alone() {
+    let repo = TestRepo::new();
+    repo.write("tests/fixtures/app/.env", "FOO=bar\nDEBUG=1\n")
+        .write("src/Tests/phpt/.env.local", "SOME_VAR=foo_bar\n")
+        .stage("tests/fixtures/app/.env")
+        .stage("src/Tests/phpt/.env.local")
+        .commit("fixtures");
+    assert_eq!(env_check(&repo), (0, vec![]));
+    assert_eq!(
+        repo.keygate(&["fix"]).stdout(),
+        "keygate fix: nothing to fix\n"
+    );
+    repo.write(
+        "tests/fixtures/app/.env",
+        format!("FOO=bar\nMIGOSMTP_API_KEY={}\n", local_key()),
+    );
+    let (code, found) = env_check(&repo);
+    assert_eq!(code, 1);
+    assert!(
+        found.contains(&"env-tracked@tests/fixtures/app/.env".to_string()),
+        "{found:?}"
+    );
+    // Outside a test folder the same harmless file is a tracked `.env` file.
+    repo.write("app/.env", "FOO=bar\n").stage("app/.env");
+    assert!(env_check(&repo)
+        .1
+        .contains(&"env-tracked@app/.env".to_string()));
+}
+
 // --- env-not-ignored -------------------------------------------------------------------------
 
 #[test]

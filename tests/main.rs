@@ -10,6 +10,7 @@ mod check_history;
 mod check_staged;
 mod check_worktree;
 mod ci;
+mod credentials;
 mod doctor;
 mod env;
 mod hook;

@@ -115,6 +115,7 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
     let excludes = ctx.config.excludes()?;
     let fingerprints = &ctx.fingerprints;
     let mut env: Option<hygiene::Hygiene> = None;
+    let mut path_notes = Vec::new();
     let mut commits = None;
     let mut why_empty = None;
     let (mode, mut scanned) = match &cfg.target {
@@ -145,8 +146,12 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
                 cfg.no_ignore,
             )?;
             why_empty = Some(found.why_empty());
-            let scanned;
+            let mut scanned;
             (scanned, env) = scan_sources(ctx, &found.sources, hygiene::Scope::Paths)?;
+            let (credentials, notes) =
+                hygiene::credential_values_in(&ctx.config, fingerprints, &found.sources)?;
+            scanned.findings.extend(credentials);
+            path_notes = notes;
             (Mode::Paths, scanned)
         }
         Target::Stdin => (Mode::Stdin, scan_stdin(ctx)?),
@@ -226,6 +231,7 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
         .notes
         .extend(errors.iter().map(|e| format!("could not read {e}")));
     report.notes.extend(env_notes);
+    report.notes.extend(path_notes);
     Ok((report, errors))
 }
 
@@ -286,25 +292,39 @@ fn rules_run(ctx: &Context) -> Vec<RuleInfo> {
 /// A template line reported by `env-template-secret` is not reported a second time by the rule
 /// that matched it (the secret scan reads tracked templates too): the template finding already
 /// names that rule, and says why a template is the wrong place for the key.
+/// Likewise a credential file's line reported by `credential-file-secret` (whatever the column:
+/// the rule's secret group and the file format's value may start apart).
 fn drop_template_duplicates(findings: &mut Vec<crate::finding::Finding>) {
     use crate::finding::Category;
+    use crate::rules::env::{CREDENTIAL_SECRET, TEMPLATE_SECRET};
     let templates: std::collections::HashSet<(String, Option<u64>, Option<u64>)> = findings
         .iter()
-        .filter(|f| f.rule_id == crate::rules::env::TEMPLATE_SECRET)
+        .filter(|f| f.rule_id == TEMPLATE_SECRET)
         .map(|f| (f.file.clone(), f.line, f.column))
         .collect();
+    let credentials: std::collections::HashSet<(String, Option<u64>)> = findings
+        .iter()
+        .filter(|f| f.rule_id == CREDENTIAL_SECRET)
+        .map(|f| (f.file.clone(), f.line))
+        .collect();
     findings.retain(|f| {
-        f.category != Category::Secret || !templates.contains(&(f.file.clone(), f.line, f.column))
+        f.category != Category::Secret
+            || !(templates.contains(&(f.file.clone(), f.line, f.column))
+                || credentials.contains(&(f.file.clone(), f.line)))
     });
 }
 
-/// One finding per problem for a `.env` file that Git must not have: the file's own finding
-/// (`env-staged`, `env-tracked`, `env-not-ignored`) stands for the keys inside it, whose rules
-/// would otherwise each say to move the key into a `.env` file, and a file the change stages is
-/// reported as staged, not also as not ignored (that finding's fix includes the ignore line).
+/// One finding per problem for a `.env` or credential file that Git must not have: the file's own
+/// finding (`env-staged`, `env-tracked`, `env-not-ignored`, and their `credential-file-` peers)
+/// stands for the keys inside it, whose rules would otherwise each say to move the key into a
+/// `.env` file (a credential file's values stay listed, redacted, by `credential-file-secret`:
+/// that is where to rotate); and a file the change stages is reported as staged, not also as
+/// not ignored (that finding's fix includes the ignore line).
 fn drop_env_file_duplicates(findings: &mut Vec<crate::finding::Finding>) {
     use crate::finding::Category;
-    use crate::rules::env::{NOT_IGNORED, STAGED, TRACKED};
+    use crate::rules::env::{
+        CREDENTIAL_NOT_IGNORED, CREDENTIAL_STAGED, CREDENTIAL_TRACKED, NOT_IGNORED, STAGED, TRACKED,
+    };
     let of = |ids: &[&str]| -> std::collections::HashSet<String> {
         findings
             .iter()
@@ -312,11 +332,19 @@ fn drop_env_file_duplicates(findings: &mut Vec<crate::finding::Finding>) {
             .map(|f| f.file.clone())
             .collect()
     };
-    let kept_in_git = of(&[STAGED, TRACKED, NOT_IGNORED]);
-    let staged = of(&[STAGED]);
+    let kept_in_git = of(&[
+        STAGED,
+        TRACKED,
+        NOT_IGNORED,
+        CREDENTIAL_STAGED,
+        CREDENTIAL_TRACKED,
+        CREDENTIAL_NOT_IGNORED,
+    ]);
+    let staged = of(&[STAGED, CREDENTIAL_STAGED]);
     findings.retain(|f| {
+        let not_ignored = f.rule_id == NOT_IGNORED || f.rule_id == CREDENTIAL_NOT_IGNORED;
         !(f.category == Category::Secret && kept_in_git.contains(&f.file)
-            || f.rule_id == NOT_IGNORED && staged.contains(&f.file))
+            || not_ignored && staged.contains(&f.file))
     });
 }
 

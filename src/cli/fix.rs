@@ -44,8 +44,14 @@ pub fn run(args: FixArgs, cwd: &Path) -> Result<Outcome> {
             untracked = env
                 .files
                 .iter()
-                .filter(|f| f.tracked && f.kind == Kind::Env)
+                .filter(|f| f.tracked && f.kind == Kind::Env && !f.fixture)
                 .map(|f| f.path.clone())
+                .chain(
+                    env.credentials
+                        .iter()
+                        .filter(|f| f.tracked && f.holds_credentials())
+                        .map(|f| f.path.clone()),
+                )
                 .collect();
         }
         ignored |= fixer.id() == fix::GITIGNORE && changed;

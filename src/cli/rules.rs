@@ -65,7 +65,7 @@ pub fn run(args: RulesArgs, cwd: &Path) -> Result<Outcome> {
         RuleRow {
             id: rule.id,
             description: rule.description,
-            family: "env",
+            family: rule.family,
             keywords: &[],
             enabled: severity.is_some(),
             severity: severity.unwrap_or(rule.severity),

@@ -17,4 +17,4 @@ mod validate;
 
 pub use positions::Pos;
 pub use rules::RuleProblem;
-pub use schema::{Allow, Config, EnvConfig, FILE_NAME};
+pub use schema::{Allow, Config, CredentialsConfig, EnvConfig, FILE_NAME};

@@ -24,6 +24,7 @@ pub(crate) struct Positions {
     pub env_files: Vec<Pos>,
     pub env_templates: Vec<Pos>,
     pub env_client_prefixes: Vec<Pos>,
+    pub credentials_files: Vec<Pos>,
     pub rules: Vec<RulePositions>,
 }
 
@@ -72,6 +73,7 @@ struct SpanDoc {
     severity: BTreeMap<Spanned<String>, toml::Value>,
     allow: SpanAllow,
     env: SpanEnv,
+    credentials: SpanCredentials,
     rules: Vec<SpanRule>,
 }
 
@@ -89,6 +91,12 @@ struct SpanEnv {
     files: Vec<Spanned<String>>,
     templates: Vec<Spanned<String>>,
     client_prefixes: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SpanCredentials {
+    files: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -119,6 +127,7 @@ fn positions(text: &str, spans: SpanDoc) -> Positions {
         env_files: list(&spans.env.files),
         env_templates: list(&spans.env.templates),
         env_client_prefixes: list(&spans.env.client_prefixes),
+        credentials_files: list(&spans.credentials.files),
         rules: spans
             .rules
             .iter()

@@ -27,6 +27,8 @@ pub struct Config {
     pub allow: Allow,
     #[serde(default)]
     pub env: EnvConfig,
+    #[serde(default)]
+    pub credentials: CredentialsConfig,
     /// Custom rules, in the same shape as the built-in catalog.
     #[serde(default)]
     pub rules: Vec<RuleSpec>,
@@ -72,6 +74,16 @@ pub struct EnvConfig {
     /// Variable-name prefixes that bundlers inline into client code; replaces the default list.
     #[serde(default)]
     pub client_prefixes: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CredentialsConfig {
+    /// Globs naming more credential files (any content is a credential); they extend the
+    /// built-in list. A glob without `/` matches the file name in any folder, one with `/` the
+    /// path from the repository root.
+    #[serde(default)]
+    pub files: Vec<String>,
 }
 
 impl Config {

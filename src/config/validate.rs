@@ -68,7 +68,8 @@ impl Config {
         self.check_rule_ids()
     }
 
-    /// The `[env]` globs compile and the client prefixes are variable-name prefixes.
+    /// The `[env]` and `[credentials]` globs compile and the client prefixes are variable-name
+    /// prefixes.
     fn validate_env(&self) -> Result<()> {
         let (env, p) = (&self.env, &self.positions);
         for (key, list, pos) in [
@@ -78,6 +79,15 @@ impl Config {
             for (i, pattern) in list.iter().flatten().enumerate() {
                 self.glob(key, pattern, pos.get(i))?;
             }
+        }
+        for (i, pattern) in self.credentials.files.iter().enumerate() {
+            if pattern.trim().is_empty() {
+                return Err(self.error_at(
+                    p.credentials_files.get(i).copied(),
+                    "credentials.files: an empty glob names no file".into(),
+                ));
+            }
+            self.glob("credentials.files", pattern, p.credentials_files.get(i))?;
         }
         for (i, prefix) in env.client_prefixes.iter().flatten().enumerate() {
             if prefix.is_empty()
@@ -225,6 +235,13 @@ mod tests {
                 "client_prefixes",
             ),
             ("[env]\ntemplate = []\n", (2, 1), "template"),
+            (
+                "[credentials]\nfiles = [\"*.vault\", \"a/[b\"]\n",
+                (2, 21),
+                "credentials.files",
+            ),
+            ("[credentials]\nfiles = [\"\"]\n", (2, 10), "empty glob"),
+            ("[credentials]\nfile = []\n", (2, 1), "file"),
         ];
         for (text, pos, needle) in cases {
             let (line, column, message) = error_of(text);
@@ -246,6 +263,10 @@ mod tests {
             Some(IdOwner::BuiltIn)
         );
         assert_eq!(owner_of("env-tracked", &custom), Some(IdOwner::Env));
+        assert_eq!(
+            owner_of("credential-file-tracked", &custom),
+            Some(IdOwner::Env)
+        );
         assert_eq!(owner_of("acme-token", &custom), Some(IdOwner::Custom));
         assert_eq!(owner_of("acme-token", &[]), None);
     }

@@ -1,7 +1,10 @@
 //! `keygate fix`: the fixers, in an explicit order. Order matters: `.gitignore` first, so that
 //! a file untracked next is already ignored and cannot be re-added by `git add .`.
 //!
-//! Fixers never touch a `.env` file on disk: the `.gitignore` fixer appends lines (keeping the
+//! Credential files (those holding credentials) are fixed like `.env` files, under their own
+//! `.gitignore` heading.
+//!
+//! Fixers never touch a `.env` file or a credential file on disk: the `.gitignore` fixer appends lines (keeping the
 //! existing content byte for byte, and its line endings), and the untrack fixer removes entries
 //! from the index only (`git rm --cached`).
 
@@ -9,6 +12,7 @@ use super::context::RepoContext;
 use super::patterns::Kind;
 use crate::error::{Error, Result};
 use globset::GlobBuilder;
+use std::path::PathBuf;
 
 /// One repair. `fix` returns one line per change, made or (with `dry_run`) that would be made.
 pub trait EnvFix {
@@ -44,19 +48,39 @@ impl EnvFix for Gitignore {
         let present: Vec<&str> = text.lines().map(|l| l.trim_end()).collect();
         let mut out = Vec::new();
         let mut add: Vec<String> = Vec::new();
-        for file in &ctx.files {
-            if file.kind != Kind::Env || file.ignored || !(file.on_disk || file.tracked) {
+        let mut add_credentials: Vec<String> = Vec::new();
+        let env_files = ctx
+            .files
+            .iter()
+            .filter(|f| f.kind == Kind::Env && !f.fixture)
+            .map(|f| (f.display.as_str(), f.ignored, f.on_disk || f.tracked, None));
+        let credential_files = ctx
+            .credentials
+            .iter()
+            .filter(|f| f.holds_credentials())
+            .map(|f| {
+                (
+                    f.display.as_str(),
+                    f.ignored,
+                    f.on_disk || f.tracked,
+                    Some(f),
+                )
+            });
+        for (file, ignored, present_somewhere, credential) in env_files.chain(credential_files) {
+            if ignored || !present_somewhere {
                 continue;
             }
-            let line = ctx.ignore_line(&file.display);
+            let (line, list) = match credential {
+                Some(credential) => (ctx.credential_ignore_line(credential), &mut add_credentials),
+                None => (ctx.ignore_line(file), &mut add),
+            };
             if present.contains(&line.as_str()) {
                 out.push(format!(
-                    "note: {} is still not ignored although .gitignore has `{line}`: a later `!` \
-                     line or a .gitignore in a subfolder re-includes it; fix that by hand",
-                    file.display
+                    "note: {file} is still not ignored although .gitignore has `{line}`: a later \
+                     `!` line or a .gitignore in a subfolder re-includes it; fix that by hand"
                 ));
-            } else if !add.contains(&line) {
-                add.push(line);
+            } else if !list.contains(&line) {
+                list.push(line);
             }
         }
         let mut negations = Vec::new();
@@ -84,7 +108,7 @@ impl EnvFix for Gitignore {
                 }
             }
         }
-        if add.is_empty() {
+        if add.is_empty() && add_credentials.is_empty() {
             return Ok(out);
         }
         let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
@@ -97,14 +121,25 @@ impl EnvFix for Gitignore {
                 appended.push_str(eol);
             }
         }
-        appended
-            .push_str("# .env files hold real keys: keep them out of Git (added by keygate fix)");
-        appended.push_str(eol);
-        for line in add.iter().chain(&negations) {
-            appended.push_str(line);
+        let groups = [
+            (
+                "# .env files hold real keys: keep them out of Git (added by keygate fix)",
+                add.iter().chain(&negations).collect::<Vec<_>>(),
+            ),
+            (
+                "# credential files: keep them out of Git (added by keygate fix)",
+                add_credentials.iter().collect(),
+            ),
+        ];
+        for (header, lines) in groups.iter().filter(|(_, lines)| !lines.is_empty()) {
+            appended.push_str(header);
             appended.push_str(eol);
-            let verb = if dry_run { "would add" } else { "added" };
-            out.push(format!("{verb} `{line}` to .gitignore"));
+            for line in lines {
+                appended.push_str(line);
+                appended.push_str(eol);
+                let verb = if dry_run { "would add" } else { "added" };
+                out.push(format!("{verb} `{line}` to .gitignore"));
+            }
         }
         if !dry_run {
             let mut content = existing;
@@ -134,7 +169,7 @@ fn template_in_use(ctx: &RepoContext, glob: &str) -> bool {
         })
 }
 
-/// Removes tracked `.env` files from the index, leaving them on disk.
+/// Removes tracked `.env` files and credential files from the index, leaving them on disk.
 pub struct Untrack;
 
 impl EnvFix for Untrack {
@@ -143,27 +178,33 @@ impl EnvFix for Untrack {
     }
 
     fn fix(&self, ctx: &RepoContext, dry_run: bool) -> Result<Vec<String>> {
-        let files: Vec<_> = ctx
+        let files: Vec<(&PathBuf, &str)> = ctx
             .files
             .iter()
-            .filter(|f| f.tracked && f.kind == Kind::Env)
+            .filter(|f| f.tracked && f.kind == Kind::Env && !f.fixture)
+            .map(|f| (&f.path, f.display.as_str()))
+            .chain(
+                ctx.credentials
+                    .iter()
+                    .filter(|f| f.tracked && f.holds_credentials())
+                    .map(|f| (&f.path, f.display.as_str())),
+            )
             .collect();
         if !dry_run && !files.is_empty() {
-            let paths: Vec<_> = files.iter().map(|f| f.path.clone()).collect();
+            let paths: Vec<PathBuf> = files.iter().map(|(p, _)| (*p).clone()).collect();
             ctx.repo.untrack(&paths)?;
         }
         Ok(files
             .iter()
-            .map(|f| {
+            .map(|(_, display)| {
                 let verb = if dry_run {
                     "would untrack"
                 } else {
                     "untracked"
                 };
                 format!(
-                    "{verb} {} (`git rm --cached`: removed from the index only, the file on disk \
-                     is unchanged)",
-                    f.display
+                    "{verb} {display} (`git rm --cached`: removed from the index only, the file \
+                     on disk is unchanged)"
                 )
             })
             .collect())

@@ -1,4 +1,6 @@
-//! `.env` hygiene: the checks that keep `.env` files out of Git and their values out of code.
+//! `.env` hygiene: the checks that keep `.env` files out of Git and their values out of code;
+//! and the same for credential files (`.netrc`, `.pgpass`, private keys, token-holding `.npmrc`,
+//! cloud CLI credentials, keystores, Terraform state, …), whose every value is a secret.
 //!
 //! [`context::RepoContext`] gathers what every check reads (the `.env` files of the working tree
 //! and the index, parsed once) so that each SPEC check in [`checks`] is a small function of it.
@@ -14,6 +16,16 @@
 //! `.env` file directly ignored by name, at any depth, is found. A folder named `.env` is not a
 //! `.env` file (only files are classified).
 //!
+//! Credential files ([`patterns::DEFAULT_CREDENTIAL_FILES`], extended by `[credentials] files`)
+//! are gathered in the same index pass and walk; [`credentials`] reads the values each format
+//! holds, and decides whether a content-dependent file (an `.npmrc` without a token, a
+//! kubeconfig without a token or client key) is a credential file at all.
+//!
+//! A `.env` file in a test folder (`tests/`, `fixtures/`, `testdata/`, …) that holds nothing
+//! secret (no rule matches it, no value looks like a key: `FOO=bar`, `DEBUG=1`) is a test
+//! fixture: dotenv libraries and frameworks track such files on purpose, and the file-level
+//! checks and `keygate fix` leave it alone. One real-looking value makes it a `.env` file again.
+//!
 //! Names ([`patterns`]): `.env`, `.env.*` and `*.env` are `.env` files, in any folder
 //! (`.env.local`, `prod.env`, and backups such as `.env.bak`, which hold the same keys). `.envrc`
 //! is not. Templates (`.env.example`, `.env.sample`, `.env.template`, `.env.dist`,
@@ -21,6 +33,7 @@
 
 mod checks;
 pub(crate) mod context;
+mod credentials;
 pub(crate) mod fix;
 mod local_values;
 pub(crate) mod parse;
@@ -77,6 +90,16 @@ pub enum Scope {
     Worktree,
     /// `keygate check PATH...` inside a repository: known local secrets only.
     Paths,
+}
+
+/// `credential-file-secret` for `keygate check PATH...`: the credential values in the named
+/// files that are credential files, and notes on those that could not be read.
+pub fn credential_values_in(
+    config: &Config,
+    fingerprints: &Fingerprinter,
+    sources: &[crate::input::Source],
+) -> Result<(Vec<Finding>, Vec<String>)> {
+    checks::credential_secret::in_sources(config, fingerprints, sources)
 }
 
 /// The hygiene of a check of `scope`: the findings of its checks, and the known local secrets.

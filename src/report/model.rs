@@ -59,7 +59,7 @@ pub struct RuleInfo {
     pub references: Vec<String>,
     /// Where to revoke a leaked key (the provider's page or dashboard path), when known.
     pub revoke: Option<String>,
-    /// The catalog file (`aws`, `custom`, …), or `env` for the hygiene rules.
+    /// The catalog file (`aws`, `custom`, …), or `env` / `credential-file` for the hygiene rules.
     pub family: String,
     /// A generic rule (lower precision).
     pub generic: bool,
@@ -92,7 +92,7 @@ impl RuleInfo {
             remedy: String::new(),
             references: Vec::new(),
             revoke: None,
-            family: "env".into(),
+            family: rule.family.into(),
             generic: false,
             severity,
         }

@@ -78,15 +78,22 @@ fn descriptor(info: &RuleInfo) -> Value {
         "5.0"
     };
     if info.category == Category::Env {
+        let help = if info.family == "env" {
+            "Keep .env files out of Git: list them in .gitignore, untrack them (`keygate fix`), \
+             and keep only placeholders in templates."
+        } else {
+            "Keep credential files (.netrc, .pgpass, private keys, token-holding .npmrc, cloud \
+             CLI credentials, keystores, Terraform state, ...) out of Git: list them in \
+             .gitignore and untrack them (`keygate fix`); revoke and rotate what they held."
+        };
         return json!({
             "id": info.id,
             "name": pascal_case(&info.id),
             "shortDescription": { "text": info.description },
-            "help": { "text": "Keep .env files out of Git: list them in .gitignore, untrack them \
-                               (`keygate fix`), and keep only placeholders in templates." },
+            "help": { "text": help },
             "defaultConfiguration": { "level": level(severity) },
             "properties": {
-                "tags": ["security", "env"],
+                "tags": ["security", info.family],
                 "security-severity": security_severity,
             },
         });

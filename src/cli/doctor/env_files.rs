@@ -14,13 +14,24 @@ use aho_corasick::AhoCorasick;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// `.env` files ignored, untracked, and never in a commit.
+/// `.env` files ignored, untracked, and never in a commit (and credential files ignored and
+/// untracked).
 pub fn kept_out(repo: &Repo, ctx: &RepoContext, findings: &[Finding]) -> Result<Verdict> {
     const ID: &str = "env-kept-out";
     let now: Vec<String> = findings
         .iter()
         .filter(|f| {
-            f.rule_id == crate::rules::env::TRACKED || f.rule_id == crate::rules::env::NOT_IGNORED
+            use crate::rules::env::{
+                CREDENTIAL_NOT_IGNORED, CREDENTIAL_TRACKED, NOT_IGNORED, TRACKED,
+            };
+            // Credential files (`.netrc`, `id_rsa`, …) are kept out the same way.
+            [
+                TRACKED,
+                NOT_IGNORED,
+                CREDENTIAL_TRACKED,
+                CREDENTIAL_NOT_IGNORED,
+            ]
+            .contains(&f.rule_id.as_str())
         })
         .map(|f| format!("{} ({})", f.file, f.rule_id))
         .collect();
@@ -54,7 +65,8 @@ pub fn kept_out(repo: &Repo, ctx: &RepoContext, findings: &[Finding]) -> Result<
     Ok(Verdict::fail(ID, 2, message.join("; "), fix.join("; ")))
 }
 
-/// Each `.env` file ever added or changed by a commit, with the (short) commits that did it.
+/// Each `.env` file (and credential file) ever added or changed by a commit, with the (short)
+/// commits that did it.
 fn committed_env_files(repo: &Repo, ctx: &RepoContext) -> Result<BTreeMap<String, Vec<String>>> {
     let output = std::process::Command::new("git")
         .arg("-C")
@@ -93,7 +105,14 @@ fn committed_env_files(repo: &Repo, ctx: &RepoContext) -> Result<BTreeMap<String
             field = path.to_string();
         }
         let path = field.trim_start_matches('\n');
-        if !path.is_empty() && ctx.patterns.classify(path) == Some(Kind::Env) {
+        // Credential files whose name alone makes them one (`.netrc`, `id_rsa`, …) count too;
+        // a content-dependent one (`.npmrc`) would need each version read.
+        let credential = || {
+            ctx.credential_patterns
+                .classify(path)
+                .is_some_and(|format| format.always())
+        };
+        if !path.is_empty() && (ctx.patterns.classify(path) == Some(Kind::Env) || credential()) {
             let commits = out.entry(path.to_string()).or_default();
             if !commits.contains(&commit) {
                 commits.push(commit.clone());
