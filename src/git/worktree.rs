@@ -58,6 +58,9 @@ impl Repo {
         let mut out = Vec::new();
         let mut unreadable = Vec::new();
         for file in self.walk_untracked()?.iter() {
+            if file.ignored_dir && is_dependency_dir(&file.path) {
+                continue;
+            }
             if file.ignored_dir {
                 self.walk_ignored(&file.path, &keep, &mut out, &mut unreadable)?;
             } else if keep(&file.shown) {
@@ -98,7 +101,9 @@ impl Repo {
                     continue;
                 };
                 if kind.is_dir() {
-                    stack.push(path);
+                    if !is_dependency_dir(&path) {
+                        stack.push(path);
+                    }
                 } else if keep(&display_path(&path)) {
                     out.push((path, true));
                 }
@@ -203,3 +208,43 @@ impl Repo {
         Ok(walk)
     }
 }
+
+/// Folders of installed dependencies, caches and build output, by name. Git ignores them, they
+/// hold tens of thousands of files, and a `.env` file in one is a package's, not a local secret:
+/// the walk of ignored folders for local `.env` files skips them, which keeps a pre-commit check
+/// in a repository with a `node_modules/` as fast as without.
+const DEPENDENCY_DIRS: &[&str] = &[
+    "node_modules",
+    "bower_components",
+    "jspm_packages",
+    "vendor",
+    "Pods",
+    "Carthage",
+    ".venv",
+    "venv",
+    "site-packages",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "target",
+    ".gradle",
+    ".m2",
+    ".next",
+    ".nuxt",
+    ".svelte-kit",
+    ".turbo",
+    ".parcel-cache",
+    ".cache",
+    ".terraform",
+    ".git",
+];
+
+fn is_dependency_dir(path: &std::path::Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| DEPENDENCY_DIRS.contains(&n))
+}
+
