@@ -247,4 +247,3 @@ fn is_dependency_dir(path: &std::path::Path) -> bool {
         .and_then(|n| n.to_str())
         .is_some_and(|n| DEPENDENCY_DIRS.contains(&n))
 }
-
