@@ -2,9 +2,10 @@
 //! and its credential files, from the index and the working tree (one index pass and one
 //! untracked walk for both), read and parsed once.
 
+use super::credential_patterns::{CredentialFormat, CredentialPatterns};
 use super::credentials::{self, CredentialValue};
 use super::parse;
-use super::patterns::{CredentialFormat, CredentialPatterns, EnvPatterns, Kind};
+use super::patterns::{EnvPatterns, Kind};
 use crate::config::Config;
 use crate::engine::Scanner;
 use crate::error::{Error, Result};

@@ -11,8 +11,8 @@
 //!
 //! Pure text in, values out: the checks decide what a file that holds (or not) a value means.
 
+use super::credential_patterns::CredentialFormat;
 use super::parse::is_secret_name;
-use super::patterns::CredentialFormat;
 use crate::engine::filters::is_placeholder;
 use crate::finding::Secret;
 use regex::Regex;

@@ -16,7 +16,7 @@
 //! `.env` file directly ignored by name, at any depth, is found. A folder named `.env` is not a
 //! `.env` file (only files are classified).
 //!
-//! Credential files ([`patterns::DEFAULT_CREDENTIAL_FILES`], extended by `[credentials] files`)
+//! Credential files ([`credential_patterns::DEFAULT_CREDENTIAL_FILES`], extended by `[credentials] files`)
 //! are gathered in the same index pass and walk; [`credentials`] reads the values each format
 //! holds, and decides whether a content-dependent file (an `.npmrc` without a token, a
 //! kubeconfig without a token or client key) is a credential file at all.
@@ -33,6 +33,7 @@
 
 mod checks;
 pub(crate) mod context;
+pub mod credential_patterns;
 mod credentials;
 pub(crate) mod fix;
 mod local_values;

@@ -9,8 +9,8 @@
 use crate::config::Config;
 use crate::finding::{Category, Finding, Fingerprinter};
 use crate::hygiene::context::{read_limited, severity, EnvCheck, RepoContext};
+use crate::hygiene::credential_patterns::CredentialPatterns;
 use crate::hygiene::credentials::{self, CredentialValue};
-use crate::hygiene::patterns::CredentialPatterns;
 use crate::input::Source;
 
 pub const ID: &str = crate::rules::env::CREDENTIAL_SECRET;
