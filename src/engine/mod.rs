@@ -226,7 +226,8 @@ impl Scanner {
                     w
                 }
             };
-            for &rule in self.prefilter.rules_of(&hit) {
+            let keywords = |rule: usize| self.rules[rule].spec.keywords.as_slice();
+            for rule in self.prefilter.rules_of(&hit, text, keywords) {
                 let spec = &self.rules[rule].spec;
                 let (start, end) = if spec.multiline {
                     (start, text.len().min(hit.end + MULTILINE_AHEAD))
