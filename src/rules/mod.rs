@@ -18,6 +18,9 @@ pub const GITLEAKS_FAMILY: &str = "gitleaks";
 /// The most neighbouring lines a rule may read on each side of its keyword's line.
 pub const MAX_CONTEXT_LINES: usize = 8;
 
+/// The lines on each side of a match that its rule's `reject_nearby` reads.
+pub const NEARBY_LINES: usize = 3;
+
 /// A list of texts: borrowed from the binary, or owned.
 pub type Texts = Cow<'static, [Cow<'static, str>]>;
 
@@ -37,6 +40,12 @@ pub struct RuleSpec {
     /// (`hashed_secret = "…"`, `publicToken: "…"`). It runs on matches only, never on the input.
     #[serde(default)]
     pub reject_before: Option<String>,
+    /// Regexes run on the lines around a match ([`NEARBY_LINES`] each side, its own included):
+    /// where every one of them matches, the match is dropped. For values whose siblings say what
+    /// they are: a webhook payload's `token` beside its `timestamp` and `signature` is a nonce,
+    /// not a key.
+    #[serde(default)]
+    pub reject_nearby: Vec<String>,
     #[serde(default)]
     pub min_entropy: Option<f64>,
     /// Shortest secret accepted.
@@ -152,6 +161,8 @@ struct Compiled {
     secret_group: usize,
     /// The compiled `reject_before`.
     reject_before: Option<Regex>,
+    /// The compiled `reject_nearby`.
+    reject_nearby: Vec<Regex>,
 }
 
 impl Rule {
@@ -185,6 +196,12 @@ impl Rule {
     /// dropped.
     pub fn reject_before(&self) -> Option<&Regex> {
         self.compiled().reject_before.as_ref()
+    }
+
+    /// The compiled `reject_nearby`: where it matches the lines around a secret, the match is
+    /// dropped.
+    pub fn reject_nearby(&self) -> &[Regex] {
+        &self.compiled().reject_nearby
     }
 
     fn compiled(&self) -> &Compiled {
@@ -286,20 +303,25 @@ fn compile_pattern(spec: &RuleSpec) -> Result<Compiled, RuleError> {
             ))
         }
     };
-    let reject_before = spec
-        .reject_before
-        .as_deref()
-        .map(|p| {
-            regex::bytes::RegexBuilder::new(p)
-                .unicode(false)
-                .build()
-                .map_err(|e| err(format!("reject_before does not compile: {e}")))
-        })
-        .transpose()?;
+    let filter = |pattern: &str, field: &str| {
+        regex::bytes::RegexBuilder::new(pattern)
+            .unicode(false)
+            .build()
+            .map_err(|e| err(format!("{field} does not compile: {e}")))
+    };
     Ok(Compiled {
         regex,
         secret_group,
-        reject_before,
+        reject_before: spec
+            .reject_before
+            .as_deref()
+            .map(|p| filter(p, "reject_before"))
+            .transpose()?,
+        reject_nearby: spec
+            .reject_nearby
+            .iter()
+            .map(|p| filter(p, "reject_nearby"))
+            .collect::<Result<_, _>>()?,
     })
 }
 
@@ -314,6 +336,7 @@ pub struct RawRule {
     description: &'static str,
     pattern: &'static str,
     reject_before: Option<&'static str>,
+    reject_nearby: &'static [&'static str],
     remedy: &'static str,
     revoke: Option<&'static str>,
     keywords: &'static [&'static str],
@@ -341,6 +364,7 @@ impl RawRule {
             pattern: self.pattern.to_string(),
             keywords: strings(self.keywords),
             reject_before: self.reject_before.map(str::to_string),
+            reject_nearby: strings(self.reject_nearby),
             min_entropy: self.min_entropy,
             min_length: self.min_length,
             validator: self.validator.map(str::to_string),
