@@ -107,6 +107,43 @@ fn a_secret_free_env_fixture_in_a_test_folder_is_left_alone() {
         .contains(&"env-tracked@app/.env".to_string()));
 }
 
+/// A Create React App `.env` holding only client-prefixed settings (`PUBLIC_URL=.`, which CRA
+/// documents committing) is public config: bundlers ship its values to every visitor. Symfony's
+/// compiled `.env.local.php` fixture is read as the PHP array it is. A real-looking value makes
+/// either a `.env` file again.
+#[test]
+fn public_client_config_and_a_php_dump_fixture_are_left_alone() {
+    let repo = TestRepo::new();
+    repo.write(
+        "web/app/.env",
+        "# relative links\nPUBLIC_URL=.\nREACT_APP_TITLE=Shop\n",
+    )
+    .write(
+        "tests/Fixtures/.env.local.php",
+        "<?php\nreturn [\n    'FOO' => 'BaR',\n    'TEST' => '1234',\n];\n",
+    )
+    .stage("web/app/.env")
+    .stage("tests/Fixtures/.env.local.php")
+    .commit("public config");
+    assert_eq!(env_check(&repo), (0, vec![]));
+    repo.write(
+        "web/app/.env",
+        format!("PUBLIC_URL=.\nMIGOSMTP_API_KEY={}\n", local_key()),
+    )
+    .write(
+        "tests/Fixtures/.env.local.php",
+        format!(
+            "<?php\nreturn [\n    'MIGOSMTP_API_KEY' => '{}',\n];\n",
+            local_key()
+        ),
+    );
+    let (code, found) = env_check(&repo);
+    assert_eq!(code, 1);
+    for file in ["web/app/.env", "tests/Fixtures/.env.local.php"] {
+        assert!(found.contains(&format!("env-tracked@{file}")), "{found:?}");
+    }
+}
+
 // --- env-not-ignored -------------------------------------------------------------------------
 
 #[test]

@@ -6,6 +6,7 @@ use super::credential_patterns::{CredentialFormat, CredentialPatterns};
 use super::credentials::{self, CredentialValue};
 use super::parse;
 use super::patterns::{EnvPatterns, Kind};
+use super::php_dump;
 use crate::config::Config;
 use crate::engine::Scanner;
 use crate::error::{Error, Result};
@@ -49,12 +50,13 @@ pub struct EnvFile {
     /// working tree's (the index's when missing on disk). `None` when it could not be read.
     content: Option<Vec<u8>>,
     pub parsed: Option<parse::Parsed>,
-    /// A test fixture: a `.env` file inside a test folder (`tests/`, `fixtures/`, `testdata/`,
-    /// …) that holds nothing a rule matches and no value that looks like a key (`FOO=bar`,
-    /// `DEBUG=1`). dotenv libraries and frameworks track such files on purpose; the file-level
-    /// checks and `keygate fix` leave them alone. One real-looking value makes it a `.env` file
-    /// like any other.
-    pub fixture: bool,
+    /// A `.env` file that holds nothing a rule matches and no value that looks like a key, and
+    /// is either a test fixture (inside a test folder: `tests/`, `fixtures/`, `testdata/`, …;
+    /// `FOO=bar`, `DEBUG=1`) or public client config (every variable carries a prefix that
+    /// bundlers inline into the shipped code: a Create React App `.env` with `PUBLIC_URL=.`).
+    /// Projects track such files on purpose; the file-level checks and `keygate fix` leave them
+    /// alone. One real-looking value makes it a `.env` file like any other.
+    pub harmless: bool,
 }
 
 impl EnvFile {
@@ -213,15 +215,21 @@ impl<'a> RepoContext<'a> {
                 continue;
             };
             let content = read(&mut notes)?;
-            let parsed = content.as_deref().map(parse::parse);
+            let parsed = content
+                .as_deref()
+                .map(|text| match php_dump::is_php_dump(&display) {
+                    true => php_dump::parse(text),
+                    false => parse::parse(text),
+                });
             if let Some(line) = parsed.as_ref().and_then(|p| p.error_line) {
                 notes.push(format!(
                     "{display}:{line}: not valid .env syntax; keygate checks the variables \
                      that parse and skips the rest"
                 ));
             }
-            let fixture = kind == Kind::Env
-                && in_test_folder(&display)
+            let harmless = kind == Kind::Env
+                && (in_test_folder(&display)
+                    || is_client_config(&patterns.client_prefixes, parsed.as_ref()))
                 && is_harmless(scanner, content.as_deref(), parsed.as_ref());
             files.push(EnvFile {
                 path,
@@ -232,7 +240,7 @@ impl<'a> RepoContext<'a> {
                 ignored,
                 content,
                 parsed,
-                fixture,
+                harmless,
             });
         }
         Ok(RepoContext {
@@ -319,6 +327,20 @@ fn in_test_folder(rel: &str) -> bool {
         .any(|p| TEST_FOLDERS.iter().any(|t| p.eq_ignore_ascii_case(t)))
 }
 
+/// Whether every variable of a `.env` file (one at least) carries a client prefix (`PUBLIC_URL`,
+/// `VITE_API_URL`): bundlers publish these values in the code they ship, so the file is public
+/// config. Whether any of them looks like a key is [`is_harmless`]'s to say.
+fn is_client_config(prefixes: &[String], parsed: Option<&parse::Parsed>) -> bool {
+    let public = |name: &str| {
+        prefixes.iter().any(|p| {
+            name.len() > p.len()
+                && name.is_char_boundary(p.len())
+                && name[..p.len()].eq_ignore_ascii_case(p)
+        })
+    };
+    parsed.is_some_and(|p| !p.vars.is_empty() && p.vars.iter().all(|v| public(&v.name)))
+}
+
 /// Whether a `.env` file's content holds nothing secret: it was read and parsed, no rule
 /// matches it, and no value looks like a key.
 fn is_harmless(scanner: &Scanner, content: Option<&[u8]>, parsed: Option<&parse::Parsed>) -> bool {
@@ -372,6 +394,24 @@ mod tests {
         ];
         for (path, want) in cases {
             assert_eq!(in_test_folder(path), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn client_config_table() {
+        let prefixes: Vec<String> = super::super::patterns::DEFAULT_CLIENT_PREFIXES
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        let cases = [
+            ("# relative links\nPUBLIC_URL=.\n", true),
+            ("VITE_API_URL=https://api.acme.io\nvite_title=Shop\n", true),
+            ("PUBLIC_URL=.\nDATABASE_URL=postgres://db/app\n", false),
+            ("# nothing\n", false),
+        ];
+        for (text, want) in cases {
+            let parsed = parse::parse(text.as_bytes());
+            assert_eq!(is_client_config(&prefixes, Some(&parsed)), want, "{text}");
         }
     }
 

@@ -21,10 +21,12 @@
 //! holds, and decides whether a content-dependent file (an `.npmrc` without a token, a
 //! kubeconfig without a token or client key) is a credential file at all.
 //!
-//! A `.env` file in a test folder (`tests/`, `fixtures/`, `testdata/`, …) that holds nothing
-//! secret (no rule matches it, no value looks like a key: `FOO=bar`, `DEBUG=1`) is a test
-//! fixture: dotenv libraries and frameworks track such files on purpose, and the file-level
+//! A `.env` file that holds nothing secret (no rule matches it, no value looks like a key) and is
+//! a test fixture (in a test folder: `tests/`, `fixtures/`, `testdata/`, …; `FOO=bar`,
+//! `DEBUG=1`) or public client config (every variable has a prefix bundlers inline into shipped
+//! code: a Create React App `.env` holding `PUBLIC_URL=.`) is tracked on purpose: the file-level
 //! checks and `keygate fix` leave it alone. One real-looking value makes it a `.env` file again.
+//! Symfony's compiled `.env.local.php` is read as the PHP array it is ([`php_dump`]).
 //!
 //! Names ([`patterns`]): `.env`, `.env.*` and `*.env` are `.env` files, in any folder
 //! (`.env.local`, `prod.env`, and backups such as `.env.bak`, which hold the same keys). `.envrc`
@@ -39,6 +41,7 @@ pub(crate) mod fix;
 mod local_values;
 pub(crate) mod parse;
 pub mod patterns;
+mod php_dump;
 
 use crate::config::Config;
 use crate::engine::known::KnownValues;
