@@ -115,9 +115,10 @@ fn scan_lines_equals_scan_on_the_wanted_lines() {
     }
 }
 
-/// A webhook payload's `token` is dropped by its `timestamp` and `signature` siblings on the
-/// lines around it (`reject_nearby`), not on its own line alone; and a text naming the first of
-/// them is not line-local, so that a history audit scans such a version whole.
+/// A webhook payload's `token` is dropped by its `signature` and `timestamp` siblings on the
+/// lines around it (`reject_nearby`), not by one of them alone nor by ones further away; and a
+/// text holding the first of them is not line-local, so that a history audit scans such a
+/// version whole.
 #[test]
 fn nearby_siblings_drop_a_webhook_nonce() {
     let rules = crate::rules::compile_all(&[]).unwrap();
