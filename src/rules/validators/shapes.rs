@@ -132,10 +132,15 @@ const COMMON_PASSWORDS: &[&str] = &[
 ];
 
 pub(super) fn password(s: &[u8]) -> bool {
-    // A URL's password is percent-encoded: judge what it stands for (`pa%24%24word`).
-    if let Some(decoded) = percent_decoded(s) {
-        return password(&decoded);
+    match percent_decoded(s) {
+        // A URL's password is percent-encoded: judge what it stands for (`pa%24%24word`), an
+        // encoded space included.
+        Some(decoded) => judge_password(&decoded, true),
+        None => judge_password(s, false),
     }
+}
+
+fn judge_password(s: &[u8], decoded: bool) -> bool {
     let lower = s.to_ascii_lowercase();
     // `Secrets.fetch(dbPw)`: a call captured as a value.
     if s.contains(&b')')
@@ -181,12 +186,13 @@ pub(super) fn password(s: &[u8]) -> bool {
             || s.iter()
                 .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'/' | b'_' | b'.' | b'-')));
     !s.iter()
-        .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+        .any(|b| !decoded && b.is_ascii_whitespace() || b.is_ascii_control())
         && classes.iter().filter(|&&c| c).count() >= 2
         && !matches!(
             s.first(),
-            Some(b'$' | b'%' | b'{' | b':' | b'@' | b'?' | b'/' | b'&')
+            Some(b'$' | b'%' | b'{' | b':' | b'@' | b'?' | b'/')
         )
+        && !is_query_text(s)
         && s != b"~"
         && !s.starts_with(b"~/")
         && !path_like
@@ -228,11 +234,24 @@ fn percent_decoded(s: &[u8]) -> Option<Vec<u8>> {
     any.then_some(out)
 }
 
-/// `pass#pass`, `one+two?`, `changed!`: lower-case words and numbers between punctuation, typed
-/// by a person for a test; a generated password mixes cases or letters and digits within a run.
+/// `&collection=a`: the query of a URL captured where its password would be.
+fn is_query_text(s: &[u8]) -> bool {
+    let name = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-');
+    matches!(s.first(), Some(b'&' | b'?'))
+        && s.get(1)
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+        && s[1..]
+            .iter()
+            .position(|&b| b == b'=')
+            .is_some_and(|eq| s[1..1 + eq].iter().all(name))
+}
+
+/// `pass#pass`, `one+two?`, `changed!`: lower-case words and numbers between punctuation or
+/// spaces, typed by a person for a test; a generated password mixes cases or letters and digits
+/// within a run.
 fn is_lowercase_words(s: &[u8]) -> bool {
     let mut parts = s
-        .split(u8::is_ascii_punctuation)
+        .split(|b| b.is_ascii_punctuation() || b.is_ascii_whitespace())
         .filter(|p| !p.is_empty())
         .peekable();
     parts.peek().is_some()
@@ -351,6 +370,9 @@ mod tests {
             ("nota%hex", false),
             ("changed!", false),
             ("&collection=a", false),
+            ("&Xk9mQ2vR7tLw", true),
+            ("Xk9m%20Qz7vR2", true),
+            ("pass%20pass", false),
             ("0beec7b5ea3f0fdbc95d0dd47f3c5bc275da8a33", false),
             ("2OeTBpYfNa0%21uXPp", true),
             ("v%Z_ufeaq2X9*B", true),
