@@ -22,6 +22,8 @@ const LOOK_BEHIND: usize = 512;
 const LOOK_AHEAD: usize = 1024;
 /// How far before and after its keyword's line a rule with `context_lines` looks, at most.
 const CONTEXT_BYTES: usize = 1024;
+/// The lines on each side of a match that its rule's `reject_nearby` reads.
+const NEARBY_LINES: usize = 3;
 /// How far after its keyword a multi-line rule (a private key block) looks.
 const MULTILINE_AHEAD: usize = 64 * 1024;
 
@@ -206,7 +208,7 @@ impl Scanner {
                 let nearby = rule.reject_nearby();
                 if !nearby.is_empty() {
                     let (s, e) = line_window(text, start + group.start(), start + group.end());
-                    let (s, e) = context_window(text, s, e, crate::rules::NEARBY_LINES);
+                    let (s, e) = context_window(text, s, e, NEARBY_LINES);
                     if nearby.iter().all(|r| r.is_match(&text[s..e])) {
                         continue;
                     }

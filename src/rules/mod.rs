@@ -18,9 +18,6 @@ pub const GITLEAKS_FAMILY: &str = "gitleaks";
 /// The most neighbouring lines a rule may read on each side of its keyword's line.
 pub const MAX_CONTEXT_LINES: usize = 8;
 
-/// The lines on each side of a match that its rule's `reject_nearby` reads.
-pub const NEARBY_LINES: usize = 3;
-
 /// A list of texts: borrowed from the binary, or owned.
 pub type Texts = Cow<'static, [Cow<'static, str>]>;
 
@@ -40,10 +37,9 @@ pub struct RuleSpec {
     /// (`hashed_secret = "…"`, `publicToken: "…"`). It runs on matches only, never on the input.
     #[serde(default)]
     pub reject_before: Option<String>,
-    /// Regexes run on the lines around a match ([`NEARBY_LINES`] each side, its own included):
-    /// where every one of them matches, the match is dropped. For values whose siblings say what
-    /// they are: a webhook payload's `token` beside its `timestamp` and `signature` is a nonce,
-    /// not a key.
+    /// Regexes run on the lines around a match (3 each side): where all of them match, the match
+    /// is dropped. For a value whose siblings say what it is (a webhook `token` beside its
+    /// `signature` and `timestamp` is a nonce).
     #[serde(default)]
     pub reject_nearby: Vec<String>,
     #[serde(default)]
@@ -198,8 +194,7 @@ impl Rule {
         self.compiled().reject_before.as_ref()
     }
 
-    /// The compiled `reject_nearby`: where it matches the lines around a secret, the match is
-    /// dropped.
+    /// The compiled `reject_nearby`.
     pub fn reject_nearby(&self) -> &[Regex] {
         &self.compiled().reject_nearby
     }
