@@ -37,6 +37,11 @@ pub struct RuleSpec {
     /// (`hashed_secret = "…"`, `publicToken: "…"`). It runs on matches only, never on the input.
     #[serde(default)]
     pub reject_before: Option<String>,
+    /// Regexes run on the lines around a match (3 each side): where all of them match, the match
+    /// is dropped. For a value whose siblings say what it is (a webhook `token` beside its
+    /// `signature` and `timestamp` is a nonce).
+    #[serde(default)]
+    pub reject_nearby: Vec<String>,
     #[serde(default)]
     pub min_entropy: Option<f64>,
     /// Shortest secret accepted.
@@ -137,10 +142,10 @@ impl RuleError {
 pub struct Rule {
     pub spec: RuleSpec,
     compiled: OnceLock<Compiled>,
-    /// The compiled `reject_before`, on the first match it is asked about: most checks that
-    /// compile a rule find nothing with it, and a generic rule's look-behind is as large as its
-    /// pattern.
-    reject_before: OnceLock<Option<Regex>>,
+    /// The compiled `reject_before` and `reject_nearby`, on the first match they are asked
+    /// about: most checks that compile a rule find nothing with it, and a generic rule's
+    /// look-behind is as large as its pattern.
+    filters: OnceLock<Filters>,
     /// For built-in rules: lowercase literals of which every match starts with one, found in the
     /// pattern at build time. Where none occurs the regex cannot match, and is not compiled.
     first_literals: Option<&'static [&'static [u8]]>,
@@ -154,6 +159,13 @@ struct Compiled {
     regex: Regex,
     /// Index of the capture group holding the secret.
     secret_group: usize,
+}
+
+/// A rule's filters, compiled on the first match they are asked about.
+#[derive(Debug, Clone)]
+struct Filters {
+    reject_before: Option<Regex>,
+    reject_nearby: Vec<Regex>,
 }
 
 impl Rule {
@@ -186,13 +198,19 @@ impl Rule {
     /// The compiled `reject_before`: where it matches the line before a secret, the match is
     /// dropped.
     pub fn reject_before(&self) -> Option<&Regex> {
-        self.reject_before
-            .get_or_init(|| {
-                compile_reject_before(&self.spec).unwrap_or_else(|e| {
-                    panic!("{e} (built-in rules are checked by tests/catalog.rs)")
-                })
-            })
-            .as_ref()
+        self.filters().reject_before.as_ref()
+    }
+
+    /// The compiled `reject_nearby`.
+    pub fn reject_nearby(&self) -> &[Regex] {
+        &self.filters().reject_nearby
+    }
+
+    fn filters(&self) -> &Filters {
+        self.filters.get_or_init(|| {
+            compile_filters(&self.spec)
+                .unwrap_or_else(|e| panic!("{e} (built-in rules are checked by tests/catalog.rs)"))
+        })
     }
 
     fn compiled(&self) -> &Compiled {
@@ -206,10 +224,10 @@ impl Rule {
     /// mistake is reported before any scan.
     pub fn compile(spec: RuleSpec) -> Result<Rule, RuleError> {
         let compiled = compile_pattern(&spec)?;
-        let reject_before = compile_reject_before(&spec)?;
+        let filters = compile_filters(&spec)?;
         let rule = Rule::lazy(spec)?;
         let _ = rule.compiled.set(compiled);
-        let _ = rule.reject_before.set(reject_before);
+        let _ = rule.filters.set(filters);
         Ok(rule)
     }
 
@@ -260,7 +278,7 @@ impl Rule {
             enabled: true,
             spec,
             compiled: OnceLock::new(),
-            reject_before: OnceLock::new(),
+            filters: OnceLock::new(),
             first_literals: None,
             validator,
         })
@@ -303,23 +321,32 @@ fn compile_pattern(spec: &RuleSpec) -> Result<Compiled, RuleError> {
     })
 }
 
-/// Compiles a rule's `reject_before`, ASCII-only like its pattern.
-fn compile_reject_before(spec: &RuleSpec) -> Result<Option<Regex>, RuleError> {
-    spec.reject_before
-        .as_deref()
-        .map(|p| {
-            regex::bytes::RegexBuilder::new(p)
-                .unicode(false)
-                .build()
-                .map_err(|e| {
-                    RuleError::new(
-                        spec,
-                        SpecField::Pattern,
-                        format!("reject_before does not compile: {e}"),
-                    )
-                })
-        })
-        .transpose()
+/// Compiles a rule's `reject_before` and `reject_nearby`, ASCII-only like its pattern.
+fn compile_filters(spec: &RuleSpec) -> Result<Filters, RuleError> {
+    let filter = |pattern: &str, field: &str| {
+        regex::bytes::RegexBuilder::new(pattern)
+            .unicode(false)
+            .build()
+            .map_err(|e| {
+                RuleError::new(
+                    spec,
+                    SpecField::Pattern,
+                    format!("{field} does not compile: {e}"),
+                )
+            })
+    };
+    Ok(Filters {
+        reject_before: spec
+            .reject_before
+            .as_deref()
+            .map(|p| filter(p, "reject_before"))
+            .transpose()?,
+        reject_nearby: spec
+            .reject_nearby
+            .iter()
+            .map(|p| filter(p, "reject_nearby"))
+            .collect::<Result<_, _>>()?,
+    })
 }
 
 // `BUILTIN_FILES` (name and text of each catalog file) and `BUILTIN_RULES`, generated by
@@ -333,6 +360,7 @@ pub struct RawRule {
     description: &'static str,
     pattern: &'static str,
     reject_before: Option<&'static str>,
+    reject_nearby: &'static [&'static str],
     remedy: &'static str,
     revoke: Option<&'static str>,
     keywords: &'static [&'static str],
@@ -360,6 +388,7 @@ impl RawRule {
             pattern: self.pattern.to_string(),
             keywords: strings(self.keywords),
             reject_before: self.reject_before.map(str::to_string),
+            reject_nearby: strings(self.reject_nearby),
             min_entropy: self.min_entropy,
             min_length: self.min_length,
             validator: self.validator.map(str::to_string),
@@ -473,7 +502,7 @@ mod tests {
         for rule in BUILTIN_RULES {
             let spec = rule.spec();
             assert!(compile_pattern(&spec).is_ok(), "{}", spec.id);
-            assert!(compile_reject_before(&spec).is_ok(), "{}", spec.id);
+            assert!(compile_filters(&spec).is_ok(), "{}", spec.id);
         }
     }
 
