@@ -31,9 +31,8 @@ fn examples() -> &'static [(usize, String, usize)] {
             for example in rule.spec.examples.iter() {
                 let Some(start) = rule
                     .regex()
-                    .captures(example.as_bytes())
-                    .and_then(|c| c.get(rule.secret_group()))
-                    .map(|g| g.start())
+                    .first_secret(example.as_bytes())
+                    .map(|g| g.start)
                 else {
                     continue;
                 };
@@ -121,9 +120,8 @@ proptest! {
             let rule = scanner().rule(rule);
             let secret = rule
                 .regex()
-                .captures(example.as_bytes())
-                .and_then(|c| c.get(rule.secret_group()))
-                .map(|g| example[start..g.end()].to_string())
+                .first_secret(example.as_bytes())
+                .map(|g| example[start..g.end].to_string())
                 .unwrap();
             secrets.push(secret);
             text.push_str(&example);

@@ -70,9 +70,8 @@ pub fn check_examples(rules: &[Rule], which: Range<usize>) -> Vec<ExampleProblem
         for (n, example) in rule.spec.examples.iter().enumerate() {
             let expected = rule
                 .regex()
-                .captures(example.as_bytes())
-                .and_then(|c| c.get(rule.secret_group()))
-                .map(|g| g.start());
+                .first_secret(example.as_bytes())
+                .map(|g| g.start);
             let reported = |start| {
                 scanner
                     .scan(example.as_bytes())

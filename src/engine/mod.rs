@@ -193,13 +193,9 @@ impl Scanner {
             if !rule.may_match(&text[start..end]) {
                 continue;
             }
-            let group_index = rule.secret_group();
-            for caps in rule.regex().captures_iter(&text[start..end]) {
-                let Some(group) = caps.get(group_index) else {
-                    continue;
-                };
+            for group in rule.regex().secrets(&text[start..end]) {
                 if let Some(reject) = rule.reject_before() {
-                    let at = start + group.start();
+                    let at = start + group.start;
                     let line = memrchr(b'\n', &text[..at]).map_or(0, |i| i + 1);
                     if reject.is_match(&text[line.max(at.saturating_sub(LOOK_BEHIND))..at]) {
                         continue;
@@ -207,17 +203,17 @@ impl Scanner {
                 }
                 let nearby = rule.reject_nearby();
                 if !nearby.is_empty() {
-                    let (s, e) = line_window(text, start + group.start(), start + group.end());
+                    let (s, e) = line_window(text, start + group.start, start + group.end);
                     let (s, e) = context_window(text, s, e, NEARBY_LINES);
                     if nearby.iter().all(|r| r.is_match(&text[s..e])) {
                         continue;
                     }
                 }
-                if self.accepts(rule, group.as_bytes()) {
+                if self.accepts(rule, &text[start + group.start..start + group.end]) {
                     found.push(Candidate {
                         rule: index,
-                        start: start + group.start(),
-                        end: start + group.end(),
+                        start: start + group.start,
+                        end: start + group.end,
                     });
                 }
             }

@@ -1,11 +1,13 @@
 //! The rule schema, the embedded built-in catalog, user rules, compilation and catalog checks.
 
 pub mod env;
+mod pattern;
 pub mod published;
 pub mod validators;
 
 use crate::error::{Error, Result};
 use crate::finding::Severity;
+pub use pattern::Pattern;
 use regex::bytes::Regex;
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -141,7 +143,7 @@ impl RuleError {
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub spec: RuleSpec,
-    compiled: OnceLock<Compiled>,
+    compiled: OnceLock<Pattern>,
     /// The compiled `reject_before` and `reject_nearby`, on the first match they are asked
     /// about: most checks that compile a rule find nothing with it, and a generic rule's
     /// look-behind is as large as its pattern.
@@ -152,13 +154,6 @@ pub struct Rule {
     pub validator: Option<validators::Validator>,
     pub severity: Severity,
     pub enabled: bool,
-}
-
-#[derive(Debug, Clone)]
-struct Compiled {
-    regex: Regex,
-    /// Index of the capture group holding the secret.
-    secret_group: usize,
 }
 
 /// A rule's filters, compiled on the first match they are asked about.
@@ -185,14 +180,9 @@ impl Rule {
         }
     }
 
-    /// The rule's regex, compiled on first use.
-    pub fn regex(&self) -> &Regex {
-        &self.compiled().regex
-    }
-
-    /// Index of the capture group holding the secret.
-    pub fn secret_group(&self) -> usize {
-        self.compiled().secret_group
+    /// The rule's pattern, compiled on first use.
+    pub fn regex(&self) -> &Pattern {
+        self.compiled()
     }
 
     /// The compiled `reject_before`: where it matches the line before a secret, the match is
@@ -213,7 +203,7 @@ impl Rule {
         })
     }
 
-    fn compiled(&self) -> &Compiled {
+    fn compiled(&self) -> &Pattern {
         self.compiled.get_or_init(|| {
             compile_pattern(&self.spec)
                 .unwrap_or_else(|e| panic!("{e} (built-in rules are checked by tests/catalog.rs)"))
@@ -297,43 +287,15 @@ fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
     })
 }
 
-/// Compiles a rule's pattern. Secrets are ASCII, so classes like `\w` and `(?i)` are ASCII-only
-/// (`unicode(false)`): smaller automata, faster to build and to run, and `.` matches any byte.
-fn compile_pattern(spec: &RuleSpec) -> Result<Compiled, RuleError> {
-    let err = |message: String| RuleError::new(spec, SpecField::Pattern, message);
-    let regex = regex::bytes::RegexBuilder::new(&spec.pattern)
-        .unicode(false)
-        .size_limit(32 << 20)
-        .build()
-        .map_err(|e| err(format!("pattern does not compile: {e}")))?;
-    let secret_group = match regex.capture_names().position(|n| n == Some("secret")) {
-        Some(i) => i,
-        None if regex.captures_len() == 2 => 1,
-        None => {
-            return Err(err(
-                "pattern needs exactly one capture group, or a group named `secret`".into(),
-            ))
-        }
-    };
-    Ok(Compiled {
-        regex,
-        secret_group,
-    })
+/// Compiles a rule's pattern (see [`pattern`]).
+fn compile_pattern(spec: &RuleSpec) -> Result<Pattern, RuleError> {
+    Pattern::new(&spec.pattern).map_err(|e| RuleError::new(spec, SpecField::Pattern, e))
 }
 
-/// Compiles a rule's `reject_before` and `reject_nearby`, ASCII-only like its pattern.
+/// Compiles a rule's `reject_before` and `reject_nearby`.
 fn compile_filters(spec: &RuleSpec) -> Result<Filters, RuleError> {
-    let filter = |pattern: &str, field: &str| {
-        regex::bytes::RegexBuilder::new(pattern)
-            .unicode(false)
-            .build()
-            .map_err(|e| {
-                RuleError::new(
-                    spec,
-                    SpecField::Pattern,
-                    format!("{field} does not compile: {e}"),
-                )
-            })
+    let filter = |p: &str, field: &str| {
+        pattern::filter(p, field).map_err(|e| RuleError::new(spec, SpecField::Pattern, e))
     };
     Ok(Filters {
         reject_before: spec
@@ -524,8 +486,8 @@ mod tests {
                 .chain(rule.spec.negative_examples.iter());
             for text in texts {
                 let text = text.as_bytes();
-                for m in rule.regex().find_iter(text) {
-                    let rest = &text[m.start()..];
+                for start in rule.regex().match_starts(text) {
+                    let rest = &text[start..];
                     assert!(
                         literals
                             .iter()
@@ -533,7 +495,7 @@ mod tests {
                                 && rest[..l.len()].eq_ignore_ascii_case(l)),
                         "rule {}: a match at {} starts with none of its first literals",
                         rule.id(),
-                        m.start()
+                        start
                     );
                 }
             }

@@ -332,10 +332,7 @@ fn finds(scanner: &Scanner, index: usize, example: &str, at: &Range<usize>, secr
 
 /// The span of the rule's secret group in `text`.
 fn secret_span(rule: &Rule, text: &[u8]) -> Option<Range<usize>> {
-    rule.regex()
-        .captures(text)?
-        .get(rule.secret_group())
-        .map(|m| m.range())
+    rule.regex().first_secret(text)
 }
 
 /// `user:password` in base64, decoded, reshaped character by character, and encoded again (with
