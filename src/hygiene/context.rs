@@ -5,7 +5,7 @@
 use super::credential_patterns::{CredentialFormat, CredentialPatterns};
 use super::credentials::{self, CredentialValue};
 use super::parse;
-use super::patterns::{EnvPatterns, Kind};
+use super::patterns::{AnyName, EnvPatterns, Kind};
 use crate::config::Config;
 use crate::engine::Scanner;
 use crate::error::{Error, Result};
@@ -136,8 +136,15 @@ impl<'a> RepoContext<'a> {
         let patterns = EnvPatterns::from_config(config)?;
         let credential_patterns = CredentialPatterns::from_config(config)?;
         let mut found: Vec<(PathBuf, bool, Option<bool>)> = Vec::new(); // path, tracked, ignored
+        let any = AnyName::new(
+            patterns
+                .lists()
+                .into_iter()
+                .chain([credential_patterns.list()]),
+        );
         let named = |rel: &str| {
-            patterns.classify(rel).is_some() || credential_patterns.classify(rel).is_some()
+            any.may_match(rel)
+                && (patterns.classify(rel).is_some() || credential_patterns.classify(rel).is_some())
         };
         for (path, mode) in repo.index_entries(named)? {
             // Not submodules (gitlinks).

@@ -161,7 +161,8 @@ impl CredentialPatterns {
             formats.push(CredentialFormat::Custom);
         }
         Ok(CredentialPatterns {
-            files: Matcher::new(globs).map_err(|e| format!("credentials.files: {e}"))?,
+            files: Matcher::new(globs, DEFAULT_CREDENTIAL_FILES.len())
+                .map_err(|e| format!("credentials.files: {e}"))?,
             formats,
         })
     }
@@ -177,6 +178,11 @@ impl CredentialPatterns {
             return None;
         }
         self.files.first_index(rel).map(|i| self.formats[i])
+    }
+
+    /// The list, for [`super::patterns::AnyName`].
+    pub(super) fn list(&self) -> &Matcher {
+        &self.files
     }
 
     /// The glob that names `rel`: the line `.gitignore` needs for it.
@@ -198,6 +204,9 @@ mod tests {
         .unwrap();
         let cases: &[(&str, Option<CredentialFormat>)] = &[
             (".netrc", Some(Netrc)),
+            // Names match whatever the case, as `.ENV` is a `.env` file.
+            ("home/.NETRC", Some(Netrc)),
+            ("keys/ID_RSA", Some(PrivateKey)),
             ("home/_netrc", Some(Netrc)),
             (".git-credentials", Some(GitCredentials)),
             ("db/.pgpass", Some(Pgpass)),

@@ -7,7 +7,8 @@
 use crate::config::{Config, EnvConfig};
 use crate::error::Result;
 use aho_corasick::AhoCorasick;
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use std::sync::OnceLock;
 
 /// Globs naming `.env` files by default.
 pub const DEFAULT_FILES: &[&str] = &[".env", ".env.*", "*.env"];
@@ -66,6 +67,13 @@ pub(super) struct Matcher {
     required: Option<Vec<Vec<u8>>>,
     /// The same literals in one automaton, when there are too many for a window comparison.
     required_set: Option<AhoCorasick>,
+    /// The glob sets, parsed and built the first time a path gets past `required`: building
+    /// them compiles regexes, which cost more than the rest of a staged check in a repository
+    /// whose paths never name a `.env` or credential file.
+    sets: OnceLock<Sets>,
+}
+
+struct Sets {
     names: GlobSet,
     paths: GlobSet,
     /// Index in `globs` of each glob in `names` / `paths`.
@@ -74,38 +82,49 @@ pub(super) struct Matcher {
 }
 
 impl Matcher {
-    pub(super) fn new(globs: Vec<String>) -> std::result::Result<Matcher, String> {
-        let (mut names, mut paths) = (GlobSetBuilder::new(), GlobSetBuilder::new());
-        let (mut name_index, mut path_index) = (Vec::new(), Vec::new());
-        for (i, pattern) in globs.iter().enumerate() {
-            let trimmed = pattern.trim_start_matches('/');
-            // `.ENV`, `PROD.ENV` and `.Env.local` are `.env` files too, on every file system.
-            let glob = GlobBuilder::new(trimmed)
-                .literal_separator(true)
-                .case_insensitive(true)
-                .build()
-                .map_err(|e| format!("`{pattern}`: {e}"))?;
-            if pattern.contains('/') {
-                paths.add(glob);
-                path_index.push(i);
-            } else {
-                names.add(glob);
-                name_index.push(i);
-            }
+    /// The first `builtin` globs are a built-in list, which the tests parse; the others come from
+    /// the config and are parsed now, so that a bad one is reported at once. All are compiled
+    /// when first needed.
+    pub(super) fn new(globs: Vec<String>, builtin: usize) -> std::result::Result<Matcher, String> {
+        for pattern in globs.iter().skip(builtin) {
+            parse(pattern)?;
         }
         let required = required_literals(&globs);
         let required_set = required
             .as_ref()
             .filter(|r| r.len() > MAX_WINDOW_LITERALS)
-            .and_then(|r| AhoCorasick::new(r).ok());
+            .and_then(|r| literal_set(r));
         Ok(Matcher {
             required,
             required_set,
             globs,
-            names: names.build().map_err(|e| e.to_string())?,
-            paths: paths.build().map_err(|e| e.to_string())?,
-            name_index,
-            path_index,
+            sets: OnceLock::new(),
+        })
+    }
+
+    fn sets(&self) -> &Sets {
+        self.sets.get_or_init(|| {
+            let (mut names, mut paths) = (GlobSetBuilder::new(), GlobSetBuilder::new());
+            let (mut name_index, mut path_index) = (Vec::new(), Vec::new());
+            for (i, pattern) in self.globs.iter().enumerate() {
+                // Built-in globs parse (tests), the others parsed in `new`.
+                let glob = parse(pattern).expect("parsed before");
+                if pattern.contains('/') {
+                    paths.add(glob);
+                    path_index.push(i);
+                } else {
+                    names.add(glob);
+                    name_index.push(i);
+                }
+            }
+            // Each glob parsed, so each translates to a valid regex; only a size limit could
+            // refuse the set, and a list of file names is far below it.
+            Sets {
+                names: names.build().expect("parsed globs compile"),
+                paths: paths.build().expect("parsed globs compile"),
+                name_index,
+                path_index,
+            }
         })
     }
 
@@ -126,8 +145,14 @@ impl Matcher {
                 return false;
             }
         }
+        let sets = self.sets();
         let name = rel.rsplit('/').next().unwrap_or(rel);
-        self.names.is_match(name) || (!self.paths.is_empty() && self.paths.is_match(rel))
+        sets.names.is_match(name) || (!sets.paths.is_empty() && sets.paths.is_match(rel))
+    }
+
+    /// Literals of which every path this list names contains one; `None`: no such list.
+    pub(super) fn required(&self) -> Option<&[Vec<u8>]> {
+        self.required.as_deref()
     }
 
     /// The first glob (in list order) matching `rel` (`/`-separated, from the root).
@@ -137,21 +162,65 @@ impl Matcher {
 
     /// The index in the list of the first glob matching `rel`.
     pub(super) fn first_index(&self, rel: &str) -> Option<usize> {
+        let sets = self.sets();
         let name = rel.rsplit('/').next().unwrap_or(rel);
-        let hits: Vec<usize> = self
+        let hits: Vec<usize> = sets
             .names
             .matches(name)
             .into_iter()
-            .map(|i| self.name_index[i])
+            .map(|i| sets.name_index[i])
             .chain(
-                self.paths
+                sets.paths
                     .matches(rel)
                     .into_iter()
-                    .map(|i| self.path_index[i]),
+                    .map(|i| sets.path_index[i]),
             )
             .collect();
         hits.into_iter().min()
     }
+}
+
+/// The literals in one case-insensitive automaton (globs match whatever the case).
+fn literal_set(literals: &[Vec<u8>]) -> Option<AhoCorasick> {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(literals)
+        .ok()
+}
+
+/// Whether a path may be named by any of several lists, by one search for all their required
+/// literals: every path of the index and of the working tree goes through the `.env`, template
+/// and credential-file lists on each check, and nearly all are rejected here at once.
+pub(super) struct AnyName {
+    /// `None` when some list has no required literal: every path may match.
+    set: Option<AhoCorasick>,
+}
+
+impl AnyName {
+    pub(super) fn new<'a>(lists: impl IntoIterator<Item = &'a Matcher>) -> AnyName {
+        let literals: Option<Vec<Vec<u8>>> = lists
+            .into_iter()
+            .map(|m| m.required().map(<[_]>::to_vec))
+            .collect::<Option<Vec<_>>>()
+            .map(|all| all.concat());
+        AnyName {
+            set: literals.and_then(|l| literal_set(&l)),
+        }
+    }
+
+    pub(super) fn may_match(&self, rel: &str) -> bool {
+        self.set.as_ref().is_none_or(|set| set.is_match(rel))
+    }
+}
+
+/// One glob of a list: `/` at the start anchors it, as in `.gitignore`.
+fn parse(pattern: &str) -> std::result::Result<Glob, String> {
+    // `.ENV`, `PROD.ENV` and `.Env.local` are `.env` files too, on every file system.
+    GlobBuilder::new(pattern.trim_start_matches('/'))
+        .literal_separator(true)
+        .case_insensitive(true)
+        .build()
+        .map_err(|e| format!("`{pattern}`: {e}"))
 }
 
 /// Literals of which every path matching one of `globs` contains at least one, as few as can
@@ -207,10 +276,13 @@ impl EnvPatterns {
             set.clone()
                 .unwrap_or_else(|| default.iter().map(|s| s.to_string()).collect())
         };
+        let matcher = |set: &Option<Vec<String>>, default: &[&str]| {
+            let builtin = if set.is_some() { 0 } else { default.len() };
+            Matcher::new(or_default(set, default), builtin)
+        };
         Ok(EnvPatterns {
-            files: Matcher::new(or_default(&env.files, DEFAULT_FILES))
-                .map_err(|e| format!("env.files: {e}"))?,
-            templates: Matcher::new(or_default(&env.templates, DEFAULT_TEMPLATES))
+            files: matcher(&env.files, DEFAULT_FILES).map_err(|e| format!("env.files: {e}"))?,
+            templates: matcher(&env.templates, DEFAULT_TEMPLATES)
                 .map_err(|e| format!("env.templates: {e}"))?,
             client_prefixes: or_default(&env.client_prefixes, DEFAULT_CLIENT_PREFIXES),
         })
@@ -247,6 +319,11 @@ impl EnvPatterns {
         exact.is_match(subject).then_some(glob)
     }
 
+    /// The two lists, for [`AnyName`].
+    pub(super) fn lists(&self) -> [&Matcher; 2] {
+        [&self.files, &self.templates]
+    }
+
     pub fn template_globs(&self) -> &[String] {
         &self.templates.globs
     }
@@ -255,6 +332,27 @@ impl EnvPatterns {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The built-in lists are parsed only when first needed (see [`Matcher::new`]): every glob
+    /// in them must parse; a config's glob is refused when the list is built.
+    #[test]
+    fn builtin_globs_parse_and_a_configured_one_is_checked_at_once() {
+        let builtin = DEFAULT_FILES.iter().chain(DEFAULT_TEMPLATES).chain(
+            super::super::credential_patterns::DEFAULT_CREDENTIAL_FILES
+                .iter()
+                .map(|(g, _)| g),
+        );
+        for glob in builtin {
+            assert!(parse(glob).is_ok(), "{glob}");
+        }
+        let bad = EnvPatterns::new(&EnvConfig {
+            files: Some(vec![".env".into(), "a/[b".into()]),
+            ..EnvConfig::default()
+        });
+        assert!(bad
+            .err()
+            .is_some_and(|e| e.contains("env.files") && e.contains("a/[b")));
+    }
 
     #[test]
     fn name_table() {
