@@ -36,7 +36,13 @@ const BUILTIN: &[&str] = &[
 ];
 
 const STRINGS: &[&str] = &["id", "description", "pattern", "remedy"];
-const LISTS: &[&str] = &["keywords", "examples", "negative_examples", "references"];
+const LISTS: &[&str] = &[
+    "keywords",
+    "examples",
+    "negative_examples",
+    "references",
+    "reject_nearby",
+];
 
 fn main() {
     let dir = Path::new("src/rules/builtin");
@@ -177,10 +183,10 @@ fn raw_rule(file: &str, family: &str, rule: &toml::Table) -> String {
                 })
                 .collect(),
             Some(_) => fail(format!("`{key}` must be an array of strings")),
-            None if key == "references" => Vec::new(),
+            None if key == "references" || key == "reject_nearby" => Vec::new(),
             None => fail(format!("missing field `{key}`")),
         };
-        if key == "keywords" {
+        if key == "keywords" || key == "reject_nearby" {
             writeln!(out, "        {key}: &{items:?},").unwrap();
         } else {
             let items: Vec<String> = items

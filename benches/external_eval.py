@@ -26,7 +26,9 @@ Peers are scored by place (file and line). A place a peer reports that keygate a
 (same file, on the lines the peer's match spans or one line either side: tools place
 multi-line secrets differently) takes keygate's verdict
 there. Any other peer place is judged by its own row: the peer's rule id in the rule column and a
-note beginning `peer:` (one row serves gitleaks and betterleaks where their rule ids agree). A
+note beginning `peer:` (one row serves gitleaks and betterleaks where their rule ids agree), else
+by a row for keygate's finding of the same rule on that very line (keygate may have stopped
+reporting it). A
 keygate finding with no row of its own rule takes the verdict of a row at the same place, so a
 place judged once for a peer stays judged when keygate starts reporting it.
 
@@ -178,6 +180,14 @@ def verdict_for(verdicts, repo, finding, any_rule=False, peer=False):
     return None
 
 
+def exact_verdict(verdicts, repo, finding):
+    line = "-" if finding["line"] is None else str(finding["line"])
+    for v_repo, v_file, v_line, v_rule, verdict, *_ in verdicts:
+        if (v_repo, v_file, v_line, v_rule) == (repo, finding["file"], line, finding["rule"]):
+            return verdict
+    return None
+
+
 def place_verdicts(findings, judged):
     """Each place (file, line) with its verdict: tp when any finding there is tp."""
     places = {}
@@ -221,6 +231,14 @@ def score_peer(verdicts, repo, found, kg_places):
             for rule in names:
                 place = {"file": file, "line": line, "rule": rule}
                 verdict = verdict_for(verdicts, repo, place, peer=True)
+                if verdict is not None:
+                    break
+            # A row written for a keygate finding that keygate no longer reports still judges
+            # the place when it names this very line and rule (never a `*` row: those were
+            # written for one tool's rule in one file).
+            for rule in names if verdict is None else ():
+                place = {"file": file, "line": line, "rule": rule}
+                verdict = exact_verdict(verdicts, repo, place)
                 if verdict is not None:
                     break
         scored.append(((file, line), sorted(set(names)), verdict, covered is not None))

@@ -107,6 +107,52 @@ fn a_secret_free_env_fixture_in_a_test_folder_is_left_alone() {
         .contains(&"env-tracked@app/.env".to_string()));
 }
 
+/// Symfony's compiled `.env.local.php` fixture is read as the PHP array it is, and left alone
+/// like any fixture; a real-looking value makes it a `.env` file again. A `.env` file outside a
+/// test folder is tracked against the rules even when it holds only client-side settings
+/// (`PUBLIC_URL=.`): the SPEC's `env-tracked` has no exception for it.
+#[test]
+fn a_php_dump_fixture_is_left_alone_and_a_client_only_env_is_still_tracked() {
+    let repo = TestRepo::new();
+    repo.write(
+        "web/app/.env",
+        "# relative links\nPUBLIC_URL=.\nREACT_APP_TITLE=Shop\n",
+    )
+    .write(
+        "tests/Fixtures/.env.local.php",
+        "<?php\nreturn [\n    'FOO' => 'BaR',\n    'TEST' => '1234',\n];\n",
+    )
+    .stage("web/app/.env")
+    .stage("tests/Fixtures/.env.local.php")
+    .commit("public config");
+    assert_eq!(
+        env_check(&repo),
+        (
+            1,
+            vec![
+                "env-not-ignored@web/app/.env".to_string(),
+                "env-tracked@web/app/.env".to_string()
+            ]
+        )
+    );
+    repo.write(
+        "web/app/.env",
+        format!("PUBLIC_URL=.\nMIGOSMTP_API_KEY={}\n", local_key()),
+    )
+    .write(
+        "tests/Fixtures/.env.local.php",
+        format!(
+            "<?php\nreturn [\n    'MIGOSMTP_API_KEY' => '{}',\n];\n",
+            local_key()
+        ),
+    );
+    let (code, found) = env_check(&repo);
+    assert_eq!(code, 1);
+    for file in ["web/app/.env", "tests/Fixtures/.env.local.php"] {
+        assert!(found.contains(&format!("env-tracked@{file}")), "{found:?}");
+    }
+}
+
 // --- env-not-ignored -------------------------------------------------------------------------
 
 #[test]

@@ -44,7 +44,7 @@ pub fn run(args: FixArgs, cwd: &Path) -> Result<Outcome> {
             untracked = env
                 .files
                 .iter()
-                .filter(|f| f.tracked && f.kind == Kind::Env && !f.fixture)
+                .filter(|f| f.tracked && f.kind == Kind::Env && !f.harmless)
                 .map(|f| f.path.clone())
                 .chain(
                     env.credentials

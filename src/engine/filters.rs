@@ -174,30 +174,39 @@ fn normalised(secret: &[u8]) -> Vec<(Vec<u8>, bool)> {
 }
 
 /// A run of at least `SEQUENCE` consecutive letters or digits in alphabet order, either way
-/// (`abcdefg`, `6543210`): typed, never drawn at random.
+/// (`abcdefg`, `6543210`): typed, never drawn at random. Also in the letters alone, when digits
+/// are interleaved (`A1B2C3D4E5F6G7H8I9J0`), with a longer run asked for there; not in the digits
+/// alone, where a long hex value holds runs by chance.
 fn has_sequence(secret: &[u8]) -> bool {
     const SEQUENCE: usize = 7;
-    let mut up = 1;
-    let mut down = 1;
-    for pair in secret.windows(2) {
-        let (a, b) = (pair[0].to_ascii_lowercase(), pair[1].to_ascii_lowercase());
-        let same_class = a.is_ascii_lowercase() && b.is_ascii_lowercase()
-            || a.is_ascii_digit() && b.is_ascii_digit();
-        up = if same_class && b == a.wrapping_add(1) {
-            up + 1
-        } else {
-            1
-        };
-        down = if same_class && b == a.wrapping_sub(1) {
-            down + 1
-        } else {
-            1
-        };
-        if up >= SEQUENCE || down >= SEQUENCE {
-            return true;
+    const LETTERS: usize = 8;
+    let letters = secret.iter().copied().filter(u8::is_ascii_alphabetic);
+    longest_run(secret.iter().copied()) >= SEQUENCE || longest_run(letters) >= LETTERS
+}
+
+/// The longest run of consecutive letters or digits in alphabet order, either way.
+fn longest_run(bytes: impl Iterator<Item = u8>) -> usize {
+    let (mut up, mut down, mut best) = (1, 1, 1);
+    let mut prev: Option<u8> = None;
+    for b in bytes.map(|b| b.to_ascii_lowercase()) {
+        if let Some(a) = prev {
+            let same_class = a.is_ascii_lowercase() && b.is_ascii_lowercase()
+                || a.is_ascii_digit() && b.is_ascii_digit();
+            up = if same_class && b == a.wrapping_add(1) {
+                up + 1
+            } else {
+                1
+            };
+            down = if same_class && b == a.wrapping_sub(1) {
+                down + 1
+            } else {
+                1
+            };
+            best = best.max(up).max(down);
         }
+        prev = Some(b);
     }
-    false
+    best
 }
 
 /// The words, template markers and one-character runs of [`is_placeholder`], on the value as
@@ -272,7 +281,13 @@ fn has_template_marker(secret: &[u8]) -> bool {
         }
         false
     };
+    // `[FILTERED]`, `[REDACTED]`: a log filter's mask, the whole value.
+    let mask = secret.len() > 2
+        && secret.starts_with(b"[")
+        && secret.ends_with(b"]")
+        && is_name(&secret[1..secret.len() - 1]);
     secret.starts_with(b"<") && secret.ends_with(b">")
+        || mask
         || enclosed(b"<", b'>')
         || enclosed(b"%(", b')')
         || templated(b"${")
@@ -396,10 +411,14 @@ mod tests {
             ("glpat-helloworld12345678", true),
             ("minio123", true),
             ("ABC-DEF1234ghIkl-zyx57W2v1u123ew11", true),
+            ("A1B2C3D4E5F6G7H8I9J0", true),
+            ("[FILTERED]", true),
             // Real-looking values stay secrets.
             (real_key.as_str(), false),
             ("7d3f0a9c1b2e4d5f6a7b8c9d0e1f2a3b", false),
             ("c2stbGl2ZS1RbTdwWDJ2SzlyVDR3Qjhu", false),
+            ("x9[Qm7pX2vK]9rT4wB8nL3", false),
+            ("A1B2C3x7Qm9pR4tL2wZ8", false),
         ];
         for (secret, want) in cases {
             assert_eq!(is_placeholder(secret.as_bytes()), *want, "{secret}");

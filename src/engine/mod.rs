@@ -22,6 +22,8 @@ const LOOK_BEHIND: usize = 512;
 const LOOK_AHEAD: usize = 1024;
 /// How far before and after its keyword's line a rule with `context_lines` looks, at most.
 const CONTEXT_BYTES: usize = 1024;
+/// The lines on each side of a match that its rule's `reject_nearby` reads.
+const NEARBY_LINES: usize = 3;
 /// How far after its keyword a multi-line rule (a private key block) looks.
 const MULTILINE_AHEAD: usize = 64 * 1024;
 
@@ -65,7 +67,8 @@ impl Scanner {
     }
 
     /// Whether every match in `text` depends on its own line only: no keyword of a multi-line
-    /// rule or of a rule that reads neighbouring lines (`context_lines`) occurs in it, and it
+    /// rule or of a rule that reads neighbouring lines (`context_lines`) occurs in it, nor the
+    /// first `reject_nearby` regex of a rule (all of them must match to drop a match), and it
     /// holds no Kubernetes `Secret` whose values are decoded. Then a line has the same matches wherever it is, which lets a history audit
     /// scan only the lines each version adds.
     pub fn is_line_local(&self, text: &[u8]) -> bool {
@@ -76,6 +79,12 @@ impl Scanner {
                 .filter(|r| r.spec.multiline || r.spec.context_lines > 0)
                 .flat_map(|r| &r.spec.keywords)
                 .map(|k| regex::escape(k))
+                .chain(
+                    self.rules
+                        .iter()
+                        .filter_map(|r| r.spec.reject_nearby.first())
+                        .map(|p| format!("(?:{p})")),
+                )
                 .collect();
             // A regex rather than Aho-Corasick: its literal prefilter stays vectorised when
             // matching ignores case, which makes this check cheap next to a scan.
@@ -84,7 +93,7 @@ impl Scanner {
                     .case_insensitive(true)
                     .unicode(false)
                     .build()
-                    .expect("escaped keywords compile")
+                    .expect("escaped keywords and catalog regexes compile")
             })
         });
         keywords.as_ref().is_none_or(|k| !k.is_match(text)) && !decoded::may_hold_k8s_secret(text)
@@ -196,6 +205,14 @@ impl Scanner {
                         continue;
                     }
                 }
+                let nearby = rule.reject_nearby();
+                if !nearby.is_empty() {
+                    let (s, e) = line_window(text, start + group.start(), start + group.end());
+                    let (s, e) = context_window(text, s, e, NEARBY_LINES);
+                    if nearby.iter().all(|r| r.is_match(&text[s..e])) {
+                        continue;
+                    }
+                }
                 if self.accepts(rule, group.as_bytes()) {
                     found.push(Candidate {
                         rule: index,
@@ -226,7 +243,8 @@ impl Scanner {
                     w
                 }
             };
-            for &rule in self.prefilter.rules_of(&hit) {
+            let keywords = |rule: usize| self.rules[rule].spec.keywords.as_slice();
+            for rule in self.prefilter.rules_of(&hit, text, keywords) {
                 let spec = &self.rules[rule].spec;
                 let (start, end) = if spec.multiline {
                     (start, text.len().min(hit.end + MULTILINE_AHEAD))

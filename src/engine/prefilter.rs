@@ -6,6 +6,10 @@
 //! starts at any position, so a search that looks at every position in turn finds every
 //! occurrence.
 //!
+//! A hit on a shorter keyword is a hit on a longer one only where the longer one is in the text
+//! around it: before a rule whose own keywords are all longer runs, the hit is checked for one of
+//! them (`token` occurs far more often than `bot_token`, and a rule runs where its keywords are).
+//!
 //! Two searches give the same hits: a `Table` of the keywords by their first two bytes, which
 //! costs nothing to build and suits the few kilobytes a pre-commit check reads, and Aho-Corasick
 //! automata, built on first use once a run has searched enough bytes to earn them back.
@@ -30,6 +34,19 @@ pub struct Prefilter {
     dfa: OnceLock<AhoCorasick>,
     searched: AtomicUsize,
     rules_of: Vec<Vec<usize>>,
+    /// For each keyword, what each of its rules needs around a hit; made on the keyword's first
+    /// hit, from the rules' own keywords.
+    triggers: Vec<OnceLock<Vec<Trigger>>>,
+}
+
+/// When a hit on a (minimal) keyword runs one rule.
+#[derive(Debug)]
+struct Trigger {
+    rule: usize,
+    /// Empty: the keyword is one of the rule's. Else the rule's longer keywords that hold it,
+    /// lowercase, each with the offset at which they hold it: one of them must be in the text
+    /// at the hit's start less its offset.
+    longer: Vec<(usize, Vec<u8>)>,
 }
 
 /// One keyword occurrence: byte span in the input and the keyword that matched.
@@ -59,6 +76,7 @@ impl Prefilter {
             }
         };
         Prefilter {
+            triggers: (0..table.words.len()).map(|_| OnceLock::new()).collect(),
             table,
             nfa: OnceLock::new(),
             dfa: OnceLock::new(),
@@ -115,8 +133,55 @@ impl Prefilter {
         })
     }
 
-    pub fn rules_of(&self, hit: &Hit) -> &[usize] {
-        &self.rules_of[hit.keyword]
+    /// The rules `hit` (in `text`) runs: those one of whose own keywords is there.
+    /// `keywords[i]` lists the keywords of rule `i`, as given to [`Prefilter::new`].
+    pub fn rules_of<'a>(
+        &'a self,
+        hit: &Hit,
+        text: &'a [u8],
+        keywords: impl Fn(usize) -> &'a [String],
+    ) -> impl Iterator<Item = usize> + 'a {
+        let word = self.table.words[hit.keyword].as_bytes();
+        let triggers = self.triggers[hit.keyword].get_or_init(|| {
+            self.rules_of[hit.keyword]
+                .iter()
+                .map(|&rule| Trigger::new(rule, word, keywords(rule)))
+                .collect()
+        });
+        let start = hit.start;
+        triggers
+            .iter()
+            .filter(move |t| {
+                t.longer.is_empty()
+                    || t.longer.iter().any(|(offset, k)| {
+                        start.checked_sub(*offset).is_some_and(|at| {
+                            text.get(at..at + k.len())
+                                .is_some_and(|t| t.eq_ignore_ascii_case(k))
+                        })
+                    })
+            })
+            .map(|t| t.rule)
+    }
+}
+
+impl Trigger {
+    fn new(rule: usize, word: &[u8], keywords: &[String]) -> Trigger {
+        let mut longer = Vec::new();
+        for k in keywords {
+            let k = k.to_ascii_lowercase().into_bytes();
+            if k == word {
+                return Trigger {
+                    rule,
+                    longer: Vec::new(),
+                };
+            }
+            for offset in 0..k.len().saturating_sub(word.len()) + 1 {
+                if k[offset..].starts_with(word) {
+                    longer.push((offset, k.clone()));
+                }
+            }
+        }
+        Trigger { rule, longer }
     }
 }
 
@@ -145,16 +210,45 @@ mod tests {
         let k2 = vec!["pi_k".to_string()];
         let pf = Prefilter::new(&[&k0, &k1, &k2]);
         let text = b"API_KEY = 1; Token";
+        let lists = [&k0, &k1, &k2];
         let got: Vec<(usize, Vec<usize>)> = pf
             .hits(text)
             .map(|h| {
-                let mut rules = pf.rules_of(&h).to_vec();
+                let mut rules: Vec<usize> = pf.rules_of(&h, text, |r| lists[r]).collect();
                 rules.sort();
                 (h.start, rules)
             })
             .collect();
         // `api_key` contains both `key` and `pi_k`: its rule fires on either.
         assert_eq!(got, vec![(1, vec![0, 2]), (4, vec![0, 1]), (13, vec![1])]);
+    }
+
+    /// A rule whose keywords all hold a shorter one runs only where one of its own is.
+    #[test]
+    fn a_hit_runs_a_rule_only_where_its_own_keyword_is() {
+        let bot = vec!["bot_token".to_string(), "xoxb".to_string()];
+        let generic = vec!["token".to_string()];
+        let twice = vec!["tokentoken".to_string()];
+        let lists = [&bot, &generic, &twice];
+        let pf = Prefilter::new(&[&bot, &generic, &twice]);
+        let rules_at = |text: &[u8]| -> Vec<(usize, Vec<usize>)> {
+            pf.hits(text)
+                .map(|h| {
+                    let mut rules: Vec<usize> = pf.rules_of(&h, text, |r| lists[r]).collect();
+                    rules.sort();
+                    (h.start, rules)
+                })
+                .collect()
+        };
+        assert_eq!(rules_at(b"auth_token = 1"), vec![(5, vec![1])]);
+        assert_eq!(rules_at(b"BOT_TOKEN = 1"), vec![(4, vec![0, 1])]);
+        assert_eq!(rules_at(b"token"), vec![(0, vec![1])]);
+        // A longer keyword may hold the short one twice: either occurrence finds it.
+        assert_eq!(
+            rules_at(b"xTokenToken"),
+            vec![(1, vec![1, 2]), (6, vec![1, 2])]
+        );
+        assert_eq!(rules_at(b"xoxb-1"), vec![(0, vec![0])]);
     }
 
     /// The table and the automata report the same hits, keyword ids included.

@@ -114,3 +114,25 @@ fn scan_lines_equals_scan_on_the_wanted_lines() {
         assert_eq!(got, want, "lines = 1 mod {modulus}");
     }
 }
+
+/// A webhook payload's `token` is dropped by its `signature` and `timestamp` siblings on the
+/// lines around it (`reject_nearby`), not by one of them alone nor by ones further away; and a
+/// text holding the first of them is not line-local, so that a history audit scans such a
+/// version whole.
+#[test]
+fn nearby_siblings_drop_a_webhook_nonce() {
+    let rules = crate::rules::compile_all(&[]).unwrap();
+    let scanner = Scanner::new(rules, Allowlist::default());
+    // Built at run time, so that keygate's own check finds nothing here.
+    let nonce = ["Zx4mT8vQ2x", "K6wR9nB3cL7hF1pW"].concat();
+    let payload = format!("{{\n  \"timestamp\": 1661621710,\n  \"token\": \"{nonce}\",\n  \"signature\": \"ef24c5\"\n}}\n");
+    assert!(scanner.scan(payload.as_bytes()).is_empty());
+    assert!(!scanner.is_line_local(payload.as_bytes()));
+    let alone = format!("{{\n  \"token\": \"{nonce}\",\n  \"signature\": \"ef24c5\"\n}}\n");
+    assert_eq!(scanner.scan(alone.as_bytes()).len(), 1);
+    let far = format!(
+        "\"timestamp\": 1661621710,\n{}  \"token\": \"{nonce}\",\n  \"signature\": \"ef24c5\"\n",
+        "  \"x\": 1,\n".repeat(4)
+    );
+    assert_eq!(scanner.scan(far.as_bytes()).len(), 1);
+}

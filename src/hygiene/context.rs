@@ -6,6 +6,7 @@ use super::credential_patterns::{CredentialFormat, CredentialPatterns};
 use super::credentials::{self, CredentialValue};
 use super::parse;
 use super::patterns::{AnyName, EnvPatterns, Kind};
+use super::php_dump;
 use crate::config::Config;
 use crate::engine::Scanner;
 use crate::error::{Error, Result};
@@ -53,8 +54,9 @@ pub struct EnvFile {
     /// …) that holds nothing a rule matches and no value that looks like a key (`FOO=bar`,
     /// `DEBUG=1`). dotenv libraries and frameworks track such files on purpose; the file-level
     /// checks and `keygate fix` leave them alone. One real-looking value makes it a `.env` file
-    /// like any other.
-    pub fixture: bool,
+    /// like any other. (Any other tracked `.env` file is `env-tracked`, as the SPEC says, even one
+    /// holding only client-side settings such as Create React App's `PUBLIC_URL=.`.)
+    pub harmless: bool,
 }
 
 impl EnvFile {
@@ -220,14 +222,19 @@ impl<'a> RepoContext<'a> {
                 continue;
             };
             let content = read(&mut notes)?;
-            let parsed = content.as_deref().map(parse::parse);
+            let parsed = content
+                .as_deref()
+                .map(|text| match php_dump::is_php_dump(&display) {
+                    true => php_dump::parse(text),
+                    false => parse::parse(text),
+                });
             if let Some(line) = parsed.as_ref().and_then(|p| p.error_line) {
                 notes.push(format!(
                     "{display}:{line}: not valid .env syntax; keygate checks the variables \
                      that parse and skips the rest"
                 ));
             }
-            let fixture = kind == Kind::Env
+            let harmless = kind == Kind::Env
                 && in_test_folder(&display)
                 && is_harmless(scanner, content.as_deref(), parsed.as_ref());
             files.push(EnvFile {
@@ -239,7 +246,7 @@ impl<'a> RepoContext<'a> {
                 ignored,
                 content,
                 parsed,
-                fixture,
+                harmless,
             });
         }
         Ok(RepoContext {

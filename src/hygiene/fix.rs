@@ -52,7 +52,7 @@ impl EnvFix for Gitignore {
         let env_files = ctx
             .files
             .iter()
-            .filter(|f| f.kind == Kind::Env && !f.fixture)
+            .filter(|f| f.kind == Kind::Env && !f.harmless)
             .map(|f| (f.display.as_str(), f.ignored, f.on_disk || f.tracked, None));
         let credential_files = ctx
             .credentials
@@ -181,7 +181,7 @@ impl EnvFix for Untrack {
         let files: Vec<(&PathBuf, &str)> = ctx
             .files
             .iter()
-            .filter(|f| f.tracked && f.kind == Kind::Env && !f.fixture)
+            .filter(|f| f.tracked && f.kind == Kind::Env && !f.harmless)
             .map(|f| (&f.path, f.display.as_str()))
             .chain(
                 ctx.credentials

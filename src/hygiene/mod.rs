@@ -25,6 +25,7 @@
 //! secret (no rule matches it, no value looks like a key: `FOO=bar`, `DEBUG=1`) is a test
 //! fixture: dotenv libraries and frameworks track such files on purpose, and the file-level
 //! checks and `keygate fix` leave it alone. One real-looking value makes it a `.env` file again.
+//! Symfony's compiled `.env.local.php` is read as the PHP array it is ([`php_dump`]).
 //!
 //! Names ([`patterns`]): `.env`, `.env.*` and `*.env` are `.env` files, in any folder
 //! (`.env.local`, `prod.env`, and backups such as `.env.bak`, which hold the same keys). `.envrc`
@@ -39,6 +40,7 @@ pub(crate) mod fix;
 mod local_values;
 pub(crate) mod parse;
 pub mod patterns;
+mod php_dump;
 
 use crate::config::Config;
 use crate::engine::known::KnownValues;

@@ -37,6 +37,11 @@ pub struct RuleSpec {
     /// (`hashed_secret = "…"`, `publicToken: "…"`). It runs on matches only, never on the input.
     #[serde(default)]
     pub reject_before: Option<String>,
+    /// Regexes run on the lines around a match (3 each side): where all of them match, the match
+    /// is dropped. For a value whose siblings say what it is (a webhook `token` beside its
+    /// `signature` and `timestamp` is a nonce).
+    #[serde(default)]
+    pub reject_nearby: Vec<String>,
     #[serde(default)]
     pub min_entropy: Option<f64>,
     /// Shortest secret accepted.
@@ -137,6 +142,10 @@ impl RuleError {
 pub struct Rule {
     pub spec: RuleSpec,
     compiled: OnceLock<Compiled>,
+    /// The compiled `reject_before` and `reject_nearby`, on the first match they are asked
+    /// about: most checks that compile a rule find nothing with it, and a generic rule's
+    /// look-behind is as large as its pattern.
+    filters: OnceLock<Filters>,
     /// For built-in rules: lowercase literals of which every match starts with one, found in the
     /// pattern at build time. Where none occurs the regex cannot match, and is not compiled.
     first_literals: Option<&'static [&'static [u8]]>,
@@ -150,8 +159,13 @@ struct Compiled {
     regex: Regex,
     /// Index of the capture group holding the secret.
     secret_group: usize,
-    /// The compiled `reject_before`.
+}
+
+/// A rule's filters, compiled on the first match they are asked about.
+#[derive(Debug, Clone)]
+struct Filters {
     reject_before: Option<Regex>,
+    reject_nearby: Vec<Regex>,
 }
 
 impl Rule {
@@ -184,7 +198,19 @@ impl Rule {
     /// The compiled `reject_before`: where it matches the line before a secret, the match is
     /// dropped.
     pub fn reject_before(&self) -> Option<&Regex> {
-        self.compiled().reject_before.as_ref()
+        self.filters().reject_before.as_ref()
+    }
+
+    /// The compiled `reject_nearby`.
+    pub fn reject_nearby(&self) -> &[Regex] {
+        &self.filters().reject_nearby
+    }
+
+    fn filters(&self) -> &Filters {
+        self.filters.get_or_init(|| {
+            compile_filters(&self.spec)
+                .unwrap_or_else(|e| panic!("{e} (built-in rules are checked by tests/catalog.rs)"))
+        })
     }
 
     fn compiled(&self) -> &Compiled {
@@ -198,8 +224,10 @@ impl Rule {
     /// mistake is reported before any scan.
     pub fn compile(spec: RuleSpec) -> Result<Rule, RuleError> {
         let compiled = compile_pattern(&spec)?;
+        let filters = compile_filters(&spec)?;
         let rule = Rule::lazy(spec)?;
         let _ = rule.compiled.set(compiled);
+        let _ = rule.filters.set(filters);
         Ok(rule)
     }
 
@@ -250,6 +278,7 @@ impl Rule {
             enabled: true,
             spec,
             compiled: OnceLock::new(),
+            filters: OnceLock::new(),
             first_literals: None,
             validator,
         })
@@ -286,20 +315,37 @@ fn compile_pattern(spec: &RuleSpec) -> Result<Compiled, RuleError> {
             ))
         }
     };
-    let reject_before = spec
-        .reject_before
-        .as_deref()
-        .map(|p| {
-            regex::bytes::RegexBuilder::new(p)
-                .unicode(false)
-                .build()
-                .map_err(|e| err(format!("reject_before does not compile: {e}")))
-        })
-        .transpose()?;
     Ok(Compiled {
         regex,
         secret_group,
-        reject_before,
+    })
+}
+
+/// Compiles a rule's `reject_before` and `reject_nearby`, ASCII-only like its pattern.
+fn compile_filters(spec: &RuleSpec) -> Result<Filters, RuleError> {
+    let filter = |pattern: &str, field: &str| {
+        regex::bytes::RegexBuilder::new(pattern)
+            .unicode(false)
+            .build()
+            .map_err(|e| {
+                RuleError::new(
+                    spec,
+                    SpecField::Pattern,
+                    format!("{field} does not compile: {e}"),
+                )
+            })
+    };
+    Ok(Filters {
+        reject_before: spec
+            .reject_before
+            .as_deref()
+            .map(|p| filter(p, "reject_before"))
+            .transpose()?,
+        reject_nearby: spec
+            .reject_nearby
+            .iter()
+            .map(|p| filter(p, "reject_nearby"))
+            .collect::<Result<_, _>>()?,
     })
 }
 
@@ -314,6 +360,7 @@ pub struct RawRule {
     description: &'static str,
     pattern: &'static str,
     reject_before: Option<&'static str>,
+    reject_nearby: &'static [&'static str],
     remedy: &'static str,
     revoke: Option<&'static str>,
     keywords: &'static [&'static str],
@@ -341,6 +388,7 @@ impl RawRule {
             pattern: self.pattern.to_string(),
             keywords: strings(self.keywords),
             reject_before: self.reject_before.map(str::to_string),
+            reject_nearby: strings(self.reject_nearby),
             min_entropy: self.min_entropy,
             min_length: self.min_length,
             validator: self.validator.map(str::to_string),
@@ -446,6 +494,16 @@ mod tests {
             assert_eq!(format!("{want:?}"), format!("{got:?}"), "rule {}", want.id);
         }
         assert!(is_builtin_id("migosmtp-api-key"));
+    }
+
+    /// Built-in rules compile their pattern and look-behind only when first needed: each must.
+    #[test]
+    fn every_builtin_pattern_and_look_behind_compiles() {
+        for rule in BUILTIN_RULES {
+            let spec = rule.spec();
+            assert!(compile_pattern(&spec).is_ok(), "{}", spec.id);
+            assert!(compile_filters(&spec).is_ok(), "{}", spec.id);
+        }
     }
 
     /// Every match of a built-in rule, in its examples and near misses, starts with one of the

@@ -43,6 +43,11 @@ pub const PUBLISHED_EXAMPLES: &[(&str, &str)] = &[
         "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
         "Telegram bot tutorial (BotFather token)",
     ),
+    // Framework documentation.
+    (
+        "cf50faa3fe97702ca1ae",
+        "Rails API docs, form_tag's authenticity_token example",
+    ),
     // Published test vectors (RFC 8032 Ed25519 test 1 secret key, RFC 7748 X25519 test keys).
     (
         "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",

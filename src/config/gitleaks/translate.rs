@@ -272,6 +272,7 @@ fn imported_spec(
         multiline: false,
         context_lines: 0,
         reject_before: None,
+        reject_nearby: Vec::new(),
         severity: None,
         examples: Default::default(),
         negative_examples: Default::default(),

@@ -18,7 +18,7 @@ impl EnvCheck for NotIgnored {
     fn run(&self, ctx: &RepoContext) -> Vec<Finding> {
         ctx.files
             .iter()
-            .filter(|f| f.on_disk && !f.ignored && f.kind == Kind::Env && !f.fixture)
+            .filter(|f| f.on_disk && !f.ignored && f.kind == Kind::Env && !f.harmless)
             .map(|f| {
                 let file = &f.display;
                 let line = ctx.ignore_line(file);

@@ -24,7 +24,7 @@ impl EnvCheck for Staged {
             .iter()
             .map(|p| display_path(p))
             .filter(|file| ctx.patterns.classify(file) == Some(Kind::Env))
-            .filter(|file| !ctx.files.iter().any(|f| f.display == *file && f.fixture))
+            .filter(|file| !ctx.files.iter().any(|f| f.display == *file && f.harmless))
             .map(|file| {
                 let line = ctx.ignore_line(&file);
                 ctx.file_finding(

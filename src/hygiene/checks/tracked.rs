@@ -16,7 +16,7 @@ impl EnvCheck for Tracked {
     fn run(&self, ctx: &RepoContext) -> Vec<Finding> {
         ctx.files
             .iter()
-            .filter(|f| f.tracked && f.kind == Kind::Env && !f.fixture)
+            .filter(|f| f.tracked && f.kind == Kind::Env && !f.harmless)
             .map(|f| {
                 let file = &f.display;
                 let line = ctx.ignore_line(file);

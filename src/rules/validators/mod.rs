@@ -1,9 +1,10 @@
 //! Validators named from the catalog: a match that fails its rule's validator is not reported.
 //! Some are provider checksums (GitHub and npm CRC32, PyPI macaroon structure; `checksums.rs`);
 //! others are shape checks that keep the generic rules quiet on identifiers, templates and hashes
-//! (`shapes.rs`). This file holds the enum and the one table of the names rules give them.
+//! (`shapes.rs`), among them digests of dummy passwords (`digests.rs`). This file holds the enum and the one table of the names rules give them.
 
 mod checksums;
+mod digests;
 mod shapes;
 
 pub use checksums::{base62, base64_decode};

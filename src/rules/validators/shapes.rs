@@ -4,6 +4,7 @@
 //! basic-auth validators are built from them.
 
 use super::checksums::base64_decode;
+use super::digests::is_dummy_digest;
 
 /// `a.b_c.d`: a dotted path of identifiers (`settings.SECRET_KEY`), not a value. Without a dot,
 /// a name has no digits. Either way its parts read as words (`PasswordResetHandler`, `DB_PASSWORD`),
@@ -69,7 +70,7 @@ fn is_uuid(s: &[u8]) -> bool {
 
 const FILE_SUFFIXES: &[&str] = &[
     ".json", ".pem", ".key", ".txt", ".yaml", ".yml", ".p12", ".pfx", ".crt", ".cer", ".js", ".py",
-    ".html", ".env", ".toml", ".xml", ".der", ".jks", ".png", ".svg",
+    ".html", ".env", ".toml", ".xml", ".der", ".jks", ".png", ".svg", ".enc",
 ];
 
 const HASH_PREFIXES: &[&str] = &["sha1-", "sha256-", "sha384-", "sha512-", "md5-", "sha256:"];
@@ -131,6 +132,15 @@ const COMMON_PASSWORDS: &[&str] = &[
 ];
 
 pub(super) fn password(s: &[u8]) -> bool {
+    match percent_decoded(s) {
+        // A URL's password is percent-encoded: judge what it stands for (`pa%24%24word`), an
+        // encoded space included.
+        Some(decoded) => judge_password(&decoded, true),
+        None => judge_password(s, false),
+    }
+}
+
+fn judge_password(s: &[u8], decoded: bool) -> bool {
     let lower = s.to_ascii_lowercase();
     // `Secrets.fetch(dbPw)`: a call captured as a value.
     if s.contains(&b')')
@@ -176,12 +186,13 @@ pub(super) fn password(s: &[u8]) -> bool {
             || s.iter()
                 .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'/' | b'_' | b'.' | b'-')));
     !s.iter()
-        .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+        .any(|b| !decoded && b.is_ascii_whitespace() || b.is_ascii_control())
         && classes.iter().filter(|&&c| c).count() >= 2
         && !matches!(
             s.first(),
             Some(b'$' | b'%' | b'{' | b':' | b'@' | b'?' | b'/')
         )
+        && !is_query_text(s)
         && s != b"~"
         && !s.starts_with(b"~/")
         && !path_like
@@ -196,7 +207,56 @@ pub(super) fn password(s: &[u8]) -> bool {
         && !lower.windows(3).any(|w| w == b"foo")
         && !is_identifier_path(s)
         && !is_word_chain(s)
+        && !is_lowercase_words(s)
+        && !is_dummy_digest(s)
         && !known_example(s)
+}
+
+/// `s` with its `%XX` escapes decoded, when it holds any (`None` otherwise).
+fn percent_decoded(s: &[u8]) -> Option<Vec<u8>> {
+    let hex = |b: Option<&u8>| b.and_then(|&b| (b as char).to_digit(16));
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    let mut any = false;
+    while i < s.len() {
+        match (s[i], hex(s.get(i + 1)), hex(s.get(i + 2))) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                any = true;
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    any.then_some(out)
+}
+
+/// `&collection=a`: the query of a URL captured where its password would be.
+fn is_query_text(s: &[u8]) -> bool {
+    let name = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-');
+    matches!(s.first(), Some(b'&' | b'?'))
+        && s.get(1)
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+        && s[1..]
+            .iter()
+            .position(|&b| b == b'=')
+            .is_some_and(|eq| s[1..1 + eq].iter().all(name))
+}
+
+/// `pass#pass`, `one+two?`, `changed!`: lower-case words and numbers between punctuation or
+/// spaces, typed by a person for a test; a generated password mixes cases or letters and digits
+/// within a run.
+fn is_lowercase_words(s: &[u8]) -> bool {
+    let mut parts = s
+        .split(|b| b.is_ascii_punctuation() || b.is_ascii_whitespace())
+        .filter(|p| !p.is_empty())
+        .peekable();
+    parts.peek().is_some()
+        && s.iter().any(u8::is_ascii_lowercase)
+        && parts.all(|p| p.iter().all(u8::is_ascii_lowercase) || p.iter().all(u8::is_ascii_digit))
 }
 
 /// A value that specifications and tutorials print as an example (`rules::published`).
@@ -269,6 +329,7 @@ mod tests {
             ("certs/server2024.pem", false),
             ("abcdefghijklmnopqrstuvwxyz", false),
             ("VGhpcyBpcyBub3QgYSByZWFsIHNlY3JldA==", false),
+            ("Kx9mQ2_development.yml.enc", false),
         ];
         for (secret, want) in cases {
             assert_eq!(generic_secret(secret.as_bytes()), *want, "{secret}");
@@ -301,6 +362,21 @@ mod tests {
             ("kadmin/server", false),
             ("https://login.acme.io/oauth2/token", false),
             ("bm90IG15IHJlYWwgcGFzc3dvcmQ=", false),
+            // URL-encoded and typed test values, query text, digests of dummies.
+            ("pa%24%24word", false),
+            ("pass%23pass", false),
+            ("one+two%3F", false),
+            ("bar%3Dbar", false),
+            ("nota%hex", false),
+            ("changed!", false),
+            ("&collection=a", false),
+            ("&Xk9mQ2vR7tLw", true),
+            ("Xk9m%20Qz7vR2", true),
+            ("pass%20pass", false),
+            ("0beec7b5ea3f0fdbc95d0dd47f3c5bc275da8a33", false),
+            ("2OeTBpYfNa0%21uXPp", true),
+            ("v%Z_ufeaq2X9*B", true),
+            ("qtat1v9st79vm3tek!o", true),
         ];
         for (secret, want) in cases {
             assert_eq!(password(secret.as_bytes()), *want, "{secret}");
