@@ -66,7 +66,8 @@ pub(super) struct Matcher {
     /// a fraction of a glob set's cost.
     required: Option<Vec<Vec<u8>>>,
     /// The same literals in one automaton, when there are too many for a window comparison.
-    required_set: Option<AhoCorasick>,
+    /// Built on first use: [`AnyName`] rejects most paths before any list is asked.
+    required_set: OnceLock<Option<AhoCorasick>>,
     /// The glob sets, parsed and built the first time a path gets past `required`: building
     /// them compiles regexes, which cost more than the rest of a staged check in a repository
     /// whose paths never name a `.env` or credential file.
@@ -90,13 +91,9 @@ impl Matcher {
             parse(pattern)?;
         }
         let required = required_literals(&globs);
-        let required_set = required
-            .as_ref()
-            .filter(|r| r.len() > MAX_WINDOW_LITERALS)
-            .and_then(|r| literal_set(r));
         Ok(Matcher {
             required,
-            required_set,
+            required_set: OnceLock::new(),
             globs,
             sets: OnceLock::new(),
         })
@@ -130,7 +127,13 @@ impl Matcher {
 
     /// Whether any glob matches `rel` (`/`-separated, from the root); no allocation.
     pub(super) fn is_match(&self, rel: &str) -> bool {
-        if let Some(set) = &self.required_set {
+        let required_set = self.required_set.get_or_init(|| {
+            self.required
+                .as_ref()
+                .filter(|r| r.len() > MAX_WINDOW_LITERALS)
+                .and_then(|r| literal_set(r))
+        });
+        if let Some(set) = required_set {
             if !set.is_match(rel) {
                 return false;
             }
@@ -182,7 +185,9 @@ impl Matcher {
 
 /// The literals in one case-insensitive automaton (globs match whatever the case).
 fn literal_set(literals: &[Vec<u8>]) -> Option<AhoCorasick> {
+    // A contiguous NFA: a tenth of a DFA's build time, and paths are short.
     AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
         .ascii_case_insensitive(true)
         .build(literals)
         .ok()
