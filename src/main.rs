@@ -1,11 +1,27 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+/// glibc's allocator keeps freed memory for reuse, and raises the size from which it maps a large
+/// block on its own (up to 32 MB) each time one is freed. A history audit allocates and frees
+/// blob contents of every size by the tens of thousands on several threads: its resident memory
+/// then grew to a quarter more than it ever used at once (104 MB on rust-lang/cargo's history,
+/// 79 MB with these settings). Blocks from 1 MB are mapped and unmapped; free memory above
+/// 128 KB at the top of a heap goes back to the system.
+fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `mallopt` only sets allocator parameters; called before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 128 << 10);
+    }
+}
+
 /// Exit codes are decided here alone: 0 clean, 1 blocking findings, 2 the check could not run.
 fn main() -> ExitCode {
     // SAFETY: the first thing the process does: no other thread exists and no repository is
     // open yet.
     unsafe { keygate::git::init() };
+    return_freed_memory();
     let cli = match keygate::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
