@@ -2,7 +2,8 @@
 """External evaluation (run by hand): keygate, gitleaks and betterleaks on public repositories
 that keygate's authors did not write, scored against hand-made verdicts kept in this repository.
 
-    benches/external_eval.py [--eval-dir DIR] [--only NAME,...] [--unjudged] [--json FILE]
+    benches/external_eval.py [--eval-dir DIR] [--only NAME,...] [--unjudged] [--missed]
+                             [--json FILE]
 
 The script fetches nothing. Each repository of benches/external/repos.tsv is expected as a
 clone in EVAL_DIR/NAME (default /tmp/kg-eval); missing ones are listed and skipped. Peers come
@@ -21,16 +22,30 @@ finding about a whole file, `*` for every line of that rule in that file), rule,
 (a live one or a deliberately fake one shaped like one: planted test data counts); `fp`: it is
 not a credential at all (code, hashes, identifiers, placeholders, documentation).
 
+Peers are scored by place (file and line). A place a peer reports that keygate also reports
+(same file, on the lines the peer's match spans or one line either side: tools place
+multi-line secrets differently) takes keygate's verdict
+there. Any other peer place is judged by its own row: the peer's rule id in the rule column and a
+note beginning `peer:` (one row serves gitleaks and betterleaks where their rule ids agree), else
+by a row for keygate's finding of the same rule on that very line (keygate may have stopped
+reporting it). A
+keygate finding with no row of its own rule takes the verdict of a row at the same place, so a
+place judged once for a peer stays judged when keygate starts reporting it.
+
 Prints per repository: size of the scanned tree (MB, without .git), keygate's findings with
 TP / FP / unjudged from the verdicts, gitleaks' and betterleaks' finding counts, keygate's
 false positives per 20 MB, and the distinct places (file and line; a whole-file finding once per
-file) each tool reports, since the tools split one secret into findings differently. `--unjudged` lists keygate's findings that no verdict covers (rule,
-file:line, the redacted value keygate prints), to judge them.
+file) each tool reports, since the tools split one secret into findings differently, and how
+many of those places are true positives for each tool. `--unjudged` lists keygate's findings that
+no verdict covers (rule, file:line, the redacted value keygate prints) and the peers' places no
+verdict covers, to judge them. `--missed` lists the places gitleaks or betterleaks report and
+keygate does not, with their verdicts.
 """
 
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -99,7 +114,10 @@ def gitleaks(peers, repo, work):
     if proc.returncode != 0:
         raise SystemExit(f"gitleaks failed on {repo}: {proc.stderr.decode(errors='replace')}")
     found = json.loads(report.read_text() or "[]")
-    return [{"rule": f["RuleID"], "file": f["File"], "line": f["StartLine"]} for f in found], secs
+    return [
+        {"rule": f["RuleID"], "file": f["File"], "line": f["StartLine"], "end": f.get("EndLine")}
+        for f in found
+    ], secs
 
 
 def betterleaks(peers, repo, work):
@@ -115,11 +133,28 @@ def betterleaks(peers, repo, work):
     return [
         {
             "rule": f["rule_id"],
-            "file": f["location"]["path"].removeprefix("./"),
+            "file": unredact_path(repo, f["location"]["path"].removeprefix("./")),
             "line": f["location"].get("start_line"),
+            "end": f["location"].get("end_line"),
         }
         for f in found
     ], secs
+
+
+def unredact_path(repo, path):
+    """betterleaks' --redact also masks the secret where it occurs in a file's path
+    (`REDACTEDs/…` for `tests/…` when the secret is `test`): find the file it names."""
+    if "REDACTED" not in path or (Path(repo) / path).exists():
+        return path
+    pattern = re.compile(".+".join(re.escape(part) for part in path.split("REDACTED")) + "$")
+    for dirpath, dirnames, filenames in os.walk(repo):
+        if ".git" in dirnames:
+            dirnames.remove(".git")
+        for name in filenames:
+            rel = os.path.relpath(os.path.join(dirpath, name), repo)
+            if pattern.match(rel):
+                return rel
+    return path
 
 
 def distinct_lines(findings):
@@ -128,22 +163,96 @@ def distinct_lines(findings):
     return len({(f["file"], f["line"]) for f in findings})
 
 
-def verdict_for(verdicts, repo, finding):
+def verdict_for(verdicts, repo, finding, any_rule=False, peer=False):
+    """The verdict of the row for this finding's rule at its place; with `any_rule`, of any
+    row naming exactly its place (a place judged for a peer's rule); with `peer`, only rows
+    written for peers (note `peer:`), since peers share many rule ids with keygate."""
     line = "-" if finding["line"] is None else str(finding["line"])
-    for v_repo, v_file, v_line, v_rule, verdict, *_ in verdicts:
-        if (v_repo, v_file, v_rule) == (repo, finding["file"], finding["rule"]) and v_line in (
-            line,
-            "*",
-        ):
+    for v_repo, v_file, v_line, v_rule, verdict, *rest in verdicts:
+        if (v_repo, v_file) != (repo, finding["file"]):
+            continue
+        if peer and not (rest and rest[0].startswith("peer:")):
+            continue
+        if v_rule == finding["rule"] and v_line in (line, "*"):
+            return verdict
+        if any_rule and v_line == line:
             return verdict
     return None
+
+
+def exact_verdict(verdicts, repo, finding):
+    line = "-" if finding["line"] is None else str(finding["line"])
+    for v_repo, v_file, v_line, v_rule, verdict, *_ in verdicts:
+        if (v_repo, v_file, v_line, v_rule) == (repo, finding["file"], line, finding["rule"]):
+            return verdict
+    return None
+
+
+def place_verdicts(findings, judged):
+    """Each place (file, line) with its verdict: tp when any finding there is tp."""
+    places = {}
+    for f, v in zip(findings, judged):
+        key = (f["file"], f["line"])
+        if places.get(key) != "tp" and v is not None:
+            places[key] = v
+        places.setdefault(key, None)
+    return places
+
+
+def near(places, file, line, end=None):
+    """keygate's place that covers a peer's place: same file, on the lines the peer's match
+    spans or one line either side, or a keygate finding about the whole file (a private key
+    file, a credential file)."""
+    for other in (line, None):
+        if (file, other) in places:
+            return (file, other)
+    if line is None:
+        return None
+    for other in range(line - 1, max(line, end or line) + 2):
+        if (file, other) in places:
+            return (file, other)
+    return None
+
+
+def score_peer(verdicts, repo, found, kg_places):
+    """Per place of a peer: (place, rules, verdict, covered by keygate)."""
+    rules, ends = {}, {}
+    for f in found:
+        rules.setdefault((f["file"], f["line"]), []).append(f["rule"])
+        key = (f["file"], f["line"])
+        ends[key] = max(ends.get(key) or 0, f.get("end") or 0) or None
+    scored = []
+    for (file, line), names in sorted(rules.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
+        covered = near(kg_places, file, line, ends[(file, line)])
+        if covered is not None:
+            verdict = kg_places[covered]
+        else:
+            verdict = None
+            for rule in names:
+                place = {"file": file, "line": line, "rule": rule}
+                verdict = verdict_for(verdicts, repo, place, peer=True)
+                if verdict is not None:
+                    break
+            # A row written for a keygate finding that keygate no longer reports still judges
+            # the place when it names this very line and rule (never a `*` row: those were
+            # written for one tool's rule in one file).
+            for rule in names if verdict is None else ():
+                place = {"file": file, "line": line, "rule": rule}
+                verdict = exact_verdict(verdicts, repo, place)
+                if verdict is not None:
+                    break
+        scored.append(((file, line), sorted(set(names)), verdict, covered is not None))
+    return scored
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--eval-dir", default=os.environ.get("EVAL_DIR", "/tmp/kg-eval"))
     parser.add_argument("--only", help="comma-separated repository names")
-    parser.add_argument("--unjudged", action="store_true", help="list unjudged keygate findings")
+    parser.add_argument("--unjudged", action="store_true", help="list unjudged findings")
+    parser.add_argument(
+        "--missed", action="store_true", help="list peers' places that keygate does not report"
+    )
     parser.add_argument("--json", help="also write every tool's findings to FILE")
     args = parser.parse_args()
 
@@ -163,7 +272,7 @@ def main():
         repos = [r for r in repos if r[0] in wanted]
 
     eval_dir = Path(args.eval_dir)
-    rows, dump, missing, unjudged = [], {}, [], []
+    rows, dump, missing, unjudged, missed, peer_unjudged = [], {}, [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         empty_config = work / "empty.keygate.toml"
@@ -180,8 +289,29 @@ def main():
             kg, kg_s = keygate(binary, repo, str(empty_config))
             gl, gl_s = gitleaks(peers, repo, work)
             bl, bl_s = betterleaks(peers, repo, work)
-            judged = [verdict_for(verdicts, name, f) for f in kg]
+            judged = [
+                verdict_for(verdicts, name, f) or verdict_for(verdicts, name, f, any_rule=True)
+                for f in kg
+            ]
             lines = [distinct_lines(found) for found in (kg, gl, bl)]
+            kg_places = place_verdicts(kg, judged)
+            place_tp = [sum(v == "tp" for v in kg_places.values())]
+            missed_here = {}
+            for tool, found in (("gitleaks", gl), ("betterleaks", bl)):
+                scored = score_peer(verdicts, name, found, kg_places)
+                place_tp.append(sum(v == "tp" for _, _, v, _ in scored))
+                for place, names, verdict, covered in scored:
+                    if covered:
+                        continue
+                    entry = missed_here.setdefault(place, [set(), set(), verdict])
+                    entry[0].add(tool)
+                    entry[1].update(names)
+                    if verdict is None:
+                        peer_unjudged.append((name, tool, names, place))
+            for place, (tools, names, verdict) in sorted(
+                missed_here.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)
+            ):
+                missed.append((name, place, sorted(tools), sorted(names), verdict))
             tp, fp = judged.count("tp"), judged.count("fp")
             open_ = judged.count(None)
             for f, v in zip(kg, judged):
@@ -203,6 +333,7 @@ def main():
                     "fp_per_20mb": fp / max(mb, 1e-9) * 20,
                     "secs": (kg_s, gl_s, bl_s),
                     "lines": lines,
+                    "place_tp": place_tp,
                 }
             )
             dump[name] = {"keygate": kg, "gitleaks": gl, "betterleaks": bl}
@@ -210,17 +341,18 @@ def main():
     header = (
         f"{'repo':18} {'kind':8} {'head':12} {'MB':>7}  {'keygate':>7} {'TP':>4} {'FP':>4} "
         f"{'?':>3}  {'gitleaks':>8} {'betterleaks':>11}  {'FP/20MB':>7}  {'places kg/gl/bl':>15}  "
-        f"{'seconds kg/gl/bl':>17}"
+        f"{'TP places kg/gl/bl':>18}  {'seconds kg/gl/bl':>17}"
     )
     print(header)
     print("-" * len(header))
     for r in rows:
         secs = "/".join(f"{s:.1f}" for s in r["secs"])
         places = "/".join(str(n) for n in r["lines"])
+        place_tp = "/".join(str(n) for n in r["place_tp"])
         print(
             f"{r['repo']:18} {r['kind']:8} {r['head']:12} {r['mb']:7.1f}  {r['keygate']:7} "
             f"{r['tp']:4} {r['fp']:4} {r['unjudged']:3}  {r['gitleaks']:8} {r['betterleaks']:11}  "
-            f"{r['fp_per_20mb']:7.2f}  {places:>15}  {secs:>17}"
+            f"{r['fp_per_20mb']:7.2f}  {places:>15}  {place_tp:>18}  {secs:>17}"
         )
     for kind in ("planted", "ordinary"):
         part = [r for r in rows if r["kind"] == kind]
@@ -232,7 +364,8 @@ def main():
             f"{'total ' + kind:18} {'':8} {'':12} {mb:7.1f}  {sum(r['keygate'] for r in part):7} "
             f"{sum(r['tp'] for r in part):4} {fp:4} {sum(r['unjudged'] for r in part):3}  "
             f"{sum(r['gitleaks'] for r in part):8} {sum(r['betterleaks'] for r in part):11}  "
-            f"{fp / max(mb, 1e-9) * 20:7.2f}"
+            f"{fp / max(mb, 1e-9) * 20:7.2f}  {'':15}  "
+            f"{'/'.join(str(sum(r['place_tp'][i] for r in part)) for i in range(3)):>18}"
         )
     if missing:
         print("\nnot cloned (skipped): " + ", ".join(missing))
@@ -241,6 +374,15 @@ def main():
         for name, f in unjudged:
             line = "-" if f["line"] is None else f["line"]
             print(f"  {name}\t{f['rule']}\t{f['file']}:{line}\t{f['redacted'] or ''}")
+    if args.unjudged and peer_unjudged:
+        print("\nunjudged peers' places keygate does not report (repo, tool, rules, file:line):")
+        for name, tool, names, (file, line) in peer_unjudged:
+            print(f"  {name}\t{tool}\t{','.join(names)}\t{file}:{'-' if line is None else line}")
+    if args.missed and missed:
+        print("\npeers' places keygate does not report (repo, verdict, tools, rules, file:line):")
+        for name, (file, line), tools, names, verdict in missed:
+            where = f"{file}:{'-' if line is None else line}"
+            print(f"  {name}\t{verdict or '?'}\t{'+'.join(tools)}\t{','.join(names)}\t{where}")
     if args.json:
         Path(args.json).write_text(json.dumps(dump, indent=1))
     return 0
