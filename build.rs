@@ -250,6 +250,7 @@ fn raw_rule(file: &str, family: &str, rule: &toml::Table) -> String {
     writeln!(out, "        severity: {severity},").unwrap();
     writeln!(out, "        family: {family:?},").unwrap();
     let pattern = rule.get("pattern").and_then(|v| v.as_str()).unwrap();
+    writeln!(out, "        min_len: {},", min_len(pattern)).unwrap();
     match first_literals(pattern) {
         Some(literals) => {
             let literals: Vec<String> = literals.iter().map(|l| format!("&{l:?}")).collect();
@@ -266,17 +267,74 @@ fn raw_rule(file: &str, family: &str, rule: &toml::Table) -> String {
     out
 }
 
-/// Literals (lowercase, to be looked for ASCII case-insensitively) of which every match of
-/// `pattern` starts with one, as regex-syntax extracts them from the pattern parsed the way the
-/// engine compiles it; `None` when there is no such finite set without the empty literal. The
-/// set is minimal: a literal that contains another adds nothing.
-fn first_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
-    let hir = regex_syntax::ParserBuilder::new()
+/// `pattern` parsed the way the engine compiles it.
+fn hir(pattern: &str) -> Option<regex_syntax::hir::Hir> {
+    regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
         .build()
         .parse(pattern)
-        .ok()?;
+        .ok()
+}
+
+/// `hir` with each class of one ASCII letter in both cases (`(?i)` makes `k` `[Kk]`) turned into
+/// the lowercase letter. The literals are looked for case-insensitively anyway, and without the
+/// case pairs a generic rule's dozens of `(?i)` keywords stay within the extractor's limits
+/// instead of multiplying into thousands of spellings.
+fn fold_case(hir: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
+    use regex_syntax::hir::{Capture, Class, Hir, HirKind, Repetition};
+    match hir.kind() {
+        HirKind::Class(class) => {
+            let pair: Option<Vec<u8>> = match class {
+                Class::Bytes(c) => c
+                    .ranges()
+                    .iter()
+                    .flat_map(|r| r.start()..=r.end())
+                    .map(Some)
+                    .collect(),
+                Class::Unicode(c) => c
+                    .ranges()
+                    .iter()
+                    .flat_map(|r| r.start()..=r.end())
+                    .map(|ch| u8::try_from(ch).ok())
+                    .collect(),
+            };
+            match pair.as_deref() {
+                Some(&[a, b])
+                    if a.is_ascii_alphabetic() && a.eq_ignore_ascii_case(&b) && a != b =>
+                {
+                    Hir::literal([a.to_ascii_lowercase()])
+                }
+                _ => hir.clone(),
+            }
+        }
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(fold_case).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(fold_case).collect()),
+        HirKind::Repetition(rep) => Hir::repetition(Repetition {
+            sub: Box::new(fold_case(&rep.sub)),
+            ..rep.clone()
+        }),
+        HirKind::Capture(cap) => Hir::capture(Capture {
+            sub: Box::new(fold_case(&cap.sub)),
+            ..cap.clone()
+        }),
+        _ => hir.clone(),
+    }
+}
+
+/// The fewest bytes a match of `pattern` spans.
+fn min_len(pattern: &str) -> usize {
+    hir(pattern)
+        .and_then(|h| h.properties().minimum_len())
+        .unwrap_or(0)
+}
+
+/// Literals (lowercase, to be looked for ASCII case-insensitively) of which every match of
+/// `pattern` starts with one, as regex-syntax extracts them from the pattern parsed the way the
+/// engine compiles it; `None` when there is no such finite set without the empty literal. The
+/// set is minimal: a literal that starts with another adds nothing.
+fn first_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    let hir = fold_case(&hir(pattern)?);
     let seq = regex_syntax::hir::literal::Extractor::new().extract(&hir);
     let mut literals: Vec<Vec<u8>> = seq
         .literals()?
@@ -290,10 +348,7 @@ fn first_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
     literals.dedup();
     let mut minimal: Vec<Vec<u8>> = Vec::new();
     for literal in literals {
-        if !minimal
-            .iter()
-            .any(|m| literal.windows(m.len()).any(|w| w == m.as_slice()))
-        {
+        if !minimal.iter().any(|m| literal.starts_with(m)) {
             minimal.push(literal);
         }
     }

@@ -151,6 +151,9 @@ pub struct Rule {
     /// For built-in rules: lowercase literals of which every match starts with one, found in the
     /// pattern at build time. Where none occurs the regex cannot match, and is not compiled.
     first_literals: Option<&'static [&'static [u8]]>,
+    /// For built-in rules: the fewest bytes a match spans (build time; 0 for others). A first
+    /// literal with fewer bytes after its start in the window cannot begin a match there.
+    min_len: usize,
     pub validator: Option<validators::Validator>,
     pub severity: Severity,
     pub enabled: bool,
@@ -172,12 +175,24 @@ impl Rule {
     /// none of its first literals occurs there (no match can start without one), so that a
     /// keyword hit that cannot lead to a match costs no compilation. Results never depend on it.
     pub fn may_match(&self, window: &[u8]) -> bool {
-        match self.first_literals {
-            Some(literals) if self.compiled.get().is_none() => literals
-                .iter()
-                .any(|l| contains_ignore_ascii_case(window, l)),
-            _ => true,
-        }
+        self.compiled.get().is_some() || self.may_start_in(window)
+    }
+
+    /// Whether a match could start in `window`, by its first literals and least length.
+    fn may_start_in(&self, window: &[u8]) -> bool {
+        let Some(literals) = self.first_literals else {
+            return true;
+        };
+        // A match starts at most `min_len` bytes before the window's end, so its first literal
+        // ends at most that far plus its own length: a keyword at the end of a line
+        // (`os.environ["MIGOSMTP_API_KEY"]`) leaves no room for a value.
+        let Some(last_start) = window.len().checked_sub(self.min_len) else {
+            return false;
+        };
+        literals.iter().any(|l| {
+            let room = window.len().min(last_start + l.len());
+            contains_ignore_ascii_case(&window[..room], l)
+        })
     }
 
     /// The rule's pattern, compiled on first use.
@@ -270,6 +285,7 @@ impl Rule {
             compiled: OnceLock::new(),
             filters: OnceLock::new(),
             first_literals: None,
+            min_len: 0,
             validator,
         })
     }
@@ -339,6 +355,8 @@ pub struct RawRule {
     family: &'static str,
     /// Every match of `pattern` starts with one of these (see build.rs `first_literals`).
     first_literals: Option<&'static [&'static [u8]]>,
+    /// The fewest bytes a match of `pattern` spans (see build.rs `min_len`).
+    min_len: usize,
 }
 
 impl RawRule {
@@ -418,8 +436,8 @@ pub fn compile_all(extra: &[RuleSpec]) -> Result<Vec<Rule>> {
     // The built-in specs are made straight from the generated data: no parse, no second copy.
     let builtin = BUILTIN_RULES
         .iter()
-        .map(|r| (r.spec(), r.first_literals, false));
-    let custom = extra.iter().map(|s| (s.clone(), None, true));
+        .map(|r| (r.spec(), (r.first_literals, r.min_len), false));
+    let custom = extra.iter().map(|s| (s.clone(), (None, 0), true));
     for (spec, first_literals, eager) in builtin.chain(custom) {
         if !seen.insert(spec.id.clone()) {
             return Err(Error::Rule {
@@ -433,7 +451,7 @@ pub fn compile_all(extra: &[RuleSpec]) -> Result<Vec<Rule>> {
             Rule::lazy(spec)
         };
         let mut rule = rule.map_err(RuleError::into_error)?;
-        rule.first_literals = first_literals;
+        (rule.first_literals, rule.min_len) = first_literals;
         rules.push(rule);
     }
     Ok(rules)
@@ -469,7 +487,8 @@ mod tests {
     }
 
     /// Every match of a built-in rule, in its examples and near misses, starts with one of the
-    /// first literals build.rs found for it: where none occurs, skipping the regex loses nothing.
+    /// first literals build.rs found for it and spans at least its least length, so that the
+    /// rule may start in the text: where it may not, skipping the regex loses nothing.
     #[test]
     fn every_match_starts_with_a_first_literal() {
         let rules = compile_all(&[]).unwrap();
@@ -486,7 +505,9 @@ mod tests {
                 .chain(rule.spec.negative_examples.iter());
             for text in texts {
                 let text = text.as_bytes();
-                for start in rule.regex().match_starts(text) {
+                for (start, end) in rule.regex().match_spans(text) {
+                    assert!(end - start >= rule.min_len, "{}: {start}..{end}", rule.id());
+                    assert!(rule.may_start_in(text), "{}", rule.id());
                     let rest = &text[start..];
                     assert!(
                         literals
@@ -500,6 +521,9 @@ mod tests {
                 }
             }
         }
+        let migo = rules.iter().find(|r| r.id() == "migosmtp-api-key").unwrap();
+        assert!(!migo.may_start_in(br#"    return os.environ["MIGOSMTP_API_KEY"]"#));
+        assert!(migo.may_start_in(br#"MIGOSMTP_API_KEY = "mgo_0123456789abcdefghij""#));
         assert!(contains_ignore_ascii_case(b"x = MiGo_smtp", b"migo"));
         assert!(!contains_ignore_ascii_case(b"x = mig", b"migo"));
         assert!(!is_builtin_id("env-tracked"));

@@ -65,9 +65,9 @@ impl Pattern {
         self.secrets(text).next()
     }
 
-    /// Where each match in `text` starts.
-    pub fn match_starts<'a>(&'a self, text: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
-        self.regex.find_iter(text).map(|m| m.start())
+    /// Where each match in `text` starts and ends.
+    pub fn match_spans<'a>(&'a self, text: &'a [u8]) -> impl Iterator<Item = (usize, usize)> + 'a {
+        self.regex.find_iter(text).map(|m| (m.start(), m.end()))
     }
 }
 
