@@ -85,6 +85,10 @@ pub fn run(cfg: &ScanConfig) -> Result<Outcome> {
     if !quiet {
         emit(cfg, &report)?;
     }
+    // The process exits next (`run` is its one check): the exit frees the ~300 rules, their
+    // compiled regexes and the index at once, where dropping them one allocation at a time was 2%
+    // of a pre-commit check.
+    std::mem::forget(ctx);
     if let Some(first) = errors.first() {
         return Err(Error::Unreadable {
             count: errors.len(),

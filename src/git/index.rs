@@ -219,6 +219,7 @@ impl Tracked {
             tracked: self,
             prefix,
             range,
+            hint: Default::default(),
         }
     }
 
@@ -259,13 +260,21 @@ pub(super) struct TrackedDir<'a> {
     prefix: Vec<u8>,
     /// With [`IndexFile`]: the entries under the folder.
     range: std::ops::Range<usize>,
+    /// Where in `range` the last question left off (see [`IndexFile::has_in`]).
+    hint: std::cell::Cell<usize>,
 }
 
 impl TrackedDir<'_> {
     /// Whether the folder's entry `name` is a tracked file (at any merge stage).
     pub(super) fn contains(&self, name: &[u8]) -> bool {
         match &*self.tracked.parsed {
-            Some(parsed) => parsed.has_in(self.range.clone(), self.prefix.len(), name, true),
+            Some(parsed) => parsed.has_in(
+                self.range.clone(),
+                self.prefix.len(),
+                name,
+                true,
+                &self.hint,
+            ),
             None => self
                 .tracked
                 .contains_git(&[&self.prefix[..], name].concat()),
@@ -277,7 +286,13 @@ impl TrackedDir<'_> {
         match &*self.tracked.parsed {
             Some(parsed) => {
                 let rest = [name, b"/"].concat();
-                parsed.has_in(self.range.clone(), self.prefix.len(), &rest, false)
+                parsed.has_in(
+                    self.range.clone(),
+                    self.prefix.len(),
+                    &rest,
+                    false,
+                    &self.hint,
+                )
             }
             None => self.tracked.holds_dir(&[&self.prefix[..], name].concat()),
         }

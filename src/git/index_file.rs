@@ -163,16 +163,30 @@ impl IndexFile {
     }
 
     /// Among the entries of `range`, whose paths all start with the same `skip` bytes, whether
-    /// one's path continues with `rest` exactly (`exact`) or starts with it.
+    /// one's path continues with `rest` exactly (`exact`) or starts with it. `hint` is where the
+    /// previous question about this range left off: a folder's names come mostly in the index's
+    /// order, so the answer is usually a step or two ahead of it, not a binary search away.
     pub fn has_in(
         &self,
         range: std::ops::Range<usize>,
         skip: usize,
         rest: &[u8],
         exact: bool,
+        hint: &std::cell::Cell<usize>,
     ) -> bool {
         let entries = &self.entries[range];
-        let at = entries.partition_point(|e| &self.path(e)[skip..] < rest);
+        let below = |e: &Entry| &self.path(e)[skip..] < rest;
+        let from = hint.get().min(entries.len());
+        // Every entry before `from` is below `rest` when the one just before it is (sorted).
+        let at = if from > 0 && !below(&entries[from - 1]) {
+            entries[..from].partition_point(below)
+        } else {
+            match entries[from..].iter().take(4).position(|e| !below(e)) {
+                Some(step) => from + step,
+                None => from + entries[from..].partition_point(below),
+            }
+        };
+        hint.set(at);
         entries.get(at).is_some_and(|e| {
             let tail = &self.path(e)[skip..];
             if exact {
@@ -297,5 +311,77 @@ mod tests {
         let mut optional = b"DIRC\0\0\0\x02\0\0\0\0UNTR\0\0\0\x01x".to_vec();
         optional.extend([0u8; 20]);
         assert!(IndexFile::parse(&optional).is_some(), "optional extension");
+    }
+
+    /// A version 2 index of `paths` (sorted), with zeroed stat data and ids.
+    fn index_of(paths: &[&str]) -> IndexFile {
+        let mut data = b"DIRC\0\0\0\x02".to_vec();
+        data.extend((paths.len() as u32).to_be_bytes());
+        for path in paths {
+            let start = data.len();
+            data.extend([0u8; 24]);
+            data.extend(0o100644u32.to_be_bytes());
+            data.extend([0u8; 12 + 20]);
+            data.extend((path.len() as u16).to_be_bytes());
+            data.extend(path.as_bytes());
+            data.push(0);
+            while (data.len() - start) % 8 != 0 {
+                data.push(0);
+            }
+        }
+        data.extend([0u8; 20]);
+        IndexFile::parse(&data).expect("a valid index")
+    }
+
+    /// With a shared hint, in the index's order or any other, `has_in` answers as a search of
+    /// the whole range would.
+    #[test]
+    fn has_in_answers_alike_whatever_the_order_of_questions() {
+        let index = index_of(&[
+            "a.txt",
+            "a/b.txt",
+            "a/c/d.txt",
+            "a0",
+            "b-c",
+            "b.d",
+            "b/e",
+            "c",
+            "d/.env",
+        ]);
+        let names: &[&[u8]] = &[
+            b"a", b"a.txt", b"a0", b"b", b"b-c", b"b.d", b"c", b"d", b"e", b".env", b"",
+        ];
+        let range = 0..index.entries.len();
+        let truth = |name: &[u8], exact: bool| {
+            let dir = [name, b"/"].concat();
+            index.entries.iter().any(|e| {
+                let p = index.path(e);
+                if exact {
+                    p == name
+                } else {
+                    p.starts_with(&dir)
+                }
+            })
+        };
+        let orders: [Vec<usize>; 3] = [
+            (0..names.len()).collect(),
+            (0..names.len()).rev().collect(),
+            vec![3, 0, 9, 1, 7, 2, 10, 5, 4, 8, 6],
+        ];
+        for order in orders {
+            let hint = std::cell::Cell::new(0);
+            for &i in &order {
+                let name = names[i];
+                let dir = [name, b"/"].concat();
+                assert_eq!(
+                    index.has_in(range.clone(), 0, name, true, &hint),
+                    truth(name, true)
+                );
+                assert_eq!(
+                    index.has_in(range.clone(), 0, &dir, false, &hint),
+                    truth(name, false)
+                );
+            }
+        }
     }
 }
