@@ -325,7 +325,7 @@ mod tests {
             data.extend((path.len() as u16).to_be_bytes());
             data.extend(path.as_bytes());
             data.push(0);
-            while (data.len() - start) % 8 != 0 {
+            while !(data.len() - start).is_multiple_of(8) {
                 data.push(0);
             }
         }
