@@ -131,10 +131,11 @@ impl Baseline {
             ));
         }
         // Without a baseline, fingerprints match nothing, so a state folder that cannot be
-        // written (a read-only checkout) only costs their stability between runs.
+        // written (a read-only checkout) only costs their stability between runs. The local key
+        // never leaves the machine: no stretching (see `Fingerprinter`).
         Ok(state_dir
             .and_then(|dir| local_key(dir).ok())
-            .map_or_else(Fingerprinter::default, |key| Fingerprinter::with_key(&key)))
+            .map_or_else(Fingerprinter::default, |key| Fingerprinter::private(&key)))
     }
 
     /// A new random salt.

@@ -156,13 +156,19 @@ impl Finding {
 pub const SLOW_ROUNDS: u32 = 10_000;
 
 /// Fingerprints identify a finding without its location in the file, so they survive edits
-/// elsewhere in the file. They are keyed with a random per-repository key (the baseline's salt,
-/// or a key kept under `.git/keygate/`), never a public constant, and a secret is first put
-/// through [`SLOW_ROUNDS`] of PBKDF2: reversing a fingerprint into a short secret by trying
-/// candidates needs the key and is slow even with it.
+/// elsewhere in the file. They are keyed with a random per-repository key, never a public
+/// constant: reversing a fingerprint into a short secret by trying candidates needs the key.
+/// The baseline's salt is such a key, but it is committed, so anyone who can read the repository
+/// has it: under it ([`Fingerprinter::with_key`]) a secret is first put through [`SLOW_ROUNDS`]
+/// of PBKDF2, so that each guess is slow even with the key. A key that never leaves the machine
+/// (`.git/keygate/`, or one made for this process: [`Fingerprinter::private`]) needs no stretching:
+/// whoever holds it holds the repository's files, and stretching each secret found cost a quarter
+/// of a scan that finds one secret per megabyte.
 #[derive(Clone)]
 pub struct Fingerprinter {
     key: [u8; 32],
+    /// Whether secrets are stretched before they are hashed (a key others can read).
+    stretch: bool,
     /// Each secret's stretched form, in memory only: a secret found many times is stretched once.
     stretched: std::sync::Arc<std::sync::Mutex<Stretched>>,
 }
@@ -174,7 +180,7 @@ impl Default for Fingerprinter {
     /// A fingerprinter with a fresh random key: fingerprints are stable within this process only
     /// (for a check outside a repository, where there is nowhere to keep a key).
     fn default() -> Self {
-        Fingerprinter::with_key(&random_key())
+        Fingerprinter::private(&random_key())
     }
 }
 
@@ -186,15 +192,29 @@ pub fn random_key() -> [u8; 32] {
 }
 
 impl Fingerprinter {
+    /// Fingerprints under a key others may read (the baseline's committed salt): secrets are
+    /// stretched.
     pub fn with_key(key: &[u8]) -> Self {
         Fingerprinter {
             key: Sha256::digest(key).into(),
+            stretch: true,
             stretched: Default::default(),
+        }
+    }
+
+    /// Fingerprints under a key that never leaves this machine: secrets are not stretched.
+    pub fn private(key: &[u8]) -> Self {
+        Fingerprinter {
+            stretch: false,
+            ..Fingerprinter::with_key(key)
         }
     }
 
     /// Fingerprint of a secret found by `rule_id` in `file`.
     pub fn secret(&self, rule_id: &str, file: &str, secret: &Secret) -> String {
+        if !self.stretch {
+            return self.hash(&[rule_id.as_bytes(), file.as_bytes(), secret.expose()]);
+        }
         let stretched = self.stretch(secret.expose());
         self.hash(&[rule_id.as_bytes(), file.as_bytes(), &stretched])
     }
@@ -374,6 +394,14 @@ mod tests {
         assert!(!a.contains("supersecret"));
         // Two default fingerprinters have different random keys: no public constant.
         assert_ne!(a, Fingerprinter::default().secret("r", "f", &s));
+        // A shared key stretches the secret first, a private one does not: the same key gives
+        // other fingerprints, each stable.
+        let (shared, private) = (Fingerprinter::with_key(b"k"), Fingerprinter::private(b"k"));
+        assert_eq!(shared.secret("r", "f", &s), shared.secret("r", "f", &s));
+        assert_eq!(private.secret("r", "f", &s), private.secret("r", "f", &s));
+        assert_ne!(shared.secret("r", "f", &s), private.secret("r", "f", &s));
+        assert_eq!(private.stretched.lock().unwrap().len(), 0);
+        assert_eq!(shared.stretched.lock().unwrap().len(), 1);
     }
 
     /// RFC 7914 section 11's PBKDF2-HMAC-SHA256 vectors, and the slow hash's cost.
