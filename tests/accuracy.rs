@@ -171,7 +171,7 @@ fn every_catalog_rule_lends_the_corpus_its_shape() {
     let providers: HashSet<&str> = shapes::providers().into_iter().map(|(id, _)| id).collect();
     for spec in keygate::rules::builtin_specs() {
         assert_eq!(
-            providers.contains(spec.id.as_str()),
+            providers.contains(spec.id.as_ref()),
             !spec.multiline,
             "{}: a single-line rule gives the corpus a shape; multi-line ones (private keys) are \
              built by corpus/keys.rs",

@@ -199,7 +199,7 @@ fn sarif_has_rules_results_locations_and_fingerprints() {
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
     for spec in keygate::rules::builtin_specs() {
         assert!(
-            ids.contains(&spec.id.as_str()),
+            ids.contains(&spec.id.as_ref()),
             "driver lacks rule {}",
             spec.id
         );

@@ -77,8 +77,8 @@ impl Config {
         }
         let mut rules = compiled.rules;
         for rule in &mut rules {
-            rule.enabled = !self.disable.contains(&rule.spec.id);
-            if let Some(&severity) = self.severity.get(&rule.spec.id) {
+            rule.enabled = !self.disable.iter().any(|id| *id == rule.spec.id);
+            if let Some(&severity) = self.severity.get(rule.spec.id.as_ref()) {
                 rule.severity = severity;
             }
         }
@@ -94,7 +94,7 @@ impl Config {
         for (i, spec) in self.rules.iter().enumerate() {
             let result = match owner_of(&spec.id, &self.rules[..i]) {
                 Some(_) => Err(RuleError {
-                    id: spec.id.clone(),
+                    id: spec.id.to_string(),
                     field: SpecField::Id,
                     message: "duplicate rule id (a built-in or earlier rule has it)".into(),
                 }),

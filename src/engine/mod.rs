@@ -347,7 +347,7 @@ impl Scanner {
     pub fn finding(&self, m: &Match, file: &str, fingerprints: &Fingerprinter) -> Finding {
         let rule = &self.rules[m.rule];
         Finding {
-            rule_id: rule.spec.id.clone(),
+            rule_id: rule.spec.id.to_string(),
             category: Category::Secret,
             severity: rule.severity,
             file: file.to_string(),
@@ -357,7 +357,7 @@ impl Scanner {
             redacted: Some(m.secret.redacted()),
             fingerprint: fingerprints.secret(&rule.spec.id, file, &m.secret),
             message: format!("{} hard-coded in source", rule.spec.description),
-            remedy: rule.spec.remedy.clone(),
+            remedy: rule.spec.remedy.to_string(),
             provenance: None,
         }
     }

@@ -71,13 +71,13 @@ impl RuleInfo {
     pub fn secret(rule: &Rule) -> RuleInfo {
         let spec = &rule.spec;
         RuleInfo {
-            id: spec.id.clone(),
+            id: spec.id.to_string(),
             category: Category::Secret,
-            description: spec.description.clone(),
-            remedy: spec.remedy.clone(),
+            description: spec.description.to_string(),
+            remedy: spec.remedy.to_string(),
             references: spec.references.iter().map(|r| r.to_string()).collect(),
-            revoke: spec.revoke.clone(),
-            family: spec.family.clone(),
+            revoke: spec.revoke.as_deref().map(str::to_string),
+            family: spec.family.to_string(),
             generic: spec.generic,
             severity: rule.severity,
         }

@@ -23,14 +23,17 @@ pub const MAX_CONTEXT_LINES: usize = 8;
 /// A list of texts: borrowed from the binary, or owned.
 pub type Texts = Cow<'static, [Cow<'static, str>]>;
 
+/// A text: borrowed from the binary, or owned.
+pub type Text = Cow<'static, str>;
+
 /// A rule as written in TOML, built-in or in a user's `.keygate.toml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
-    pub id: String,
-    pub description: String,
+    pub id: Text,
+    pub description: Text,
     /// A regex whose group `secret` (or else group 1) is the secret itself.
-    pub pattern: String,
+    pub pattern: Text,
     /// Case-insensitive literals of which at least one occurs wherever the rule can match; only
     /// rules whose keywords occur near a spot have their regex run there.
     pub keywords: Vec<String>,
@@ -38,7 +41,7 @@ pub struct RuleSpec {
     /// `$`): where it matches, the match is dropped. For names that say the value is no secret
     /// (`hashed_secret = "…"`, `publicToken: "…"`). It runs on matches only, never on the input.
     #[serde(default)]
-    pub reject_before: Option<String>,
+    pub reject_before: Option<Text>,
     /// Regexes run on the lines around a match (3 each side): where all of them match, the match
     /// is dropped. For a value whose siblings say what it is (a webhook `token` beside its
     /// `signature` and `timestamp` is a nonce).
@@ -51,7 +54,7 @@ pub struct RuleSpec {
     pub min_length: Option<usize>,
     /// Name of a checksum validator in `validators.rs`.
     #[serde(default)]
-    pub validator: Option<String>,
+    pub validator: Option<Text>,
     /// Generic rules give way to a specific rule that matches the same secret.
     #[serde(default)]
     pub generic: bool,
@@ -72,14 +75,14 @@ pub struct RuleSpec {
     pub negative_examples: Texts,
     #[serde(default)]
     pub references: Texts,
-    pub remedy: String,
+    pub remedy: Text,
     /// Where to revoke a leaked key: the provider's page, or its dashboard path
     /// (`Dashboard → API Keys → Revoke`), for the incident checklist.
     #[serde(default)]
-    pub revoke: Option<String>,
+    pub revoke: Option<Text>,
     /// The catalog file the rule came from (`aws`, `github`, …) or `custom`; not read from TOML.
     #[serde(skip)]
-    pub family: String,
+    pub family: Text,
 }
 
 #[derive(Debug, Deserialize)]
@@ -131,7 +134,7 @@ impl RuleError {
 
     fn new(spec: &RuleSpec, field: SpecField, message: impl Into<String>) -> RuleError {
         RuleError {
-            id: spec.id.clone(),
+            id: spec.id.to_string(),
             field,
             message: message.into(),
         }
@@ -363,15 +366,15 @@ impl RawRule {
     fn spec(&self) -> RuleSpec {
         let strings = |list: &[&str]| list.iter().map(|s| s.to_string()).collect();
         RuleSpec {
-            id: self.id.to_string(),
-            description: self.description.to_string(),
-            pattern: self.pattern.to_string(),
+            id: Cow::Borrowed(self.id),
+            description: Cow::Borrowed(self.description),
+            pattern: Cow::Borrowed(self.pattern),
             keywords: strings(self.keywords),
-            reject_before: self.reject_before.map(str::to_string),
+            reject_before: self.reject_before.map(Cow::Borrowed),
             reject_nearby: strings(self.reject_nearby),
             min_entropy: self.min_entropy,
             min_length: self.min_length,
-            validator: self.validator.map(str::to_string),
+            validator: self.validator.map(Cow::Borrowed),
             generic: self.generic,
             multiline: self.multiline,
             context_lines: self.context_lines,
@@ -379,9 +382,9 @@ impl RawRule {
             examples: Cow::Borrowed(self.examples),
             negative_examples: Cow::Borrowed(self.negative_examples),
             references: Cow::Borrowed(self.references),
-            remedy: self.remedy.to_string(),
-            revoke: self.revoke.map(str::to_string),
-            family: self.family.to_string(),
+            remedy: Cow::Borrowed(self.remedy),
+            revoke: self.revoke.map(Cow::Borrowed),
+            family: Cow::Borrowed(self.family),
         }
     }
 }
@@ -394,7 +397,7 @@ pub fn parse_rule_file(name: &str, text: &str) -> Result<Vec<RuleSpec>> {
             f.rules
                 .into_iter()
                 .map(|mut r| {
-                    r.family = family.to_string();
+                    r.family = family.to_string().into();
                     r
                 })
                 .collect()
@@ -441,7 +444,7 @@ pub fn compile_all(extra: &[RuleSpec]) -> Result<Vec<Rule>> {
     for (spec, first_literals, eager) in builtin.chain(custom) {
         if !seen.insert(spec.id.clone()) {
             return Err(Error::Rule {
-                id: spec.id.clone(),
+                id: spec.id.to_string(),
                 message: "duplicate rule id".into(),
             });
         }

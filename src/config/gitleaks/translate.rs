@@ -258,12 +258,13 @@ fn imported_spec(
     keywords: Vec<String>,
 ) -> RuleSpec {
     RuleSpec {
-        id,
+        id: id.into(),
         description: rule
             .description
             .clone()
-            .unwrap_or_else(|| raw_id.to_string()),
-        pattern,
+            .unwrap_or_else(|| raw_id.to_string())
+            .into(),
+        pattern: pattern.into(),
         keywords,
         min_entropy: rule.entropy.filter(|e| *e > 0.0),
         min_length: None,
