@@ -15,25 +15,17 @@ impl EnvCheck for CredentialNotIgnored {
     }
 
     fn run(&self, ctx: &RepoContext) -> Vec<Finding> {
-        ctx.credentials
-            .iter()
-            .filter(|f| f.on_disk && !f.ignored && f.holds_credentials())
-            .map(|f| {
-                let file = &f.display;
-                let line = ctx.credential_ignore_line(f);
-                ctx.file_finding(
-                    ID,
-                    file,
-                    format!(
-                        "{file} is a credential file that Git does not ignore; run `keygate fix`, \
-                         or add `{line}` to .gitignore"
-                    ),
-                    f.advice(
-                        "A credential file that is not ignored is one `git add .` away from a \
-                         commit.",
-                    ),
+        super::file_findings::credential_file_findings(
+            ctx,
+            ID,
+            |f| f.on_disk && !f.ignored,
+            |file, line| {
+                format!(
+                    "{file} is a credential file that Git does not ignore; run `keygate fix`, or \
+                     add `{line}` to .gitignore"
                 )
-            })
-            .collect()
+            },
+            "A credential file that is not ignored is one `git add .` away from a commit.",
+        )
     }
 }

@@ -20,26 +20,18 @@ impl EnvCheck for CredentialStaged {
             return Vec::new();
         };
         let staged: Vec<String> = staged.iter().map(|p| display_path(p)).collect();
-        ctx.credentials
-            .iter()
-            .filter(|f| f.tracked && f.holds_credentials() && staged.contains(&f.display))
-            .map(|f| {
-                let file = &f.display;
-                let line = ctx.credential_ignore_line(f);
-                ctx.file_finding(
-                    ID,
-                    file,
-                    format!(
-                        "the staged change adds {file}, a credential file that must stay out of \
-                         Git; run `keygate fix`, or `git rm --cached {file}` and add `{line}` to \
-                         .gitignore"
-                    ),
-                    f.advice(
-                        "Keep credential files on your machine only (or in a secrets manager); \
-                         everything in them is a secret, however weak it looks.",
-                    ),
+        super::file_findings::credential_file_findings(
+            ctx,
+            ID,
+            |f| f.tracked && staged.contains(&f.display),
+            |file, line| {
+                format!(
+                    "the staged change adds {file}, a credential file that must stay out of Git; \
+                     run `keygate fix`, or `git rm --cached {file}` and add `{line}` to .gitignore"
                 )
-            })
-            .collect()
+            },
+            "Keep credential files on your machine only (or in a secrets manager); everything in \
+             them is a secret, however weak it looks.",
+        )
     }
 }

@@ -14,25 +14,18 @@ impl EnvCheck for CredentialTracked {
     }
 
     fn run(&self, ctx: &RepoContext) -> Vec<Finding> {
-        ctx.credentials
-            .iter()
-            .filter(|f| f.tracked && f.holds_credentials())
-            .map(|f| {
-                let file = &f.display;
-                let line = ctx.credential_ignore_line(f);
-                ctx.file_finding(
-                    ID,
-                    file,
-                    format!(
-                        "{file} is a credential file tracked by Git; run `keygate fix`, or \
-                         `git rm --cached {file}` and add `{line}` to .gitignore"
-                    ),
-                    f.advice(
-                        "Untracking does not erase history: revoke and rotate every password, \
-                         token and key this file ever held in a commit.",
-                    ),
+        super::file_findings::credential_file_findings(
+            ctx,
+            ID,
+            |f| f.tracked,
+            |file, line| {
+                format!(
+                    "{file} is a credential file tracked by Git; run `keygate fix`, or \
+                     `git rm --cached {file}` and add `{line}` to .gitignore"
                 )
-            })
-            .collect()
+            },
+            "Untracking does not erase history: revoke and rotate every password, token and key \
+             this file ever held in a commit.",
+        )
     }
 }

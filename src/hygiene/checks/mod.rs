@@ -6,6 +6,7 @@ pub mod credential_not_ignored;
 pub mod credential_secret;
 pub mod credential_staged;
 pub mod credential_tracked;
+mod file_findings;
 pub mod not_ignored;
 pub mod staged;
 pub mod template_secret;

@@ -16,25 +16,22 @@ impl EnvCheck for NotIgnored {
     }
 
     fn run(&self, ctx: &RepoContext) -> Vec<Finding> {
-        ctx.files
-            .iter()
-            .filter(|f| f.on_disk && !f.ignored && f.kind == Kind::Env && !f.harmless)
-            .map(|f| {
-                let file = &f.display;
-                let line = ctx.ignore_line(file);
-                ctx.file_finding(
-                    ID,
-                    file,
-                    format!(
-                        "{file} is a .env file that Git does not ignore; run `keygate fix`, or \
-                         add `{line}` to .gitignore"
-                    ),
-                    format!(
-                        "Add `{line}` to .gitignore (`keygate fix` adds it): a .env file that \
-                         is not ignored is one `git add .` away from a commit."
-                    ),
+        super::file_findings::env_file_findings(
+            ctx,
+            ID,
+            |f| f.on_disk && !f.ignored && f.kind == Kind::Env && !f.harmless,
+            |file, line| {
+                format!(
+                    "{file} is a .env file that Git does not ignore; run `keygate fix`, or add \
+                     `{line}` to .gitignore"
                 )
-            })
-            .collect()
+            },
+            |_, line| {
+                format!(
+                    "Add `{line}` to .gitignore (`keygate fix` adds it): a .env file that is not \
+                     ignored is one `git add .` away from a commit."
+                )
+            },
+        )
     }
 }

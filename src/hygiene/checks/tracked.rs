@@ -14,24 +14,21 @@ impl EnvCheck for Tracked {
     }
 
     fn run(&self, ctx: &RepoContext) -> Vec<Finding> {
-        ctx.files
-            .iter()
-            .filter(|f| f.tracked && f.kind == Kind::Env && !f.harmless)
-            .map(|f| {
-                let file = &f.display;
-                let line = ctx.ignore_line(file);
-                ctx.file_finding(
-                    ID,
-                    file,
-                    format!(
-                        "{file} is a .env file tracked by Git; run `keygate fix`, or \
-                         `git rm --cached {file}` and add `{line}` to .gitignore"
-                    ),
-                    "Untracking does not erase history: revoke and rotate every key this file \
-                     ever held in a commit."
-                        .to_string(),
+        super::file_findings::env_file_findings(
+            ctx,
+            ID,
+            |f| f.tracked && f.kind == Kind::Env && !f.harmless,
+            |file, line| {
+                format!(
+                    "{file} is a .env file tracked by Git; run `keygate fix`, or \
+                     `git rm --cached {file}` and add `{line}` to .gitignore"
                 )
-            })
-            .collect()
+            },
+            |_, _| {
+                "Untracking does not erase history: revoke and rotate every key this file ever \
+                 held in a commit."
+                    .to_string()
+            },
+        )
     }
 }
