@@ -8,14 +8,7 @@ use crate::common::*;
 
 /// The exit code of a worktree check and its `credential-file-*` findings (`rule@file`).
 fn credential_check(repo: &TestRepo) -> (i32, Vec<String>) {
-    let (code, found) = repo.check();
-    (
-        code,
-        found
-            .into_iter()
-            .filter(|f| f.starts_with("credential-file-"))
-            .collect(),
-    )
+    repo.check_rules("credential-file-")
 }
 
 /// A password drawn for this run: short and weak-looking on purpose (no rule would take it for

@@ -5,14 +5,7 @@ use crate::common::*;
 
 /// The exit code of a worktree check and its `env-*` findings (`rule@file`).
 fn env_check(repo: &TestRepo) -> (i32, Vec<String>) {
-    let (code, found) = repo.check();
-    (
-        code,
-        found
-            .into_iter()
-            .filter(|f| f.starts_with("env-"))
-            .collect(),
-    )
+    repo.check_rules("env-")
 }
 
 fn ls_files(repo: &TestRepo) -> String {

@@ -261,6 +261,17 @@ impl TestRepo {
         assert_ne!(run.code(), 2, "check failed: {}", run.text());
         (run.code(), run.ids())
     }
+
+    /// [`TestRepo::check`], keeping the findings whose rule id starts with `prefix` (`env-`,
+    /// `credential-file-`).
+    pub fn check_rules(&self, prefix: &str) -> (i32, Vec<String>) {
+        let (code, found) = self.check();
+        let found = found
+            .into_iter()
+            .filter(|f| f.starts_with(prefix))
+            .collect();
+        (code, found)
+    }
 }
 
 /// The keygate binary, run in `dir` without colour and without the variables a hook inherits
