@@ -254,6 +254,51 @@ fn env_not_ignored_sees_a_new_env_file_in_a_folder_whose_listing_was_cached() {
     );
 }
 
+// See: #13 (the staged check's walk looks up only the names a list may give).
+#[test]
+fn the_staged_check_finds_the_same_untracked_env_and_credential_files_as_the_worktree_check() {
+    let repo = TestRepo::new();
+    repo.write(
+        ".keygate.toml",
+        "[credentials]\nfiles = [\"*.vault\", \"deploy/secrets.yml\"]\n",
+    )
+    .write("src/app.py", "print(1)\n")
+    .write("src/env.py", "print(2)\n")
+    .stage(".keygate.toml")
+    .stage("src/app.py")
+    .commit("one");
+    repo.write("apps/web/.ENV", "PORT=1\n")
+        .write("apps/web/prod.env", "PORT=2\n")
+        .write("apps/web/.env.local.example", "PORT=\n")
+        .write("ops/.aws/credentials", "[default]\n")
+        .write("ops/keys/ID_RSA", "not a key\n")
+        .write("ops/site.vault", "x\n")
+        .write("deploy/secrets.yml", "x: 1\n")
+        .write("src/environment.py", "print(3)\n")
+        .stage("src/env.py");
+    let staged = repo.keygate(&["check", "--staged", "--format", "json"]);
+    assert_eq!(staged.code(), 1, "{}", staged.text());
+    let mut found: Vec<String> = staged
+        .ids()
+        .into_iter()
+        .filter(|id| id.contains("-not-ignored@"))
+        .collect();
+    found.sort();
+    let expected = vec![
+        "credential-file-not-ignored@deploy/secrets.yml",
+        "credential-file-not-ignored@ops/.aws/credentials",
+        "credential-file-not-ignored@ops/keys/ID_RSA",
+        "credential-file-not-ignored@ops/site.vault",
+        "env-not-ignored@apps/web/.ENV",
+        "env-not-ignored@apps/web/prod.env",
+    ];
+    assert_eq!(found, expected);
+    let (_, mut worktree) = repo.check();
+    worktree.retain(|id| id.contains("-not-ignored@"));
+    worktree.sort();
+    assert_eq!(worktree, expected);
+}
+
 #[test]
 fn env_not_ignored_follows_gits_own_ignore_rules() {
     let repo = TestRepo::new();

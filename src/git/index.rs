@@ -71,20 +71,20 @@ impl Repo {
     /// its file mode. `keep` sees the path as findings name it (see
     /// [`display_path`](super::path::display_path)), and is asked before anything is copied: on
     /// a large index it is the whole cost.
-    pub fn index_entries(&self, keep: impl Fn(&str) -> bool) -> Result<Vec<(PathBuf, u32)>> {
+    pub fn index_entries(&self, keep: impl Fn(&[u8]) -> bool) -> Result<Vec<(PathBuf, u32)>> {
         if let Some(index) = &*self.index_file() {
             return Ok(index
                 .entries
                 .iter()
                 .map(|entry| (index.path(entry), entry.mode))
-                .filter(|(path, _)| keep(&String::from_utf8_lossy(path)))
+                .filter(|(path, _)| keep(path))
                 .map(|(path, mode)| (path_from_git(path), mode))
                 .collect());
         }
         let index = self.fresh_index()?;
         let mut out: Vec<(PathBuf, u32)> = index
             .iter()
-            .filter(|entry| keep(&String::from_utf8_lossy(&entry.path)))
+            .filter(|entry| keep(&entry.path))
             .map(|entry| (path_from_git(&entry.path), entry.mode))
             .collect();
         out.sort();

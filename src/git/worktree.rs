@@ -54,10 +54,22 @@ impl Repo {
     /// it), each with whether Git ignores it, ignored folders entered too (a `.env` file in an
     /// ignored folder is still a local file); see [`Repo::walk_untracked`]. Paths are relative
     /// to the root, sorted. The second value names the ignored folders that could not be read.
-    pub fn untracked_files(&self, keep: impl Fn(&str) -> bool) -> Result<UntrackedFiles> {
+    ///
+    /// `may_name` is asked first about each file's name alone: a file it rejects is not looked up
+    /// in the index, nor is `keep` asked. When no full walk is at hand from this reading of the
+    /// index (the working-tree check makes one), the walk is made for these names only.
+    pub fn untracked_files(
+        &self,
+        may_name: impl Fn(&[u8]) -> bool,
+        keep: impl Fn(&str) -> bool,
+    ) -> Result<UntrackedFiles> {
         let mut out = Vec::new();
         let mut unreadable = Vec::new();
-        for file in self.walk_untracked()?.iter() {
+        let walk = match self.cached_walk()? {
+            Some(walk) => walk,
+            None => Arc::new(self.walk(Some(&may_name))?),
+        };
+        for file in walk.iter() {
             if file.ignored_dir && is_dependency_dir(&file.path) {
                 continue;
             }
@@ -123,13 +135,27 @@ impl Repo {
     /// folder that has not changed since the last run costs one `stat`. The walk is made once
     /// per reading of the index and shared by every caller.
     fn walk_untracked(&self) -> Result<Arc<Vec<Untracked>>> {
-        let tracked = self.tracked()?;
-        let token = tracked.token();
-        if let Some((seen, walk)) = &*self.walk.borrow() {
-            if *seen == token {
-                return Ok(walk.clone());
-            }
+        if let Some(walk) = self.cached_walk()? {
+            return Ok(walk);
         }
+        let walk = Arc::new(self.walk(None)?);
+        *self.walk.borrow_mut() = Some((self.tracked()?.token(), walk.clone()));
+        Ok(walk)
+    }
+
+    /// The walk already made against the index as it is now, if any.
+    fn cached_walk(&self) -> Result<Option<Arc<Vec<Untracked>>>> {
+        let token = self.tracked()?.token();
+        Ok(match &*self.walk.borrow() {
+            Some((seen, walk)) if *seen == token => Some(walk.clone()),
+            _ => None,
+        })
+    }
+
+    /// [`Repo::walk_untracked`]'s walk; with `may_name`, only the files whose names it accepts
+    /// are looked up in the index and listed (every folder is still entered or listed).
+    fn walk(&self, may_name: Option<&dyn Fn(&[u8]) -> bool>) -> Result<Vec<Untracked>> {
+        let tracked = self.tracked()?;
         let mut cache = DirCache::load(self.git_dir(), &self.root);
         let mut out = Vec::new();
         // Folders to read, as Git paths (bytes, `/`), relative to the root.
@@ -189,7 +215,7 @@ impl Repo {
                     }
                     continue;
                 }
-                if here.contains(name) {
+                if may_name.is_some_and(|may| !may(name)) || here.contains(name) {
                     continue;
                 }
                 let file = path_from_git(&path);
@@ -203,9 +229,7 @@ impl Repo {
         }
         cache.save();
         out.sort_by(|a, b| a.path.cmp(&b.path));
-        let walk = Arc::new(out);
-        *self.walk.borrow_mut() = Some((token, walk.clone()));
-        Ok(walk)
+        Ok(out)
     }
 }
 

@@ -144,17 +144,18 @@ impl<'a> RepoContext<'a> {
                 .into_iter()
                 .chain([credential_patterns.list()]),
         );
-        let named = |rel: &str| {
-            any.may_match(rel)
-                && (patterns.classify(rel).is_some() || credential_patterns.classify(rel).is_some())
+        let classified = |rel: &str| {
+            patterns.classify(rel).is_some() || credential_patterns.classify(rel).is_some()
         };
-        for (path, mode) in repo.index_entries(named)? {
+        let in_index = |rel: &[u8]| any.may_match(rel) && classified(&String::from_utf8_lossy(rel));
+        for (path, mode) in repo.index_entries(in_index)? {
             // Not submodules (gitlinks).
             if !crate::git::is_gitlink_mode(mode) {
                 found.push((path, true, None));
             }
         }
-        let (untracked, unreadable) = repo.untracked_files(named)?;
+        let on_disk = |rel: &str| any.may_match(rel.as_bytes()) && classified(rel);
+        let (untracked, unreadable) = repo.untracked_files(|name| any.may_name(name), on_disk)?;
         for (path, ignored) in untracked {
             found.push((path, false, Some(ignored)));
         }

@@ -38,6 +38,7 @@ pub mod credential_patterns;
 mod credentials;
 pub(crate) mod fix;
 mod local_values;
+mod name_filter;
 pub(crate) mod parse;
 pub mod patterns;
 mod php_dump;

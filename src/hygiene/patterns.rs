@@ -4,6 +4,7 @@
 //! `/` the path from the repository root (gitignore's rule, so that `keygate fix` can write the
 //! same globs to `.gitignore`).
 
+use super::name_filter::NameFilter;
 use crate::config::{Config, EnvConfig};
 use crate::error::Result;
 use aho_corasick::AhoCorasick;
@@ -193,28 +194,45 @@ fn literal_set(literals: &[Vec<u8>]) -> Option<AhoCorasick> {
         .ok()
 }
 
-/// Whether a path may be named by any of several lists, by one search for all their required
-/// literals: every path of the index and of the working tree goes through the `.env`, template
-/// and credential-file lists on each check, and nearly all are rejected here at once.
+/// Whether a path may be named by any of several lists: first by its file name's first and last
+/// bytes ([`NameFilter`]), then by one search for all the lists' required literals. Every path of
+/// the index and of the working tree goes through the `.env`, template and credential-file lists
+/// on each check, and nearly all are rejected here at once.
 pub(super) struct AnyName {
+    /// `None` when some glob's file name has no plain start or end.
+    names: Option<NameFilter>,
     /// `None` when some list has no required literal: every path may match.
     set: Option<AhoCorasick>,
 }
 
 impl AnyName {
     pub(super) fn new<'a>(lists: impl IntoIterator<Item = &'a Matcher>) -> AnyName {
+        let lists: Vec<&Matcher> = lists.into_iter().collect();
         let literals: Option<Vec<Vec<u8>>> = lists
-            .into_iter()
+            .iter()
             .map(|m| m.required().map(<[_]>::to_vec))
             .collect::<Option<Vec<_>>>()
             .map(|all| all.concat());
         AnyName {
+            names: NameFilter::new(
+                lists
+                    .iter()
+                    .flat_map(|m| m.globs.iter().map(String::as_str)),
+            ),
             set: literals.and_then(|l| literal_set(&l)),
         }
     }
 
-    pub(super) fn may_match(&self, rel: &str) -> bool {
-        self.set.as_ref().is_none_or(|set| set.is_match(rel))
+    /// `rel`: `/`-separated, from the root.
+    pub(super) fn may_match(&self, rel: &[u8]) -> bool {
+        self.names.as_ref().is_none_or(|n| n.may_name_path(rel))
+            && self.set.as_ref().is_none_or(|set| set.is_match(rel))
+    }
+
+    /// Whether a file called `name` may be named, whatever its folder: the walk asks this before
+    /// it looks the name up in the index.
+    pub(super) fn may_name(&self, name: &[u8]) -> bool {
+        self.names.as_ref().is_none_or(|n| n.may_name(name))
     }
 }
 
