@@ -19,6 +19,9 @@ pub struct WorktreeFile {
     pub size_hint: Option<u64>,
 }
 
+/// Whether a file name may be one a caller looks for (see [`Repo::untracked_files`]).
+type NameTest<'a> = dyn Fn(&[u8]) -> bool + 'a;
+
 /// Untracked files with whether Git ignores each, and the ignored folders that could not be read.
 pub type UntrackedFiles = (Vec<(PathBuf, bool)>, Vec<String>);
 
@@ -154,7 +157,7 @@ impl Repo {
 
     /// [`Repo::walk_untracked`]'s walk; with `may_name`, only the files whose names it accepts
     /// are looked up in the index and listed (every folder is still entered or listed).
-    fn walk(&self, may_name: Option<&dyn Fn(&[u8]) -> bool>) -> Result<Vec<Untracked>> {
+    fn walk(&self, may_name: Option<&NameTest<'_>>) -> Result<Vec<Untracked>> {
         let tracked = self.tracked()?;
         let mut cache = DirCache::load(self.git_dir(), &self.root);
         let mut out = Vec::new();
