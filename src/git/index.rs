@@ -1,7 +1,7 @@
 //! The index (Git's staging area, or the temporary index named by `GIT_INDEX_FILE`): read by
 //! [`IndexFile`] when it can, by libgit2 otherwise; its entries, staged contents, and untracking.
 
-use super::index_file::IndexFile;
+use super::index_file::{Bytes, IndexFile};
 use super::path::{git_path, path_from_git};
 use super::repo::{IndexStamp, Repo};
 use crate::error::{Error, Result};
@@ -51,9 +51,9 @@ impl Repo {
             _ if ignore_case => None,
             // No index file yet: an empty index, as libgit2 has it.
             None => Some(IndexFile::default()),
-            Some(_) => std::fs::read(&self.index_path)
+            Some(_) => Bytes::read(&self.index_path)
                 .ok()
-                .and_then(|data| IndexFile::parse(&data)),
+                .and_then(IndexFile::parse_bytes),
         };
         let parsed = Arc::new(parsed);
         *self.parsed.borrow_mut() = Some((stamp, parsed.clone()));
