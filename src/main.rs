@@ -1,4 +1,3 @@
-use clap::Parser;
 use std::process::ExitCode;
 
 /// glibc's allocator keeps freed memory for reuse, and raises the size from which it maps a large
@@ -22,7 +21,7 @@ fn main() -> ExitCode {
     // open yet.
     unsafe { keygate::git::init() };
     return_freed_memory();
-    let cli = match keygate::cli::Cli::try_parse() {
+    let cli = match keygate::cli::Cli::from_env() {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };

@@ -67,31 +67,44 @@ pub(super) struct Untracked {
 /// One walk's untracked files, and which reading of the index it was made against.
 pub(super) type Walk = (usize, Arc<Vec<Untracked>>);
 
-/// A folder's entries (`.` and `..` left out), in the order `readdir` gave them: their names
-/// one after the other in one buffer, as bytes.
+/// A folder's entries (`.` and `..` left out), in the order `readdir` gave them, held as the
+/// cache file writes them (a kind byte, a length, the name's bytes, for each): a listing read
+/// from the file is one copy of its bytes, not one allocation and copy per name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct Listing {
-    names: Vec<u8>,
-    entries: Vec<(u32, u32, Kind)>,
+    encoded: Vec<u8>,
+    len: usize,
 }
 
 impl Listing {
     fn push(&mut self, name: &[u8], kind: Kind) {
-        let start = self.names.len() as u32;
-        self.names.extend_from_slice(name);
-        self.entries.push((start, self.names.len() as u32, kind));
+        self.encoded.push(kind.byte());
+        put_bytes(&mut self.encoded, name);
+        self.len += 1;
     }
 
     /// Each entry's name and kind.
     pub(super) fn iter(&self) -> impl Iterator<Item = (&[u8], Kind)> + '_ {
-        self.entries
-            .iter()
-            .map(|&(start, end, kind)| (&self.names[start as usize..end as usize], kind))
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            let (entry, next) = decode_entry(&self.encoded, at)?;
+            at = next;
+            Some(entry)
+        })
     }
 
     pub(super) fn len(&self) -> usize {
-        self.entries.len()
+        self.len
     }
+}
+
+/// The entry encoded at `at` in `data`, and where the next one starts; `None` at the end or on
+/// bytes that are not an entry.
+fn decode_entry(data: &[u8], at: usize) -> Option<((&[u8], Kind), usize)> {
+    let kind = Kind::from_byte(*data.get(at)?)?;
+    let len = u32::from_le_bytes(data.get(at + 1..at + 5)?.try_into().ok()?) as usize;
+    let name = data.get(at + 5..(at + 5).checked_add(len)?)?;
+    Some(((name, kind), at + 5 + len))
 }
 
 /// Modification time, change time (seconds, nanoseconds) and inode of a folder.
@@ -171,10 +184,7 @@ impl DirCache {
                 out.extend_from_slice(&n.to_le_bytes());
             }
             out.extend_from_slice(&(listing.len() as u32).to_le_bytes());
-            for (name, kind) in listing.iter() {
-                out.push(kind.byte());
-                put_bytes(&mut out, name);
-            }
+            out.extend_from_slice(&listing.encoded);
         }
         let Some(dir) = file.parent() else { return };
         let tmp = dir.join(format!("dirs.{}.tmp", std::process::id()));
@@ -260,14 +270,14 @@ fn parse(data: &[u8], root: &[u8]) -> Option<Listings> {
             *n = u64::from_le_bytes(rd(&mut at, 8)?.try_into().ok()?);
         }
         let count = rd_u32(&mut at)? as usize;
-        let mut listing = Listing {
-            names: Vec::new(),
-            entries: Vec::with_capacity(count.min(data.len())),
-        };
+        let start = at;
         for _ in 0..count {
-            let kind = Kind::from_byte(*rd(&mut at, 1)?.first()?)?;
-            listing.push(rd_bytes(&mut at)?, kind);
+            at = decode_entry(data, at)?.1;
         }
+        let listing = Listing {
+            encoded: data[start..at].to_vec(),
+            len: count,
+        };
         out.insert(key, (stamp, Arc::new(listing)));
     }
     Some(out)

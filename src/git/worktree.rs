@@ -195,7 +195,7 @@ impl Repo {
             }
             let here = tracked.in_dir(&rel);
             for (name, kind) in entries.iter() {
-                if name == b".git" {
+                if name == b".git" || kind != Kind::Dir && may_name.is_some_and(|may| !may(name)) {
                     continue;
                 }
                 path.clear();
@@ -218,7 +218,7 @@ impl Repo {
                     }
                     continue;
                 }
-                if may_name.is_some_and(|may| !may(name)) || here.contains(name) {
+                if here.contains(name) {
                     continue;
                 }
                 let file = path_from_git(&path);

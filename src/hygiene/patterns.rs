@@ -201,32 +201,39 @@ fn literal_set(literals: &[Vec<u8>]) -> Option<AhoCorasick> {
 pub(super) struct AnyName {
     /// `None` when some glob's file name has no plain start or end.
     names: Option<NameFilter>,
-    /// `None` when some list has no required literal: every path may match.
-    set: Option<AhoCorasick>,
+    /// Every list's required literals; `None` when some list has none: every path may match.
+    literals: Option<Vec<Vec<u8>>>,
+    /// The literals' automaton, built when a path first gets past `names`: most checks never
+    /// need it, and building it was a twentieth of a pre-commit check.
+    set: OnceLock<Option<AhoCorasick>>,
 }
 
 impl AnyName {
     pub(super) fn new<'a>(lists: impl IntoIterator<Item = &'a Matcher>) -> AnyName {
         let lists: Vec<&Matcher> = lists.into_iter().collect();
-        let literals: Option<Vec<Vec<u8>>> = lists
-            .iter()
-            .map(|m| m.required().map(<[_]>::to_vec))
-            .collect::<Option<Vec<_>>>()
-            .map(|all| all.concat());
         AnyName {
             names: NameFilter::new(
                 lists
                     .iter()
                     .flat_map(|m| m.globs.iter().map(String::as_str)),
             ),
-            set: literals.and_then(|l| literal_set(&l)),
+            literals: lists
+                .iter()
+                .map(|m| m.required().map(<[_]>::to_vec))
+                .collect::<Option<Vec<_>>>()
+                .map(|all| all.concat()),
+            set: OnceLock::new(),
         }
     }
 
     /// `rel`: `/`-separated, from the root.
     pub(super) fn may_match(&self, rel: &[u8]) -> bool {
         self.names.as_ref().is_none_or(|n| n.may_name_path(rel))
-            && self.set.as_ref().is_none_or(|set| set.is_match(rel))
+            && self
+                .set
+                .get_or_init(|| self.literals.as_deref().and_then(literal_set))
+                .as_ref()
+                .is_none_or(|set| set.is_match(rel))
     }
 
     /// Whether a file called `name` may be named, whatever its folder: the walk asks this before
