@@ -68,9 +68,9 @@ impl Repo {
     }
 
     /// Every path in the index (each once, whatever its merge stage) that `keep` accepts, with
-    /// its file mode. `keep` sees the path as findings name it (see
-    /// [`display_path`](super::path::display_path)), and is asked before anything is copied: on
-    /// a large index it is the whole cost.
+    /// its file mode. `keep` sees the path's bytes as Git stores them (`/`-separated, not
+    /// necessarily UTF-8), and is asked before anything is copied: on a large index it is the
+    /// whole cost.
     pub fn index_entries(&self, keep: impl Fn(&[u8]) -> bool) -> Result<Vec<(PathBuf, u32)>> {
         if let Some(index) = &*self.index_file() {
             return Ok(index

@@ -91,9 +91,10 @@ impl Bytes {
         #[cfg(unix)]
         {
             // SAFETY: Git never modifies an index file in place (it writes `index.lock` and
-            // renames it over `index`), so the mapped bytes stay what they were when mapped. A
-            // file truncated by something else would be read as a malformed index at worst
-            // only if it shrank while parsed; empty files cannot be mapped and are read.
+            // renames it over `index`), so the mapped bytes stay what they were when mapped.
+            // Another program truncating the file while it is read would end the process with
+            // SIGBUS, which blocks a commit like any failed check. Empty files cannot be mapped
+            // and are read.
             if file.metadata()?.len() > 0 {
                 if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
                     return Ok(Bytes::Mapped(map));

@@ -24,31 +24,23 @@ pub(super) struct NameFilter {
     ends: [Bits; SPAN],
 }
 
-#[derive(Clone)]
+/// One bit set, allocated at its first insertion (most lengths hold nothing).
+#[derive(Clone, Default)]
 struct Bits {
     words: Vec<u64>,
-    any: bool,
 }
 
 impl Bits {
-    fn new() -> Bits {
-        Bits {
-            words: Vec::new(),
-            any: false,
-        }
-    }
-
     fn insert(&mut self, bytes: &[u8]) {
         if self.words.is_empty() {
             self.words = vec![0; BITS / 64];
         }
         let h = hash(bytes);
         self.words[h / 64] |= 1 << (h % 64);
-        self.any = true;
     }
 
     fn contains(&self, bytes: &[u8]) -> bool {
-        self.any && {
+        !self.words.is_empty() && {
             let h = hash(bytes);
             self.words[h / 64] & (1 << (h % 64)) != 0
         }
@@ -67,8 +59,8 @@ impl NameFilter {
     /// a plain end (`*`, `**`, `*secret*`): any name may then match it.
     pub(super) fn new<'a>(globs: impl IntoIterator<Item = &'a str>) -> Option<NameFilter> {
         let mut filter = NameFilter {
-            starts: std::array::from_fn(|_| Bits::new()),
-            ends: std::array::from_fn(|_| Bits::new()),
+            starts: Default::default(),
+            ends: Default::default(),
         };
         for glob in globs {
             let name = glob.rsplit('/').next().unwrap_or(glob).as_bytes();
