@@ -14,6 +14,7 @@ use crate::hygiene;
 use crate::input::history::{self, HistoryOptions};
 use crate::input::{self, staged, worktree, Scanned};
 use crate::report::{self, Mode, Report, RuleInfo};
+use std::cell::Cell;
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
@@ -26,6 +27,9 @@ pub struct Context {
     pub fingerprints: Fingerprinter,
     /// Accepted findings; its salt keys the fingerprints.
     pub baseline: Baseline,
+    /// A staged check's `.env` and credential files, found on another thread from the start;
+    /// taken by the check.
+    found_ahead: Cell<Option<hygiene::FoundAhead>>,
 }
 
 impl Context {
@@ -49,6 +53,10 @@ impl Context {
             Target::Paths(_) | Target::Stdin => Repo::discover(&cfg.cwd)?,
         };
         let config = Config::discover(cfg.config.as_deref(), repo.as_ref().map(Repo::root))?;
+        let found_ahead = match (&cfg.target, &repo) {
+            (Target::Staged, Some(repo)) => hygiene::FoundAhead::start(repo, &cfg.cwd, &config),
+            _ => None,
+        };
         let rules = config.compile_rules()?;
         let allow = Allowlist::new(&config.allow.regexes, &config.allow.stopwords)
             .map_err(|e| config.error(format!("allow regex: {e}")))?;
@@ -63,6 +71,7 @@ impl Context {
             repo,
             config,
             baseline,
+            found_ahead: Cell::new(found_ahead),
         })
     }
 }
@@ -165,10 +174,15 @@ pub fn scan(cfg: &ScanConfig, ctx: &Context) -> Result<(Report, Vec<String>)> {
             if change.paths.is_empty() {
                 // Nothing staged: `git commit` says "nothing to commit" itself, as without
                 // keygate; a commit that adds nothing adds no secret.
+                if let Some(ahead) = ctx.found_ahead.take() {
+                    ahead.cancel();
+                }
                 return Ok((Report::new(Mode::Staged, Vec::new(), 0, 0), Vec::new()));
             }
             let scope = hygiene::Scope::Staged(change.paths.clone());
-            let checks = hygiene::check(repo, &ctx.config, &ctx.scanner, fingerprints, scope)?;
+            let found = ctx.found_ahead.take();
+            let checks =
+                hygiene::check(repo, &ctx.config, &ctx.scanner, fingerprints, scope, found)?;
             let scanned = staged::scan(repo, &change, &ctx.scanner, &checks.known, fingerprints);
             env = Some(checks);
             (Mode::Staged, scanned)
@@ -369,7 +383,7 @@ fn scan_sources(
         let scanned = input::scan_files(&ctx.scanner, &none, fingerprints, sources);
         return Ok((scanned, None));
     };
-    let checks = hygiene::check(repo, &ctx.config, &ctx.scanner, fingerprints, scope)?;
+    let checks = hygiene::check(repo, &ctx.config, &ctx.scanner, fingerprints, scope, None)?;
     let scanned = input::scan_files(&ctx.scanner, &checks.known, fingerprints, sources);
     Ok((scanned, Some(checks)))
 }

@@ -138,6 +138,11 @@ impl Repo {
         &self.root
     }
 
+    /// Whether the index had to be flattened into a copy of its own (see [`Repo::flatten_index`]).
+    pub fn has_flat_index(&self) -> bool {
+        self.flat_index.is_some()
+    }
+
     pub fn git2(&self) -> &Repository {
         &self.repo
     }

@@ -13,7 +13,9 @@ use crate::error::{Error, Result};
 use crate::finding::{Category, Finding, Fingerprinter, Severity};
 use crate::git::{display_path, Repo};
 use crate::rules::env::default_severity;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Files larger than this are not read as `.env` files: the check fails (no `.env` file is
 /// this large; one that is cannot be checked cheaply on every commit).
@@ -124,17 +126,22 @@ pub struct RepoContext<'a> {
     pub notes: Vec<String>,
 }
 
-impl<'a> RepoContext<'a> {
-    /// Finds and reads the repository's `.env` files. `staged` is `Some` in staged mode (the
-    /// paths the staged change adds or modifies, from `input::staged::StagedChange`); tracked
-    /// files are then read from the index.
-    pub fn new(
-        repo: &'a Repo,
-        config: &'a Config,
-        scanner: &'a Scanner,
-        fingerprints: &'a Fingerprinter,
-        staged: Option<Vec<PathBuf>>,
-    ) -> Result<RepoContext<'a>> {
+/// The `.env` files, templates and credential files of a repository, found (in the index and
+/// by one walk of the working tree) but not yet read: the part of [`RepoContext`] that needs only
+/// the repository and the config, so that a pre-commit check can gather it on a second core
+/// while it reads the staged change (see [`FoundAhead`]).
+pub struct Found {
+    patterns: EnvPatterns,
+    credential_patterns: CredentialPatterns,
+    /// Path, tracked, ignored; sorted by path.
+    files: Vec<(PathBuf, bool, bool)>,
+    /// The ignored folders that could not be read.
+    unreadable: Vec<String>,
+}
+
+impl Found {
+    /// Finds the files `config`'s names give in `repo`'s index and working tree.
+    pub fn new(repo: &Repo, config: &Config) -> Result<Found> {
         let patterns = EnvPatterns::from_config(config)?;
         let credential_patterns = CredentialPatterns::from_config(config)?;
         let mut found: Vec<(PathBuf, bool, Option<bool>)> = Vec::new(); // path, tracked, ignored
@@ -161,6 +168,132 @@ impl<'a> RepoContext<'a> {
         }
         found.sort_by(|a, b| a.0.cmp(&b.0));
         found.dedup_by(|a, b| a.0 == b.0);
+        let files = found
+            .into_iter()
+            .map(|(path, tracked, ignored)| {
+                let ignored = match ignored {
+                    Some(ignored) => ignored,
+                    None => repo.is_ignored(&path)?,
+                };
+                Ok((path, tracked, ignored))
+            })
+            .collect::<Result<_>>()?;
+        Ok(Found {
+            patterns,
+            credential_patterns,
+            files,
+            unreadable,
+        })
+    }
+}
+
+/// [`Found`], gathered by whichever thread gets to it first: a helper thread started early with
+/// a repository handle of its own (a libgit2 repository is not shared between threads), or the
+/// check itself when it needs the files before the helper has started. A pre-commit check's
+/// walk of the working tree then runs while the check reads the staged change and compiles its
+/// rules, and a helper that a busy or sleeping second core starts late costs nothing.
+pub struct FoundAhead {
+    shared: Arc<Ahead>,
+    helper: std::thread::JoinHandle<()>,
+}
+
+/// What the helper and the check share: who took the work, and the helper's answer.
+#[derive(Default)]
+struct Ahead {
+    taken: AtomicBool,
+    found: Mutex<Option<Result<Found>>>,
+}
+
+impl FoundAhead {
+    /// Starts finding, for the repository `repo` is (opened again from `start` and the
+    /// environment, as [`Repo::discover`] does), the files `config` names. `None` when no thread
+    /// can be started or a second handle would cost more than it saves (a split index is
+    /// flattened per handle).
+    pub fn start(repo: &Repo, start: &Path, config: &Config) -> Option<FoundAhead> {
+        if repo.has_flat_index() {
+            return None;
+        }
+        let shared = Arc::new(Ahead::default());
+        let (start, config, ahead) = (start.to_path_buf(), config.clone(), shared.clone());
+        let helper = std::thread::Builder::new()
+            .name("keygate-env-files".into())
+            .spawn(move || {
+                if ahead.taken.swap(true, Ordering::AcqRel) {
+                    return; // the check got there first
+                }
+                let found = Repo::discover(&start).and_then(|repo| {
+                    let repo = repo.ok_or_else(|| Error::NotARepository {
+                        path: start.clone(),
+                        hint: "",
+                    })?;
+                    Found::new(&repo, &config)
+                });
+                *ahead.found.lock().unwrap_or_else(|e| e.into_inner()) = Some(found);
+            })
+            .ok()?;
+        Some(FoundAhead { shared, helper })
+    }
+
+    /// Not needed after all: a helper that has started is waited for (so that it leaves no cache
+    /// half written), one that has not will not start.
+    pub fn cancel(self) {
+        if self.shared.taken.swap(true, Ordering::AcqRel) {
+            let _ = self.helper.join();
+        }
+    }
+
+    /// The files found: the helper's, or, when it has not started yet, found here in `repo`. An
+    /// error (or a panic) in the helper is the check's error: it fails closed.
+    pub fn finish(self, repo: &Repo, config: &Config) -> Result<Found> {
+        if !self.shared.taken.swap(true, Ordering::AcqRel) {
+            return Found::new(repo, config);
+        }
+        let panicked = self.helper.join().is_err();
+        let found = self
+            .shared
+            .found
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        match found {
+            Some(found) if !panicked => found,
+            _ => Err(Error::Usage(
+                "finding the .env files failed unexpectedly; the check cannot run".into(),
+            )),
+        }
+    }
+}
+
+impl<'a> RepoContext<'a> {
+    /// Finds and reads the repository's `.env` files. `staged` is `Some` in staged mode (the
+    /// paths the staged change adds or modifies, from `input::staged::StagedChange`); tracked
+    /// files are then read from the index.
+    pub fn new(
+        repo: &'a Repo,
+        config: &'a Config,
+        scanner: &'a Scanner,
+        fingerprints: &'a Fingerprinter,
+        staged: Option<Vec<PathBuf>>,
+    ) -> Result<RepoContext<'a>> {
+        let found = Found::new(repo, config)?;
+        RepoContext::read(repo, config, scanner, fingerprints, staged, found)
+    }
+
+    /// [`RepoContext::new`] with the files already found: reads and parses them.
+    pub fn read(
+        repo: &'a Repo,
+        config: &'a Config,
+        scanner: &'a Scanner,
+        fingerprints: &'a Fingerprinter,
+        staged: Option<Vec<PathBuf>>,
+        found: Found,
+    ) -> Result<RepoContext<'a>> {
+        let Found {
+            patterns,
+            credential_patterns,
+            files: found,
+            unreadable,
+        } = found;
         let mut files = Vec::new();
         let mut credentials = Vec::new();
         let mut notes: Vec<String> = unreadable
@@ -175,10 +308,6 @@ impl<'a> RepoContext<'a> {
             let display = display_path(&path);
             let abs = repo.root().join(&path);
             let on_disk = abs.symlink_metadata().is_ok_and(|m| m.is_file());
-            let ignored = match ignored {
-                Some(ignored) => ignored,
-                None => repo.is_ignored(&path)?,
-            };
             let from_index = tracked && (staged.is_some() || !on_disk);
             // Fail closed: an unread local `.env` or credential file would turn the leak checks
             // off for its values.

@@ -49,7 +49,8 @@ use crate::engine::Scanner;
 use crate::error::Result;
 use crate::finding::{Finding, Fingerprinter};
 use crate::git::Repo;
-use context::RepoContext;
+pub use context::FoundAhead;
+use context::{Found, RepoContext};
 use patterns::{EnvPatterns, Kind};
 use std::path::PathBuf;
 
@@ -107,19 +108,25 @@ pub fn credential_values_in(
 }
 
 /// The hygiene of a check of `scope`: the findings of its checks, and the known local secrets.
+/// `found` is the files the check reads, when another thread is already finding them.
 pub fn check(
     repo: &Repo,
     config: &Config,
     scanner: &Scanner,
     fingerprints: &Fingerprinter,
     scope: Scope,
+    found: Option<FoundAhead>,
 ) -> Result<Hygiene> {
     let (staged, run_checks) = match scope {
         Scope::Staged(paths) => (Some(paths), true),
         Scope::Worktree => (None, true),
         Scope::Paths => (None, false),
     };
-    let ctx = RepoContext::new(repo, config, scanner, fingerprints, staged)?;
+    let found = match found {
+        Some(ahead) => ahead.finish(repo, config)?,
+        None => Found::new(repo, config)?,
+    };
+    let ctx = RepoContext::read(repo, config, scanner, fingerprints, staged, found)?;
     let findings = if run_checks {
         checks::run(&ctx)
     } else {
