@@ -5,8 +5,10 @@
 #
 #   benches/hook_latency.sh [FILES]        (default 5000 tracked files; run by hand, not in CI)
 #
-# Needs hyperfine and a release build (cargo build --release); $BASE may name another keygate
-# binary to measure beside it (a build of main, say). The peers are optional and read
+# Needs hyperfine and a release build (cargo build --release), or $KEYGATE naming the binary to
+# measure: after ./install.sh, KEYGATE=~/.cargo/bin/keygate measures what users run (statically
+# linked on Linux with glibc, about 0.4 ms faster to start than cargo's dynamically linked
+# build). $BASE may name another keygate binary to measure beside it (a build of main, say). The peers are optional and read
 # from $PEERS (default ~/.keygate-peers/bin, see ../shared/peers/install.sh). Medians over
 # $RUNS runs (default 60) after $WARMUP warm-up runs (default 5); p50 and p95 of each.
 # Targets: `keygate check --staged` at most 4 ms p50; `git commit` with the hook at most 1.3x a

@@ -528,18 +528,36 @@ fn pre_commit_hooks_yaml_declares_keygate() {
     }
 }
 
-/// `install.sh` with a stub `cargo` that "installs" the test binary into CARGO_HOME.
+/// `install.sh` with a stub `cargo` that "installs" the test binary into CARGO_HOME, and a stub
+/// `rustc` that names a Linux glibc host.
 fn install_sh(cwd: &Path, args: &[&str], with_cargo: bool) -> (Output, TestRepo) {
+    install_sh_env(cwd, args, with_cargo, &[])
+}
+
+/// [`install_sh`] with more environment: `STUB_HOST` names the host the stub `rustc` gives, and
+/// `FAIL_STATIC=yes` makes the stub `cargo` fail a build with `--target`.
+fn install_sh_env(
+    cwd: &Path,
+    args: &[&str],
+    with_cargo: bool,
+    env: &[(&str, &str)],
+) -> (Output, TestRepo) {
     let home = TestRepo::plain();
     let stubs = home.path().join("stubs");
     if with_cargo {
         write_hook(
             &stubs.join("cargo"),
             &format!(
-                "#!/bin/sh\necho \"$@\" > \"$CARGO_HOME/cargo-args\"\nmkdir -p \"$CARGO_HOME/bin\"\n\
+                "#!/bin/sh\necho \"$@ RUSTFLAGS=$RUSTFLAGS\" >> \"$CARGO_HOME/cargo-args\"\n\
+                 case \"$* $FAIL_STATIC\" in *--target*yes) exit 101 ;; esac\n\
+                 mkdir -p \"$CARGO_HOME/bin\"\n\
                  ln -sf '{}' \"$CARGO_HOME/bin/keygate\"\n",
                 keygate_bin().display()
             ),
+        );
+        write_hook(
+            &stubs.join("rustc"),
+            "#!/bin/sh\necho \"host: ${STUB_HOST:-x86_64-unknown-linux-gnu}\"\n",
         );
     }
     std::fs::create_dir_all(&stubs).unwrap();
@@ -555,6 +573,7 @@ fn install_sh(cwd: &Path, args: &[&str], with_cargo: bool) -> (Output, TestRepo)
         .env("CARGO_HOME", home.path())
         .env_remove("CARGO_INSTALL_ROOT")
         .env_remove("GIT_DIR")
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .output()
         .unwrap();
@@ -571,6 +590,10 @@ fn install_sh_builds_then_installs_the_hook() {
     let args = std::fs::read_to_string(home.path().join("cargo-args")).unwrap();
     assert!(args.starts_with("install --path "), "{args}");
     assert!(args.contains("--locked"), "{args}");
+    // On Linux with glibc, one build, linked statically for the machine's own target.
+    assert_eq!(args.lines().count(), 1, "{args}");
+    assert!(args.contains("--target x86_64-unknown-linux-gnu"), "{args}");
+    assert!(args.contains("+crt-static"), "{args}");
     assert!(hooks(&repo).join("pre-commit").is_file(), "{}", text.text());
     // Safe to re-run.
     let (out, _home) = install_sh(repo.path(), &[], true);
@@ -593,6 +616,40 @@ fn install_sh_builds_then_installs_the_hook() {
     let c = Run::from(out);
     assert!(c.ok(), "{}", c.text());
     assert!(c.text().contains("keygate install"), "{}", c.text());
+}
+
+/// A static build that fails (no static libc on the machine) is followed by the usual one; other
+/// systems get the usual build only.
+#[test]
+fn install_sh_falls_back_to_a_dynamically_linked_build() {
+    let repo = TestRepo::new();
+    let (out, home) = install_sh_env(repo.path(), &[], true, &[("FAIL_STATIC", "yes")]);
+    let text = Run::from(out);
+    assert!(text.ok(), "{}", text.text());
+    assert!(
+        text.text().contains("statically linked build failed"),
+        "{}",
+        text.text()
+    );
+    let args = std::fs::read_to_string(home.path().join("cargo-args")).unwrap();
+    let builds: Vec<&str> = args.lines().collect();
+    assert_eq!(builds.len(), 2, "{args}");
+    assert!(
+        builds[0].contains("--target") && !builds[1].contains("--target"),
+        "{args}"
+    );
+    assert!(hooks(&repo).join("pre-commit").is_file());
+
+    let repo = TestRepo::new();
+    let mac = [("STUB_HOST", "aarch64-apple-darwin")];
+    let (out, home) = install_sh_env(repo.path(), &[], true, &mac);
+    assert!(Run::from(out).ok());
+    let args = std::fs::read_to_string(home.path().join("cargo-args")).unwrap();
+    assert_eq!(args.lines().count(), 1, "{args}");
+    assert!(
+        !args.contains("--target") && !args.contains("crt-static"),
+        "{args}"
+    );
 }
 
 #[test]
