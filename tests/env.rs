@@ -358,7 +358,7 @@ fn env_staged_reports_a_staged_env_file_once_and_not_an_older_tracked_one() {
     );
     // The files found here, and by the helper thread a pre-commit check starts early (given
     // time to start first, as it has on a quiet machine), are the same.
-    let ahead = hygiene::FoundAhead::start(&git, repo.path(), &config);
+    let ahead = hygiene::FoundAhead::start(&git, &config);
     assert!(ahead.is_some());
     std::thread::sleep(std::time::Duration::from_millis(200));
     let mut results = Vec::new();

@@ -54,7 +54,7 @@ impl Context {
         };
         let config = Config::discover(cfg.config.as_deref(), repo.as_ref().map(Repo::root))?;
         let found_ahead = match (&cfg.target, &repo) {
-            (Target::Staged, Some(repo)) => hygiene::FoundAhead::start(repo, &cfg.cwd, &config),
+            (Target::Staged, Some(repo)) => hygiene::FoundAhead::start(repo, &config),
             _ => None,
         };
         let rules = config.compile_rules()?;

@@ -37,7 +37,9 @@ impl Repo {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(_) => return Arc::new(None),
         };
-        if let Some((seen, parsed)) = &*self.parsed.borrow() {
+        // Held while parsing: another handle sharing it waits for this reading, not a second.
+        let mut shared = self.parsed.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((seen, parsed)) = &*shared {
             if *seen == stamp {
                 return parsed.clone();
             }
@@ -56,7 +58,7 @@ impl Repo {
                 .and_then(IndexFile::parse_bytes),
         };
         let parsed = Arc::new(parsed);
-        *self.parsed.borrow_mut() = Some((stamp, parsed.clone()));
+        *shared = Some((stamp, parsed.clone()));
         parsed
     }
 

@@ -10,7 +10,7 @@ use git2::Repository;
 use std::cell::{Cell, RefCell};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// An open repository with a working tree.
 pub struct Repo {
@@ -23,7 +23,7 @@ pub struct Repo {
     pub(super) index_pending: Cell<bool>,
     /// The index as [`IndexFile`] read it, with the file's stamp then; `None` inside when
     /// libgit2 must read it.
-    pub(super) parsed: RefCell<Option<(IndexStamp, Arc<Option<IndexFile>>)>>,
+    pub(super) parsed: SharedIndex,
     /// Git's ignore verdicts, from a `git check-ignore` process started on the first question;
     /// `Some(None)` when there is no `git` command.
     ignore: RefCell<Option<Option<CheckIgnore>>>,
@@ -33,6 +33,10 @@ pub struct Repo {
     /// The working tree's untracked files, walked once per reading of the index.
     pub(super) walk: RefCell<Option<Walk>>,
 }
+
+/// The index as [`IndexFile`] read it, with the file's stamp then: shared by the handles that
+/// [`Repo::same_index`] opens, so that whichever thread needs the index first reads it for all.
+pub(super) type SharedIndex = Arc<Mutex<Option<(IndexStamp, Arc<Option<IndexFile>>)>>>;
 
 /// A plain copy of a split or sparse index (see [`Repo::flatten_index`]), deleted on drop.
 pub(super) struct FlatIndex {
@@ -119,7 +123,7 @@ impl Repo {
             index_path: flat_index
                 .as_ref()
                 .map_or(index_path, |flat| flat.path.clone()),
-            parsed: RefCell::new(None),
+            parsed: SharedIndex::default(),
             ignore: RefCell::new(None),
             flat_index,
             walk: RefCell::new(None),
@@ -136,11 +140,6 @@ impl Repo {
 
     pub fn root(&self) -> &Path {
         &self.root
-    }
-
-    /// Whether the index had to be flattened into a copy of its own (see [`Repo::flatten_index`]).
-    pub fn has_flat_index(&self) -> bool {
-        self.flat_index.is_some()
     }
 
     pub fn git2(&self) -> &Repository {
@@ -229,6 +228,54 @@ impl Repo {
     }
 }
 
+/// Another handle on a [`Repo`], with the same working tree and index; see [`Repo::same_index`].
+pub struct SameIndex {
+    location: RepoLocation,
+    index_path: PathBuf,
+    index_pending: bool,
+    parsed: SharedIndex,
+}
+
+impl Repo {
+    /// What opens, on another thread, a handle on this repository with the same working tree and
+    /// index (`GIT_INDEX_FILE`'s when set), sharing the index once either handle has read it.
+    /// `None` for a flattened index, whose copy belongs to this handle.
+    pub fn same_index(&self) -> Option<SameIndex> {
+        if self.flat_index.is_some() {
+            return None;
+        }
+        Some(SameIndex {
+            location: self.location(),
+            index_path: self.index_path.clone(),
+            index_pending: self.index_pending.get(),
+            parsed: self.parsed.clone(),
+        })
+    }
+}
+
+impl SameIndex {
+    /// Opens the handle: libgit2's part is opened again (a libgit2 repository is not shared
+    /// between threads), without searching for the repository or reading the environment.
+    pub fn open(self) -> Result<Repo> {
+        let repo =
+            Repository::open(&self.location.git_dir).map_err(Error::git("open repository"))?;
+        if repo.workdir().is_some_and(|w| w != self.location.root) {
+            repo.set_workdir(&self.location.root, false)
+                .map_err(Error::git("use the working tree"))?;
+        }
+        Ok(Repo {
+            repo,
+            root: self.location.root,
+            index_path: self.index_path,
+            index_pending: Cell::new(self.index_pending),
+            parsed: self.parsed,
+            ignore: RefCell::new(None),
+            flat_index: None,
+            walk: RefCell::new(None),
+        })
+    }
+}
+
 /// Where a [`Repo`] is; see [`Repo::location`].
 #[derive(Debug, Clone)]
 pub struct RepoLocation {
@@ -246,7 +293,7 @@ impl RepoLocation {
             repo,
             root: self.root.clone(),
             index_pending: Cell::new(false),
-            parsed: RefCell::new(None),
+            parsed: SharedIndex::default(),
             ignore: RefCell::new(None),
             flat_index: None,
             walk: RefCell::new(None),

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::finding::{Category, Finding, Fingerprinter, Severity};
 use crate::git::{display_path, Repo};
 use crate::rules::env::default_severity;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -205,29 +205,20 @@ struct Ahead {
 }
 
 impl FoundAhead {
-    /// Starts finding, for the repository `repo` is (opened again from `start` and the
-    /// environment, as [`Repo::discover`] does), the files `config` names. `None` when no thread
-    /// can be started or a second handle would cost more than it saves (a split index is
-    /// flattened per handle).
-    pub fn start(repo: &Repo, start: &Path, config: &Config) -> Option<FoundAhead> {
-        if repo.has_flat_index() {
-            return None;
-        }
+    /// Starts finding the files `config` names in `repo`, on a handle of its own that shares
+    /// `repo`'s index (see [`Repo::same_index`]). `None` when no thread can be started or there
+    /// can be no second handle (a flattened split index).
+    pub fn start(repo: &Repo, config: &Config) -> Option<FoundAhead> {
+        let handle = repo.same_index()?;
         let shared = Arc::new(Ahead::default());
-        let (start, config, ahead) = (start.to_path_buf(), config.clone(), shared.clone());
+        let (config, ahead) = (config.clone(), shared.clone());
         let helper = std::thread::Builder::new()
             .name("keygate-env-files".into())
             .spawn(move || {
                 if ahead.taken.swap(true, Ordering::AcqRel) {
                     return; // the check got there first
                 }
-                let found = Repo::discover(&start).and_then(|repo| {
-                    let repo = repo.ok_or_else(|| Error::NotARepository {
-                        path: start.clone(),
-                        hint: "",
-                    })?;
-                    Found::new(&repo, &config)
-                });
+                let found = handle.open().and_then(|repo| Found::new(&repo, &config));
                 *ahead.found.lock().unwrap_or_else(|e| e.into_inner()) = Some(found);
             })
             .ok()?;
