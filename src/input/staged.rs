@@ -24,6 +24,10 @@ use std::thread::JoinHandle;
 /// [`Content::Large`]).
 pub const LARGE_BLOB: u64 = CHUNK as u64;
 
+/// A change whose files hold at most this many bytes is searched in a few small windows: its
+/// rules are compiled for that (see [`crate::rules::compile_for_small_inputs`]).
+const SMALL_CHANGE: usize = 64 << 10;
+
 /// The staged content kept in memory between reading a change and scanning it, at most; past
 /// it, contents are read again when scanned.
 const KEEP_BUDGET: u64 = 64 << 20;
@@ -151,6 +155,9 @@ impl StagedChange {
         let bytes: usize = texts.iter().map(|(t, _)| t.len()).sum();
         if texts.is_empty() || texts.len() >= PARALLEL_FROM || bytes as u64 > LARGE_BLOB {
             return None;
+        }
+        if bytes <= SMALL_CHANGE {
+            crate::rules::compile_for_small_inputs();
         }
         let scanner = Arc::clone(scanner);
         let spawned = std::thread::Builder::new()

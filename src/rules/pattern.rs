@@ -13,6 +13,20 @@
 use regex::bytes::Regex;
 use regex_automata::{meta, util::syntax};
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether the patterns compiled from now on will only search small texts (see
+/// [`compile_for_small_inputs`]).
+static SMALL_INPUTS: AtomicBool = AtomicBool::new(false);
+
+/// Compiles the patterns from now on for a process that will search only a few small windows (a
+/// pre-commit check of a small change): without the lazy DFA, whose reverse automaton is a third
+/// of a pattern's compile time, and which pays off only over many windows. Searching a window
+/// then takes microseconds more (a backtracker or PikeVM runs instead); the matches are the
+/// same.
+pub fn compile_for_small_inputs() {
+    SMALL_INPUTS.store(true, Ordering::Relaxed);
+}
 
 /// A compiled rule pattern and its secret group.
 #[derive(Debug, Clone)]
@@ -25,12 +39,18 @@ pub struct Pattern {
 impl Pattern {
     /// Compiles `pattern`, whose group `secret` (or else its only group) is the secret.
     pub(super) fn new(pattern: &str) -> Result<Pattern, String> {
+        Pattern::build(pattern, SMALL_INPUTS.load(Ordering::Relaxed))
+    }
+
+    /// [`Pattern::new`], for small inputs or not (see [`compile_for_small_inputs`]).
+    pub(super) fn build(pattern: &str, small_inputs: bool) -> Result<Pattern, String> {
         let regex = meta::Builder::new()
             .configure(
                 meta::Config::new()
                     .nfa_size_limit(Some(32 << 20))
                     .auto_prefilter(false)
-                    .utf8_empty(false),
+                    .utf8_empty(false)
+                    .hybrid(!small_inputs),
             )
             .syntax(syntax::Config::new().unicode(false).utf8(false))
             .build(pattern)
