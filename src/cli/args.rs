@@ -31,6 +31,12 @@ impl Cli {
         Cli::try_parse()
     }
 
+    /// Whether this is a pre-commit check (`check --staged`): a process that lives a few
+    /// milliseconds and reads little.
+    pub fn is_staged_check(&self) -> bool {
+        matches!(&self.command, Command::Check(args) if args.staged)
+    }
+
     /// `keygate check --staged`, as clap would read it.
     fn staged_check() -> Cli {
         Cli {
@@ -221,5 +227,15 @@ mod tests {
     fn the_staged_check_reads_as_clap_reads_it() {
         let clap = Cli::try_parse_from(["keygate", "check", "--staged"]).unwrap();
         assert_eq!(format!("{:?}", Cli::staged_check()), format!("{clap:?}"));
+    }
+
+    #[test]
+    fn only_check_staged_is_a_staged_check() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args).unwrap().is_staged_check();
+        assert!(Cli::staged_check().is_staged_check());
+        assert!(parse(&["keygate", "check", "--staged", "--format", "json"]));
+        assert!(!parse(&["keygate", "check"]));
+        assert!(!parse(&["keygate", "check", "--history"]));
+        assert!(!parse(&["keygate", "doctor"]));
     }
 }
