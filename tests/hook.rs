@@ -299,6 +299,12 @@ fn a_linked_worktree_shares_the_common_hook() {
     assert!(c.text().contains("b.py:1:21"), "{}", c.text());
     std::fs::write(wt_path.join("b.py"), "fine\n").unwrap();
     assert!(git(&["add", "b.py"]).status.success());
+    // The .env checks look at this worktree's own files: an unignored .env here blocks.
+    std::fs::write(wt_path.join(".env"), "PORT=1\n").unwrap();
+    let c = Run::from(git(&["commit", "-m", "fine"]));
+    assert!(!c.ok(), "{}", c.text());
+    assert!(c.text().contains("[env-not-ignored]"), "{}", c.text());
+    std::fs::remove_file(wt_path.join(".env")).unwrap();
     let c = Run::from(git(&["commit", "-m", "fine"]));
     assert!(c.ok(), "{}", c.text());
 }
