@@ -255,24 +255,19 @@ impl Repo {
 
 impl SameIndex {
     /// Opens the handle: libgit2's part is opened again (a libgit2 repository is not shared
-    /// between threads), without searching for the repository or reading the environment.
+    /// between threads) as [`RepoLocation::open`] does, without searching for the repository;
+    /// the index is this one's.
     pub fn open(self) -> Result<Repo> {
-        let repo =
-            Repository::open(&self.location.git_dir).map_err(Error::git("open repository"))?;
-        if repo.workdir().is_some_and(|w| w != self.location.root) {
-            repo.set_workdir(&self.location.root, false)
+        let mut repo = self.location.open()?;
+        if repo.repo.workdir().is_some_and(|w| w != repo.root) {
+            repo.repo
+                .set_workdir(&repo.root, false)
                 .map_err(Error::git("use the working tree"))?;
         }
-        Ok(Repo {
-            repo,
-            root: self.location.root,
-            index_path: self.index_path,
-            index_pending: Cell::new(self.index_pending),
-            parsed: self.parsed,
-            ignore: RefCell::new(None),
-            flat_index: None,
-            walk: RefCell::new(None),
-        })
+        repo.index_path = self.index_path;
+        repo.index_pending = Cell::new(self.index_pending);
+        repo.parsed = self.parsed;
+        Ok(repo)
     }
 }
 
