@@ -8,23 +8,23 @@ use crate::common::{
 };
 use serde_json::Value;
 
-fn head(repo: &TestRepo) -> String {
+pub(crate) fn head(repo: &TestRepo) -> String {
     repo.git(&["rev-parse", "HEAD"]).trim().to_string()
 }
 
 /// Commits `contents` at `rel` and returns the new commit's full id.
-fn commit_file(repo: &TestRepo, rel: &str, contents: &str, message: &str) -> String {
+pub(crate) fn commit_file(repo: &TestRepo, rel: &str, contents: &str, message: &str) -> String {
     repo.write(rel, contents).stage(rel).commit(message);
     head(repo)
 }
 
 /// The findings of `keygate check --history --format json ARGS`, after checking the exit code.
-fn audit(repo: &TestRepo, args: &[&str], code: i32) -> Vec<Value> {
+pub(crate) fn audit(repo: &TestRepo, args: &[&str], code: i32) -> Vec<Value> {
     history_findings(repo.keygate(&history_args(args)), code)
 }
 
 /// The same with no `git` command on PATH, so that libgit2 walks and reads everything.
-fn audit_without_git(repo: &TestRepo, args: &[&str], code: i32) -> Vec<Value> {
+pub(crate) fn audit_without_git(repo: &TestRepo, args: &[&str], code: i32) -> Vec<Value> {
     let empty = tempfile::tempdir().unwrap();
     let mut command = keygate_command(repo.path());
     command.args(history_args(args)).env("PATH", empty.path());
@@ -44,7 +44,7 @@ fn history_findings(run: Run, code: i32) -> Vec<Value> {
 }
 
 /// `(commit, file, line)` of each finding.
-fn places(findings: &[Value]) -> Vec<(String, String, u64)> {
+pub(crate) fn places(findings: &[Value]) -> Vec<(String, String, u64)> {
     findings
         .iter()
         .map(|f| {

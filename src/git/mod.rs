@@ -9,6 +9,7 @@
 //! - `path`: Git's paths (bytes, `/`) and the reported form.
 //! - `dir_cache`: the working tree's folder listings, kept between runs by folder stamps.
 //! - `object`: object ids, file modes, reading blobs by id.
+//! - `pack`: every version of every file, rebuilt straight from the pack files.
 //! - `ignore`: Git's own ignore verdicts, from a `git check-ignore` process.
 //! - `index_file`: a reader for Git's index file, for the pre-commit check's hot path.
 //! - `repo`: [`Repo`], opened as Git would; its folders, ignore rules and blobs.
@@ -28,6 +29,7 @@ mod ignore;
 mod index;
 mod index_file;
 mod object;
+mod pack;
 mod path;
 mod repo;
 mod staged;
@@ -38,6 +40,7 @@ pub(crate) use commit::{civil_date, CommitMeta, CommitNode, Tips};
 pub use global::init;
 pub(crate) use index_file::IndexFile;
 pub(crate) use object::{is_gitlink_mode, is_regular_file_mode, BlobReader, ObjectId};
+pub(crate) use pack::Packs;
 pub(crate) use path::{display_path, path_from_git};
 pub use repo::Repo;
 pub(crate) use staged::{added_line_ranges, IndexChange};
