@@ -268,13 +268,7 @@ impl Packs {
 
     /// Rebuilds and visits the tree under `root`, depth first, so that a content is dropped as
     /// soon as its last delta is rebuilt. A subtree that fails to decode is left undelivered.
-    fn walk_tree<S: Clone>(
-        &self,
-        nodes: &[Node],
-        root: usize,
-        max_size: u64,
-        visit: &Visit<S>,
-    ) {
+    fn walk_tree<S: Clone>(&self, nodes: &[Node], root: usize, max_size: u64, visit: &Visit<S>) {
         SCRATCH.with(|scratch| {
             let (z, bytes, delta) = &mut *scratch.borrow_mut();
             let mut stack: Vec<(usize, Option<Rebuilt<S>>)> = vec![(root, None)];

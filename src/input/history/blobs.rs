@@ -1,33 +1,25 @@
 //! Pass 2 of the history audit: reading each distinct blob once and scanning it, by the lines it
 //! adds to its base when it came in as an edit (see the parent module).
 
+use super::packed;
+use super::version::{scan_version, BlobResult, LineLocal, Version, Wanted};
 use crate::engine::{Match, Scanner};
 use crate::error::Result;
 use crate::git::{self, BlobReader, ObjectId, Repo};
-use crate::input::novel::NovelLines;
 // Blobs up to `CHUNK` are scanned in one piece, larger ones in bounded chunks, as files are.
-use crate::input::{is_binary, scan_reader, ReadOutcome, Scanned, CHUNK};
+use crate::input::{scan_reader, ReadOutcome, Scanned, CHUNK};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// A match in a blob, with the id of its secret value.
 pub(super) struct Hit {
     pub(super) m: Match,
     pub(super) secret: u32,
-}
-
-/// A blob to scan, and the blob it replaced at the same path when it came in as an edit.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Wanted {
-    pub(super) id: ObjectId,
-    pub(super) base: Option<ObjectId>,
-    /// Where it was first seen: a file's versions go through one stream, after their base.
-    pub(super) path: u32,
 }
 
 /// `git cat-file` processes reading blobs side by side: reading is the longest task of an
@@ -37,21 +29,6 @@ const STREAMS: usize = 2;
 thread_local! {
     /// One blob reader per scanning thread, for the repository it was opened on.
     static READER: RefCell<Option<(PathBuf, BlobReader)>> = const { RefCell::new(None) };
-}
-
-/// What scanning one blob found, when it has matches, was scanned against its base, or failed.
-struct BlobResult {
-    id: ObjectId,
-    matches: std::result::Result<Vec<Match>, String>,
-    /// Only the lines the blob adds to this base were scanned (see [`complete`]).
-    partial_of: Option<ObjectId>,
-}
-
-/// One scanned text blob: its size, its matches, and the base when only its new lines were scanned.
-struct Version {
-    size: u64,
-    matches: Vec<Match>,
-    partial_of: Option<ObjectId>,
 }
 
 /// What a stream asks `git cat-file` for: a blob to scan, with its base; or a base again, just
@@ -182,32 +159,10 @@ pub(super) fn scan_blobs(
     progress.set_position(0);
     counting_blobs.store(true, Ordering::Relaxed);
 
-    // Blobs in the packs: each rebuilt once from the version it is stored as a delta of, and
-    // scanned against it at once (its base's matches are known by then). The rest is streamed.
-    let packs = git::Packs::open(&repo.common_dir().join("objects"));
-    let packed = Mutex::new(Vec::new());
-    let ids: Vec<ObjectId> = blobs.iter().map(|w| w.id).collect();
-    let visit = |id: Option<ObjectId>, content: &Arc<Vec<u8>>, base: Option<&Option<PackBase>>| {
-        let base = base.and_then(Option::as_ref);
-        let Some(id) = id else {
-            // A base that was not asked for: its own base stands in for it.
-            return base.cloned();
-        };
-        let (result, clean) = scan_packed(scanner, &local, id, content, base);
-        packed
-            .lock()
-            .expect("results lock")
-            .extend(record(id, result));
-        Some(PackBase {
-            id,
-            content: content.clone(),
-            clean,
-        })
-    };
-    let unpacked: HashSet<ObjectId> = packs
-        .rebuild_blobs(&ids, CHUNK as u64, &visit)
-        .into_iter()
-        .collect();
+    // Blobs in the packs first, rebuilt in-process; the rest is streamed.
+    let objects = repo.common_dir().join("objects");
+    let (mut results, unpacked) =
+        packed::scan_packed_blobs(&objects, scanner, &local, &record, blobs);
     let blobs_left: Vec<Wanted> = blobs
         .iter()
         .filter(|w| unpacked.contains(&w.id))
@@ -243,7 +198,6 @@ pub(super) fn scan_blobs(
             .collect()
     });
     let mut streamed = true;
-    let mut results: Vec<BlobResult> = packed.into_inner().expect("results lock");
     for outcome in outcomes {
         let (ok, found) = outcome?;
         streamed &= ok;
@@ -344,44 +298,6 @@ fn stream_and_scan(
     Ok((streamed, out))
 }
 
-/// A blob rebuilt from a pack, as the base of the deltas made from it.
-#[derive(Clone)]
-struct PackBase {
-    id: ObjectId,
-    content: Arc<Vec<u8>>,
-    /// Its matches are complete and there are none.
-    clean: bool,
-}
-
-/// Scans a blob rebuilt from a pack against its delta base, when that was scanned too: by its new
-/// lines when the base is clean, else whole. Its matches are complete: also whether it is clean.
-fn scan_packed(
-    scanner: &Scanner,
-    local: &LineLocal,
-    id: ObjectId,
-    content: &[u8],
-    base: Option<&PackBase>,
-) -> (std::result::Result<Option<Version>, String>, bool) {
-    let base = base.filter(|b| b.clean);
-    let result = scan_version(
-        scanner,
-        local,
-        id,
-        content,
-        base.map(|b| (b.id, b.content.as_slice())),
-    )
-    .map(|v| {
-        v.map(|v| Version {
-            partial_of: None,
-            ..v
-        })
-    })
-    .map_err(|e| e.to_string());
-    let clean =
-        matches!(&result, Ok(None)) || matches!(&result, Ok(Some(v)) if v.matches.is_empty());
-    (result, clean)
-}
-
 /// Completes the blobs scanned against their base. A line the blob shares with its base has the
 /// same matches in both, so when the base has none, the blob's matches are those of its new lines;
 /// otherwise the blob is read again and scanned whole. Blobs go in the order they were first
@@ -458,83 +374,6 @@ fn read_again(git_dir: &std::path::Path, id: ObjectId) -> Option<Arc<Vec<u8>>> {
     })
     .ok()
     .flatten()
-}
-
-/// Blobs known to hold no multi-line rule's keyword (see [`Scanner::is_line_local`]): a base is
-/// usually the version scanned just before, so its check is not run twice.
-#[derive(Default)]
-struct LineLocal(Mutex<HashSet<ObjectId>>);
-
-impl LineLocal {
-    fn check(&self, scanner: &Scanner, id: ObjectId, content: &[u8]) -> bool {
-        if self.0.lock().expect("line-local lock").contains(&id) {
-            return true;
-        }
-        let local = scanner.is_line_local(content);
-        if local {
-            self.record(id);
-        }
-        local
-    }
-
-    fn record(&self, id: ObjectId) {
-        self.0.lock().expect("line-local lock").insert(id);
-    }
-}
-
-/// Scans one version of a file: when `base` is the version it replaced and every match in both
-/// depends on its own line only, just the lines it adds; else the whole blob. `None` when it is
-/// binary.
-fn scan_version(
-    scanner: &Scanner,
-    local: &LineLocal,
-    id: ObjectId,
-    content: &[u8],
-    base: Option<(ObjectId, &[u8])>,
-) -> std::io::Result<Option<Version>> {
-    if is_binary(content) {
-        return Ok(None);
-    }
-    let size = content.len() as u64;
-    if let Some((base_id, old)) = base {
-        let comparable = content.len() <= CHUNK && old.len() <= CHUNK && !is_binary(old);
-        if comparable && local.check(scanner, base_id, old) {
-            // Every line the two share is free of multi-line keywords; so is the blob when its
-            // new lines are.
-            let novel = NovelLines::between(old, content);
-            if scanner.is_line_local(&novel.text) {
-                local.record(id);
-                let matches = match novel.text.is_empty() {
-                    true => Vec::new(),
-                    false => scanner
-                        .scan(&novel.text)
-                        .into_iter()
-                        .map(|m| novel.relocate(m))
-                        .collect(),
-                };
-                return Ok(Some(Version {
-                    size,
-                    matches,
-                    partial_of: Some(base_id),
-                }));
-            }
-        }
-    }
-    let whole = |matches| {
-        Some(Version {
-            size,
-            matches,
-            partial_of: None,
-        })
-    };
-    if content.len() <= CHUNK {
-        return Ok(whole(scanner.scan(content)));
-    }
-    let mut matches = Vec::new();
-    match scan_reader(scanner, content, |m| matches.push(m))? {
-        ReadOutcome::Scanned { .. } => Ok(whole(matches)),
-        ReadOutcome::Binary => Ok(None),
-    }
 }
 
 #[cfg(test)]

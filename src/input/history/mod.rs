@@ -8,13 +8,15 @@
 //!    from its first parent (root commits: from the empty tree), by comparing trees only, on
 //!    every core. Each distinct blob id is listed once, with the version it replaced (its base)
 //!    when it came in as an edit.
-//! 2. **Scan.** Two `git cat-file --batch` processes (libgit2, one handle per rayon thread, when
-//!    `git` is missing) stream the blobs, each file's versions one after another, to a scanning
-//!    thread each. Only the matches are kept, per blob id. A blob with a base is scanned by the
-//!    lines it adds to it (see `input::novel`): most of a history's bytes are lines carried over
-//!    from one version to the next. The base is at hand among the contents just streamed, or is
-//!    asked for again. When the base turns out to hold a match, the blob is scanned again whole,
-//!    so every blob's matches are exactly those of a whole scan.
+//! 2. **Scan.** The blobs the pack files hold are rebuilt in-process, each delta applied once to
+//!    its base, on every core, and scanned as they are rebuilt (see `packed`). The rest (loose
+//!    objects, alternates) goes through two `git cat-file --batch` processes (libgit2, one handle
+//!    per rayon thread, when `git` is missing), each file's versions one after another, to a
+//!    scanning thread each. Only the matches are kept, per blob id. A blob with a base is scanned
+//!    by the lines it adds to it (see `input::novel`): most of a history's bytes are lines carried
+//!    over from one version to the next. The base is at hand among the contents just rebuilt or
+//!    streamed, or is asked for again. When the base turns out to hold a match, the blob is
+//!    scanned again whole, so every blob's matches are exactly those of a whole scan.
 //! 3. **Attribute.** Again parents-first, each commit's set of files holding a finding is derived
 //!    from its first parent's plus its changes. A secret belongs to the first commit whose tree
 //!    holds it while none of its parents' trees does: in an ordinary commit it sits on a line the
@@ -28,8 +30,11 @@
 //! whole as the starting point, so that a secret already there before `REV` is not reported.
 
 mod blobs;
+mod packed;
+mod version;
 
-use blobs::{Hit, Wanted};
+use blobs::Hit;
+use version::Wanted;
 
 use super::Scanned;
 use crate::engine::Scanner;
