@@ -7,6 +7,7 @@ mod adoption;
 mod architecture;
 mod catalog;
 mod check_history;
+mod check_history_multiline;
 mod check_history_packs;
 mod check_staged;
 mod check_worktree;

@@ -7,11 +7,13 @@ pub mod examples;
 pub(crate) mod filters;
 mod keywords;
 pub(crate) mod known;
+mod locality;
 mod prefilter;
 
 use crate::finding::{Category, Finding, Fingerprinter, Secret};
 use crate::rules::Rule;
 use filters::Allowlist;
+pub use locality::{Evidence, Locality};
 use memchr::{memchr, memrchr};
 use prefilter::Prefilter;
 use std::sync::OnceLock;
@@ -42,8 +44,8 @@ pub struct Scanner {
     rules: Vec<Rule>,
     prefilter: Prefilter,
     allow: Allowlist,
-    /// The keywords of the multi-line rules, built on first use.
-    multiline: OnceLock<Option<regex::bytes::Regex>>,
+    /// See [`Scanner::locality`].
+    locality: OnceLock<Locality>,
 }
 
 struct Candidate {
@@ -62,41 +64,19 @@ impl Scanner {
             rules,
             prefilter,
             allow,
-            multiline: OnceLock::new(),
+            locality: OnceLock::new(),
         }
     }
 
-    /// Whether every match in `text` depends on its own line only: no keyword of a multi-line
-    /// rule or of a rule that reads neighbouring lines (`context_lines`) occurs in it, nor the
-    /// first `reject_nearby` regex of a rule (all of them must match to drop a match), and it
-    /// holds no Kubernetes `Secret` whose values are decoded. Then a line has the same matches wherever it is, which lets a history audit
-    /// scan only the lines each version adds.
+    /// Whether every match in `text` depends on its own line only (see [`Locality`]).
     pub fn is_line_local(&self, text: &[u8]) -> bool {
-        let keywords = self.multiline.get_or_init(|| {
-            let words: Vec<String> = self
-                .rules
-                .iter()
-                .filter(|r| r.spec.multiline || r.spec.context_lines > 0)
-                .flat_map(|r| &r.spec.keywords)
-                .map(|k| regex::escape(k))
-                .chain(
-                    self.rules
-                        .iter()
-                        .filter_map(|r| r.spec.reject_nearby.first())
-                        .map(|p| format!("(?:{p})")),
-                )
-                .collect();
-            // A regex rather than Aho-Corasick: its literal prefilter stays vectorised when
-            // matching ignores case, which makes this check cheap next to a scan.
-            (!words.is_empty()).then(|| {
-                regex::bytes::RegexBuilder::new(&words.join("|"))
-                    .case_insensitive(true)
-                    .unicode(false)
-                    .build()
-                    .expect("escaped keywords and catalog regexes compile")
-            })
-        });
-        keywords.as_ref().is_none_or(|k| !k.is_match(text)) && !decoded::may_hold_k8s_secret(text)
+        let locality = self.locality();
+        locality.is_local(&locality.evidence(text))
+    }
+
+    /// What decides whether a text's matches each depend on their own line, built on first use.
+    pub fn locality(&self) -> &Locality {
+        self.locality.get_or_init(|| Locality::new(&self.rules))
     }
 
     pub fn rules(&self) -> &[Rule] {

@@ -117,7 +117,7 @@ fn scan_lines_equals_scan_on_the_wanted_lines() {
 
 /// A webhook payload's `token` is dropped by its `signature` and `timestamp` siblings on the
 /// lines around it (`reject_nearby`), not by one of them alone nor by ones further away; and a
-/// text holding the first of them is not line-local, so that a history audit scans such a
+/// text holding both of them is not line-local, so that a history audit scans such a
 /// version whole.
 #[test]
 fn nearby_siblings_drop_a_webhook_nonce() {

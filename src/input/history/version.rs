@@ -2,12 +2,12 @@
 //! by the lines it adds to a clean base), and what the scan found. Shared by the two readers of
 //! pass 2: the pack files (`packed`) and the `git cat-file` streams (`blobs`).
 
-use crate::engine::{Match, Scanner};
+use crate::engine::{Evidence, Locality, Match, Scanner};
 use crate::git::ObjectId;
 use crate::input::novel::NovelLines;
 // Blobs up to `CHUNK` are scanned in one piece, larger ones in bounded chunks, as files are.
 use crate::input::{is_binary, scan_reader, ReadOutcome, CHUNK};
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::Mutex;
 
 /// A blob to scan, and the blob it replaced at the same path when it came in as an edit.
@@ -34,31 +34,49 @@ pub(super) struct Version {
     pub(super) partial_of: Option<ObjectId>,
 }
 
-/// Blobs known to hold no multi-line rule's keyword (see [`Scanner::is_line_local`]): a base is
-/// usually the version scanned just before, so its check is not run twice.
+/// The [`Evidence`] of the blobs read so far, for [`Locality`]: a base is usually the version
+/// scanned just before, so its search is not run twice. Few distinct evidences occur; each blob
+/// keeps the index of its own.
 #[derive(Default)]
-pub(super) struct LineLocal(Mutex<HashSet<ObjectId>>);
+pub(super) struct LineLocal(Mutex<Evidences>);
+
+#[derive(Default)]
+struct Evidences {
+    of: HashMap<ObjectId, u16>,
+    distinct: Vec<Evidence>,
+}
 
 impl LineLocal {
-    fn check(&self, scanner: &Scanner, id: ObjectId, content: &[u8]) -> bool {
-        if self.0.lock().expect("line-local lock").contains(&id) {
-            return true;
+    fn evidence(&self, locality: &Locality, id: ObjectId, content: &[u8]) -> Evidence {
+        {
+            let known = self.0.lock().expect("line-local lock");
+            if let Some(&i) = known.of.get(&id) {
+                return known.distinct[usize::from(i)].clone();
+            }
         }
-        let local = scanner.is_line_local(content);
-        if local {
-            self.record(id);
-        }
-        local
+        let found = locality.evidence(content);
+        self.record(id, &found);
+        found
     }
 
-    fn record(&self, id: ObjectId) {
-        self.0.lock().expect("line-local lock").insert(id);
+    fn record(&self, id: ObjectId, evidence: &Evidence) {
+        let mut known = self.0.lock().expect("line-local lock");
+        let i = match known.distinct.iter().position(|e| e == evidence) {
+            Some(i) => i,
+            // Past that many combinations (never seen), the blob is simply searched again.
+            None if known.distinct.len() >= usize::from(u16::MAX) => return,
+            None => {
+                known.distinct.push(evidence.clone());
+                known.distinct.len() - 1
+            }
+        };
+        known.of.insert(id, i as u16);
     }
 }
 
-/// Scans one version of a file: when `base` is the version it replaced and every match in both
-/// depends on its own line only, just the lines it adds; else the whole blob. `None` when it is
-/// binary.
+/// Scans one version of a file: when `base` is the version it replaced and every match in it
+/// depends on its own line only (see [`Locality`]), just the lines it adds; else the whole blob.
+/// `None` when it is binary.
 pub(super) fn scan_version(
     scanner: &Scanner,
     local: &LineLocal,
@@ -72,12 +90,15 @@ pub(super) fn scan_version(
     let size = content.len() as u64;
     if let Some((base_id, old)) = base {
         let comparable = content.len() <= CHUNK && old.len() <= CHUNK && !is_binary(old);
-        if comparable && local.check(scanner, base_id, old) {
-            // Every line the two share is free of multi-line keywords; so is the blob when its
-            // new lines are.
+        let locality = scanner.locality();
+        let old_evidence = comparable.then(|| local.evidence(locality, base_id, old));
+        if let Some(old_evidence) = old_evidence.filter(|e| locality.is_local(e)) {
+            // Every line of the blob is one of the base's or one of its new lines: what occurs
+            // in either bounds what occurs in it.
             let novel = NovelLines::between(old, content);
-            if scanner.is_line_local(&novel.text) {
-                local.record(id);
+            let evidence = old_evidence.union(&locality.evidence(&novel.text));
+            if locality.is_local(&evidence) {
+                local.record(id, &evidence);
                 let matches = match novel.text.is_empty() {
                     true => Vec::new(),
                     false => scanner
