@@ -8,7 +8,9 @@ use crate::common::{fake, TestRepo, ALNUM};
 
 /// Filler that keeps the versions long, so that each is scanned against the one before.
 fn notes(n: usize) -> String {
-    (0..n).map(|i| format!("note {i}: nothing here\n")).collect()
+    (0..n)
+        .map(|i| format!("note {i}: nothing here\n"))
+        .collect()
 }
 
 /// `.netrc` lines written one commit at a time: the host first (alone it cannot hold a
@@ -19,7 +21,12 @@ fn a_netrc_password_added_under_an_earlier_machine_line_is_found() {
     let repo = TestRepo::new();
     let password = fake("", 18, ALNUM);
     let head = format!("{}machine api.example.com\n  login ci\n", notes(40));
-    commit_file(&repo, "ops/deploy.md", &format!("{head}{}", notes(5)), "host");
+    commit_file(
+        &repo,
+        "ops/deploy.md",
+        &format!("{head}{}", notes(5)),
+        "host",
+    );
     let added = commit_file(
         &repo,
         "ops/deploy.md",

@@ -16,10 +16,11 @@ pub enum Tips {
     Revs(Vec<String>),
 }
 
-/// A commit of the walk and its parents.
+/// A commit of the walk, its root tree and its parents.
 #[derive(Debug, Clone)]
 pub struct CommitNode {
     pub id: ObjectId,
+    pub tree: ObjectId,
     pub parents: Vec<ObjectId>,
 }
 

@@ -187,6 +187,7 @@ impl Repo {
                     let commit = repo.find_commit(id).map_err(Error::git("read commit"))?;
                     Ok(CommitNode {
                         id: ObjectId(id),
+                        tree: ObjectId(commit.tree_id()),
                         parents: commit.parent_ids().map(ObjectId).collect(),
                     })
                 })

@@ -348,23 +348,21 @@ fn walk(
         base_files: HashMap::new(),
     };
     let mut seen: HashSet<ObjectId> = HashSet::new();
-    let pairs: Vec<(ObjectId, Option<ObjectId>)> = commits
+    // Each commit's tree and its first parent's: the walk's own, or read for a parent outside it.
+    let trees = commits
         .iter()
-        .map(|c| (c.id, c.parents.first().copied()))
-        .collect();
-    let all = match git::commit_changes(repo.git_dir(), &pairs, &|| progress.inc(1))? {
+        .map(|c| {
+            let parent = c.parents.first().map(|p| match index.get(p) {
+                Some(&j) => Ok(commits[j].tree),
+                None => repo.tree_id(*p),
+            });
+            Ok((c.tree, parent.transpose()?))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let all = match git::commit_changes(repo.git_dir(), &trees, &|| progress.inc(1))? {
         Some(all) => all,
         // No `git` command: libgit2 compares the trees.
-        None => {
-            let trees = pairs
-                .iter()
-                .map(|&(commit, parent)| {
-                    let parent_tree = parent.map(|p| repo.tree_id(p)).transpose()?;
-                    Ok((repo.tree_id(commit)?, parent_tree))
-                })
-                .collect::<Result<Vec<_>>>()?;
-            repo.tree_changes(&trees)?
-        }
+        None => repo.tree_changes(&trees)?,
     };
     progress.set_position(commits.len() as u64);
     for changes in all {
