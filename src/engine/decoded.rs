@@ -17,9 +17,12 @@ pub struct Encoded {
     pub value_at: usize,
 }
 
+/// The line a Kubernetes `Secret` manifest holds.
+pub const K8S_SECRET_MARKER: &[u8] = b"kind: Secret";
+
 /// Whether `text` may hold a Kubernetes `Secret` (a cheap check before [`k8s_secret_values`]).
 pub fn may_hold_k8s_secret(text: &[u8]) -> bool {
-    memmem::find(text, b"kind: Secret").is_some()
+    memmem::find(text, K8S_SECRET_MARKER).is_some()
 }
 
 /// The base64 values under each `data:` map of the `Secret` manifests in `text`.

@@ -4,15 +4,17 @@
 //! A match reads other lines only through a rule that does: a multi-line rule (a private key
 //! block), one with `context_lines`, one with `reject_nearby`; and Kubernetes `Secret` manifests,
 //! whose values are decoded. Each gives a *group* of conditions that all hold in any text where
-//! it can act: a keyword of the rule occurs (its regex only runs near one) and so does a literal
-//! its every match starts with; for `reject_nearby`, a literal of each of its regexes occurs (all
-//! of them must match to drop a match). Every condition is a literal without a line break, so it
+//! it can act: a keyword of the rule occurs (its regex only runs near one), and so do one of the
+//! literals its every match starts with and each literal its every match holds; for
+//! `reject_nearby`, the same of each of its regexes (all of them must match to drop a match). Every condition is a literal without a line break, so it
 //! holds in a version only where it holds in its base or in the lines it adds: the
 //! [`Evidence`] of the two, combined, answers for the version without reading it.
 
+use super::decoded;
 use crate::rules::Rule;
 use regex::bytes::{Regex, RegexBuilder};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Hir, HirKind};
 
 /// Which of the [`Locality`]'s literals (and fallback regexes) occur in a text. The first 64
 /// are kept inline: a history audit keeps one per version, most with a few bits set.
@@ -70,12 +72,17 @@ struct Word {
 }
 
 impl Word {
+    /// Whether `bytes` are this word.
+    fn is(&self, bytes: &[u8]) -> bool {
+        match self.ignore_case {
+            true => bytes.eq_ignore_ascii_case(&self.text),
+            false => bytes == self.text,
+        }
+    }
+
     fn at(&self, text: &[u8], start: usize) -> bool {
         text.get(start..start + self.text.len())
-            .is_some_and(|t| match self.ignore_case {
-                true => t.eq_ignore_ascii_case(&self.text),
-                false => t == self.text,
-            })
+            .is_some_and(|t| self.is(t))
     }
 }
 
@@ -93,19 +100,32 @@ pub struct Locality {
 }
 
 /// One condition of a group: any of these words occurs, or (for a `reject_nearby` regex no
-/// literal could be derived from) the regex matches.
-#[derive(Debug, PartialEq)]
+/// literal could be derived from) the rule's own compiled regex matches.
+#[derive(Debug)]
 enum Condition {
     Words(Vec<Word>),
-    Regex(String),
+    Regex(Regex),
+}
+
+impl PartialEq for Condition {
+    fn eq(&self, other: &Condition) -> bool {
+        match (self, other) {
+            (Condition::Words(a), Condition::Words(b)) => a == b,
+            (Condition::Regex(a), Condition::Regex(b)) => a.as_str() == b.as_str(),
+            _ => false,
+        }
+    }
 }
 
 impl Locality {
     pub fn new(rules: &[Rule]) -> Locality {
         let mut groups: Vec<Vec<Condition>> = Vec::new();
         let literals = |pattern: &str| -> Vec<Condition> {
-            let prefixes = prefix_literals(pattern).map(Condition::Words);
-            let required = required_literals(pattern).into_iter();
+            let Some((hir, ignore_case)) = parsed(pattern) else {
+                return Vec::new();
+            };
+            let prefixes = prefix_literals(&hir, ignore_case).map(Condition::Words);
+            let required = required_literals(&hir, ignore_case).into_iter();
             prefixes
                 .into_iter()
                 .chain(required.map(|w| Condition::Words(vec![w])))
@@ -124,10 +144,10 @@ impl Locality {
             }
             if !spec.reject_nearby.is_empty() {
                 let mut group = Vec::new();
-                for pattern in &spec.reject_nearby {
+                for (pattern, regex) in spec.reject_nearby.iter().zip(rule.reject_nearby()) {
                     let derived = literals(pattern);
                     match derived.is_empty() {
-                        true => group.push(Condition::Regex(pattern.clone())),
+                        true => group.push(Condition::Regex(regex.clone())),
                         false => group.extend(derived),
                     }
                 }
@@ -135,14 +155,14 @@ impl Locality {
             }
         }
         groups.push(vec![Condition::Words(vec![Word {
-            text: b"kind: Secret".to_vec(),
+            text: decoded::K8S_SECRET_MARKER.to_vec(),
             ignore_case: false,
         }])]);
 
         // Words first, then regexes, each numbered once however many conditions name it.
         let groups: Vec<Vec<Condition>> = groups.into_iter().map(minimal).collect();
         let mut words: Vec<Word> = Vec::new();
-        let mut patterns: Vec<String> = Vec::new();
+        let mut fallback: Vec<Regex> = Vec::new();
         for condition in groups.iter().flatten() {
             match condition {
                 Condition::Words(list) => list.iter().for_each(|w| {
@@ -150,8 +170,11 @@ impl Locality {
                         words.push(w.clone())
                     }
                 }),
-                Condition::Regex(p) if !patterns.contains(p) => patterns.push(p.clone()),
-                Condition::Regex(_) => {}
+                Condition::Regex(r) => {
+                    if !fallback.iter().any(|f| f.as_str() == r.as_str()) {
+                        fallback.push(r.clone())
+                    }
+                }
             }
         }
         let bit = |condition: &Condition| -> Vec<usize> {
@@ -160,9 +183,9 @@ impl Locality {
                     .iter()
                     .filter_map(|w| words.iter().position(|x| x == w))
                     .collect(),
-                Condition::Regex(p) => patterns
+                Condition::Regex(r) => fallback
                     .iter()
-                    .position(|x| x == p)
+                    .position(|f| f.as_str() == r.as_str())
                     .map(|i| words.len() + i)
                     .into_iter()
                     .collect(),
@@ -171,11 +194,6 @@ impl Locality {
         let groups = groups
             .iter()
             .map(|group| group.iter().map(bit).collect())
-            .collect();
-        // Rule patterns compiled before these are asked for, so they compile here too.
-        let fallback = patterns
-            .iter()
-            .filter_map(|p| RegexBuilder::new(p).unicode(false).build().ok())
             .collect();
         let search = (!words.is_empty()).then(|| {
             let any: Vec<String> = words
@@ -235,10 +253,7 @@ fn implies(a: &Word, b: &Word) -> bool {
     if a.ignore_case && !b.ignore_case {
         return false;
     }
-    a.text.windows(b.text.len()).any(|w| match b.ignore_case {
-        true => w.eq_ignore_ascii_case(&b.text),
-        false => w == b.text,
-    })
+    a.text.windows(b.text.len()).any(|w| b.is(w))
 }
 
 /// `group` with the same meaning and fewer words: a word that implies another of its condition
@@ -292,17 +307,8 @@ fn minimal(group: Vec<Condition>) -> Vec<Condition> {
 
 /// The literals every match of `pattern` starts with, cut at the first line break, when there are
 /// a few and each is at least three bytes. A pattern that ignores case gives words that do.
-fn prefix_literals(pattern: &str) -> Option<Vec<Word>> {
-    // Case variants would multiply the literals past any limit: extract from the pattern as if
-    // it kept case, and let the words ignore it.
-    let (pattern, ignore_case) = without_leading_ignore_case(pattern);
-    let hir = regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(&pattern)
-        .ok()?;
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+fn prefix_literals(hir: &Hir, ignore_case: bool) -> Option<Vec<Word>> {
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
     let mut out: Vec<Word> = Vec::new();
     for literal in seq.literals()? {
         let bytes = literal.as_bytes();
@@ -338,8 +344,7 @@ fn prefix_literals(pattern: &str) -> Option<Vec<Word>> {
 /// The literals that occur in every match of `pattern`, split at line breaks, each of at least
 /// three bytes: those of a sequence and of what it repeats at least once, but not of one branch of
 /// an alternation.
-fn required_literals(pattern: &str) -> Vec<Word> {
-    use regex_syntax::hir::{Hir, HirKind};
+fn required_literals(hir: &Hir, ignore_case: bool) -> Vec<Word> {
     fn walk(hir: &Hir, out: &mut Vec<Vec<u8>>) {
         match hir.kind() {
             HirKind::Literal(lit) => out.push(lit.0.to_vec()),
@@ -349,17 +354,8 @@ fn required_literals(pattern: &str) -> Vec<Word> {
             _ => {}
         }
     }
-    let (pattern, ignore_case) = without_leading_ignore_case(pattern);
-    let Ok(hir) = regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(&pattern)
-    else {
-        return Vec::new();
-    };
     let mut literals = Vec::new();
-    walk(&hir, &mut literals);
+    walk(hir, &mut literals);
     let mut out: Vec<Word> = Vec::new();
     for piece in literals
         .iter()
@@ -374,6 +370,20 @@ fn required_literals(pattern: &str) -> Vec<Word> {
         }
     }
     out
+}
+
+/// `pattern` parsed as the rules compile it, and whether it ignores case. Case variants would
+/// multiply the literals past any limit: the literals are taken from the pattern as if it kept
+/// case, and the words made of them ignore it.
+fn parsed(pattern: &str) -> Option<(Hir, bool)> {
+    let (pattern, ignore_case) = without_leading_ignore_case(pattern);
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(&pattern)
+        .ok()?;
+    Some((hir, ignore_case))
 }
 
 /// `pattern` without the `i` of its leading flags group (`(?i)`, `(?mi)`), and whether it had one.
@@ -409,6 +419,16 @@ mod tests {
             .collect()
     }
 
+    fn prefixes(pattern: &str) -> Option<Vec<Word>> {
+        let (hir, ignore_case) = parsed(pattern).unwrap();
+        prefix_literals(&hir, ignore_case)
+    }
+
+    fn required(pattern: &str) -> Vec<Word> {
+        let (hir, ignore_case) = parsed(pattern).unwrap();
+        required_literals(&hir, ignore_case)
+    }
+
     /// The words of a condition made of `literals`, once minimal.
     fn condition(literals: Vec<Word>) -> Vec<String> {
         match &minimal(vec![Condition::Words(literals)])[..] {
@@ -420,28 +440,25 @@ mod tests {
     #[test]
     fn prefixes_are_cut_at_line_breaks_and_keep_case_unless_the_pattern_ignores_it() {
         let pem = r"-----BEGIN RSA PRIVATE KEY-----(?:\r?\n|\\n)(?P<secret>[A-Z]+)";
-        let pem = condition(prefix_literals(pem).unwrap());
+        let pem = condition(prefixes(pem).unwrap());
         assert_eq!(pem, ["-----BEGIN RSA PRIVATE KEY-----"]);
-        let signature = prefix_literals(r#"(?i)\bsignature\b["']*\s*="#).unwrap();
+        let signature = prefixes(r#"(?i)\bsignature\b["']*\s*="#).unwrap();
         assert_eq!(condition(signature), ["(?i)signature"]);
-        let netrc = prefix_literals(r"(?mi)\bmachine[ \t]+\S+").unwrap();
+        let netrc = prefixes(r"(?mi)\bmachine[ \t]+\S+").unwrap();
         assert_eq!(condition(netrc), ["(?i)machine\t", "(?i)machine "]);
-        let inner = prefix_literals(r"(?i:ab)cd").unwrap();
+        let inner = prefixes(r"(?i:ab)cd").unwrap();
         assert_eq!(condition(inner), ["(?i)abcd"]);
         let netrc = r"(?i)\bmachine[ \t]+\S+\s+(?:login[ \t]+\S+\s+)?password[ \t]+(?P<secret>\S+)";
-        assert_eq!(
-            words(&required_literals(netrc)),
-            ["(?i)machine", "(?i)password"]
-        );
+        assert_eq!(words(&required(netrc)), ["(?i)machine", "(?i)password"]);
         let block = r"-----BEGIN X-----\r?\n(?P<secret>[A-Z\n]+)\n-----END X-----";
         assert_eq!(
-            words(&required_literals(block)),
+            words(&required(block)),
             ["-----BEGIN X-----", "-----END X-----"]
         );
-        assert!(required_literals(r"(?:abcd|efgh)x?y*").is_empty());
+        assert!(required(r"(?:abcd|efgh)x?y*").is_empty());
         // No literal, or one too short to be worth a search.
-        assert!(prefix_literals(r"[a-z]+=").is_none());
-        assert!(prefix_literals(r"(?:x|yz)[0-9]").is_none());
+        assert!(prefixes(r"[a-z]+=").is_none());
+        assert!(prefixes(r"(?:x|yz)[0-9]").is_none());
     }
 
     #[test]
@@ -476,5 +493,22 @@ mod tests {
             .union(&locality.evidence(b.as_bytes()));
         assert!(!locality.is_local(&both));
         assert!(locality.is_local(&locality.evidence(a.as_bytes())));
+    }
+
+    /// A custom rule's `reject_nearby` regex that gives no literal is asked of each text as it is,
+    /// as one more condition of its group.
+    #[test]
+    fn a_reject_nearby_regex_without_literals_is_asked_as_it_is() {
+        let rules = crate::rules::compile_all(&[]).unwrap();
+        let generic = rules.iter().find(|r| r.id() == "generic-api-key").unwrap();
+        let mut spec = generic.spec.clone();
+        spec.reject_nearby = vec![r"[0-9]{4}-[0-9]{2}".into(), r"(?i)\bsignature\b".into()];
+        let rule = Rule::compile(spec).unwrap();
+        let locality = Locality::new(std::slice::from_ref(&rule));
+        assert_eq!(locality.fallback.len(), 1);
+        let local = |text: &str| locality.is_local(&locality.evidence(text.as_bytes()));
+        assert!(local("signature\n"));
+        assert!(local("released 2024-05\n"));
+        assert!(!local("released 2024-05\nsignature\n"));
     }
 }

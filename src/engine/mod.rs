@@ -68,12 +68,6 @@ impl Scanner {
         }
     }
 
-    /// Whether every match in `text` depends on its own line only (see [`Locality`]).
-    pub fn is_line_local(&self, text: &[u8]) -> bool {
-        let locality = self.locality();
-        locality.is_local(&locality.evidence(text))
-    }
-
     /// What decides whether a text's matches each depend on their own line, built on first use.
     pub fn locality(&self) -> &Locality {
         self.locality.get_or_init(|| Locality::new(&self.rules))

@@ -127,7 +127,8 @@ fn nearby_siblings_drop_a_webhook_nonce() {
     let nonce = ["Zx4mT8vQ2x", "K6wR9nB3cL7hF1pW"].concat();
     let payload = format!("{{\n  \"timestamp\": 1661621710,\n  \"token\": \"{nonce}\",\n  \"signature\": \"ef24c5\"\n}}\n");
     assert!(scanner.scan(payload.as_bytes()).is_empty());
-    assert!(!scanner.is_line_local(payload.as_bytes()));
+    let locality = scanner.locality();
+    assert!(!locality.is_local(&locality.evidence(payload.as_bytes())));
     let alone = format!("{{\n  \"token\": \"{nonce}\",\n  \"signature\": \"ef24c5\"\n}}\n");
     assert_eq!(scanner.scan(alone.as_bytes()).len(), 1);
     let far = format!(

@@ -117,16 +117,16 @@ pub fn stream_blobs<T: Send>(
 /// `Ok(None)` when the `git` command is not available.
 pub fn commit_changes(
     git_dir: &Path,
-    commits: &[(ObjectId, Option<ObjectId>)],
+    pairs: &[(ObjectId, Option<ObjectId>)],
     on_commit: &(dyn Fn() + Sync),
 ) -> Result<Option<Vec<Vec<FileChange>>>> {
-    let half = if commits.len() < 1024 {
-        commits.len().max(1)
+    let half = if pairs.len() < 1024 {
+        pairs.len().max(1)
     } else {
-        commits.len().div_ceil(2)
+        pairs.len().div_ceil(2)
     };
     let parts: Vec<Result<Option<Vec<Vec<FileChange>>>>> = std::thread::scope(|s| {
-        let handles: Vec<_> = commits
+        let handles: Vec<_> = pairs
             .chunks(half)
             .map(|part| s.spawn(move || diff_tree(git_dir, part, on_commit)))
             .collect();
@@ -135,7 +135,7 @@ pub fn commit_changes(
             .map(|h| h.join().expect("git diff-tree reader"))
             .collect()
     });
-    let mut out = Vec::with_capacity(commits.len());
+    let mut out = Vec::with_capacity(pairs.len());
     for part in parts {
         match part? {
             Some(changes) => out.extend(changes),
@@ -148,10 +148,10 @@ pub fn commit_changes(
 /// Git's empty tree, which every repository knows without storing it.
 const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 
-/// One `git diff-tree --stdin` over `commits` (see [`commit_changes`]).
+/// One `git diff-tree --stdin` over `pairs` (see [`commit_changes`]).
 fn diff_tree(
     git_dir: &Path,
-    commits: &[(ObjectId, Option<ObjectId>)],
+    pairs: &[(ObjectId, Option<ObjectId>)],
     on_commit: &(dyn Fn() + Sync),
 ) -> Result<Option<Vec<Vec<FileChange>>>> {
     use std::io::BufRead;
@@ -164,16 +164,16 @@ fn diff_tree(
         "--no-abbrev",
     ];
     let write = |w: &mut dyn Write| -> std::io::Result<u64> {
-        for (new, old) in commits {
+        for (new, old) in pairs {
             let old = old.map_or_else(|| EMPTY_TREE.to_string(), |o| o.0.to_string());
             writeln!(w, "{old} {}", new.0)?;
         }
-        Ok(commits.len() as u64)
+        Ok(pairs.len() as u64)
     };
     // Each pair's entries follow its own line, echoed (even when the trees are the same); each
     // entry is `:MODE MODE OLD NEW STATUS` then its path, both NUL-terminated.
     let bad = || std::io::Error::other("unexpected git diff-tree output");
-    let mut out: Vec<Vec<FileChange>> = Vec::with_capacity(commits.len());
+    let mut out: Vec<Vec<FileChange>> = Vec::with_capacity(pairs.len());
     let read = |r: &mut BufReader<ChildStdout>| -> std::io::Result<u64> {
         let mut token = Vec::new();
         loop {
