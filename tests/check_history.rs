@@ -521,7 +521,7 @@ fn odd_paths_symlinks_and_mode_changes_in_history() {
     assert_eq!(findings[0]["provenance"]["present_at_head"], true);
 }
 
-/// `git diff-tree` and `git cat-file` (the fast path) and libgit2 (the fallback) see the same
+/// `git rev-list` and `git cat-file` (the fast path) and libgit2 (the fallback) see the same
 /// history: branches and a merge, edits, a rename, a deletion, a type change and odd names.
 #[test]
 fn git_and_libgit2_audits_agree_on_a_branching_history() {

@@ -1,10 +1,10 @@
-//! `git` itself in batch mode, for the history audit: `git cat-file --batch` streams blob contents
-//! and `git diff-tree --stdin` lists each commit's changed files. Git's own object reader keeps a
-//! larger delta-base cache than libgit2's and its processes run beside keygate's threads; when
-//! there is no `git` command, callers fall back to libgit2.
+//! `git` itself, for the history audit: `git rev-list` walks the commits and `git cat-file
+//! --batch` streams the blob contents the pack reader leaves (loose objects, alternates). Git's
+//! own object reader keeps a larger delta-base cache than libgit2's and its processes run beside
+//! keygate's threads; when there is no `git` command, callers fall back to libgit2.
 
-use super::commit::{CommitNode, FileChange};
-use super::object::{is_scanned_blob_mode, ObjectId};
+use super::commit::CommitNode;
+use super::object::ObjectId;
 use crate::error::{Error, Result};
 use std::io::{BufReader, BufWriter, Write};
 use std::path::Path;
@@ -106,123 +106,6 @@ pub fn stream_blobs<T: Send>(
         }
     };
     run_batch(git_dir, "git cat-file", &args, write, read)
-}
-
-/// The files that differ between the trees of each pair `(new, old)` (`old` `None`: the empty
-/// tree, for a root commit), in the order of `pairs`, as
-/// [`Repo::tree_changes`](super::repo::Repo::tree_changes) gives them. `git diff-tree --stdin`
-/// computes them, in two processes side by side for a long history: git's own tree reader is
-/// faster than libgit2's, whose threads contend for shared pack windows; given trees rather than
-/// commits it does a third less work. `on_commit` is called as each pair's changes come in.
-/// `Ok(None)` when the `git` command is not available.
-pub fn commit_changes(
-    git_dir: &Path,
-    pairs: &[(ObjectId, Option<ObjectId>)],
-    on_commit: &(dyn Fn() + Sync),
-) -> Result<Option<Vec<Vec<FileChange>>>> {
-    let half = if pairs.len() < 1024 {
-        pairs.len().max(1)
-    } else {
-        pairs.len().div_ceil(2)
-    };
-    let parts: Vec<Result<Option<Vec<Vec<FileChange>>>>> = std::thread::scope(|s| {
-        let handles: Vec<_> = pairs
-            .chunks(half)
-            .map(|part| s.spawn(move || diff_tree(git_dir, part, on_commit)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("git diff-tree reader"))
-            .collect()
-    });
-    let mut out = Vec::with_capacity(pairs.len());
-    for part in parts {
-        match part? {
-            Some(changes) => out.extend(changes),
-            None => return Ok(None),
-        }
-    }
-    Ok(Some(out))
-}
-
-/// Git's empty tree, which every repository knows without storing it.
-const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
-
-/// One `git diff-tree --stdin` over `pairs` (see [`commit_changes`]).
-fn diff_tree(
-    git_dir: &Path,
-    pairs: &[(ObjectId, Option<ObjectId>)],
-    on_commit: &(dyn Fn() + Sync),
-) -> Result<Option<Vec<Vec<FileChange>>>> {
-    use std::io::BufRead;
-    let args = [
-        "diff-tree",
-        "--stdin",
-        "-r",
-        "-z",
-        "--no-renames",
-        "--no-abbrev",
-    ];
-    let write = |w: &mut dyn Write| -> std::io::Result<u64> {
-        for (new, old) in pairs {
-            let old = old.map_or_else(|| EMPTY_TREE.to_string(), |o| o.0.to_string());
-            writeln!(w, "{old} {}", new.0)?;
-        }
-        Ok(pairs.len() as u64)
-    };
-    // Each pair's entries follow its own line, echoed (even when the trees are the same); each
-    // entry is `:MODE MODE OLD NEW STATUS` then its path, both NUL-terminated.
-    let bad = || std::io::Error::other("unexpected git diff-tree output");
-    let mut out: Vec<Vec<FileChange>> = Vec::with_capacity(pairs.len());
-    let read = |r: &mut BufReader<ChildStdout>| -> std::io::Result<u64> {
-        let mut token = Vec::new();
-        loop {
-            token.clear();
-            let first = match r.fill_buf()?.first() {
-                None => return Ok(out.len() as u64),
-                Some(&b) => b,
-            };
-            if first != b':' {
-                r.read_until(b'\n', &mut token)?;
-                out.push(Vec::new());
-                on_commit();
-                continue;
-            }
-            r.read_until(0, &mut token)?;
-            if token.last() == Some(&0) {
-                token.pop();
-            }
-            let fields: Vec<&[u8]> = token[1..].split(|&b| b == b' ').collect();
-            let [old_mode, new_mode, old, new, _status] = fields[..] else {
-                return Err(bad());
-            };
-            let side = |mode: &[u8], id: &[u8]| -> std::io::Result<Option<ObjectId>> {
-                let mode = std::str::from_utf8(mode).ok();
-                let mode = mode
-                    .and_then(|m| u32::from_str_radix(m, 8).ok())
-                    .ok_or_else(bad)?;
-                if !is_scanned_blob_mode(mode) {
-                    return Ok(None);
-                }
-                let id = std::str::from_utf8(id)
-                    .ok()
-                    .and_then(|i| git2::Oid::from_str(i).ok());
-                id.map(|i| Some(ObjectId(i))).ok_or_else(bad)
-            };
-            let (old, new) = (side(old_mode, old)?, side(new_mode, new)?);
-            let mut path = Vec::new();
-            r.read_until(0, &mut path)?;
-            if path.pop() != Some(0) {
-                return Err(bad());
-            }
-            let current = out.last_mut().ok_or_else(bad)?;
-            if (old.is_some() || new.is_some()) && old != new {
-                current.push(FileChange { path, old, new });
-            }
-        }
-    };
-    let ran = run_batch(git_dir, "git diff-tree", &args, write, read)?;
-    Ok(ran.then_some(out))
 }
 
 /// The commits reachable from `starts` (and from every ref when `all`) and not from `hide`,

@@ -17,8 +17,9 @@
 //! - `worktree`: the working tree's tracked and untracked files.
 //! - `staged`: the staged change against `HEAD`, and the lines a change adds.
 //! - `commit`: what a history walk says about commits.
+//! - `tree_diff`: the files that differ between two trees.
 //! - `batch`: `git` itself in batch mode, for the history audit.
-//! - `history`: the commit walk and tree changes, by `git` or libgit2.
+//! - `history`: the commit walk (by `git` or libgit2) and tree changes (from the packs).
 
 mod batch;
 mod commit;
@@ -33,9 +34,12 @@ mod pack;
 mod path;
 mod repo;
 mod staged;
+#[cfg(test)]
+mod test_git;
+mod tree_diff;
 mod worktree;
 
-pub(crate) use batch::{commit_changes, stream_blobs, BlobContent};
+pub(crate) use batch::{stream_blobs, BlobContent};
 pub(crate) use commit::{civil_date, CommitMeta, CommitNode, Tips};
 pub use global::init;
 pub(crate) use index_file::IndexFile;

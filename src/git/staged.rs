@@ -334,22 +334,8 @@ pub fn added_line_ranges(old: &[u8], new: &[u8]) -> Result<Vec<(u64, u64)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::git::test_git::git;
     use std::path::Path;
-
-    /// Runs git in `dir` with a clean configuration.
-    fn git(dir: &Path, args: &[&str]) {
-        let status = std::process::Command::new("git")
-            .args(args)
-            .current_dir(dir)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_INDEX_FILE")
-            .env_remove("GIT_WORK_TREE")
-            .status()
-            .unwrap();
-        assert!(status.success(), "git {args:?}");
-    }
 
     fn write(dir: &Path, rel: &str, text: &str) {
         let path = dir.join(rel);

@@ -4,6 +4,8 @@
 use flate2::{Decompress, FlushDecompress, Status};
 use std::io;
 
+/// The object types a pack entry can hold whole.
+pub(crate) const TREE: u8 = 2;
 pub(super) const BLOB: u8 = 3;
 const OFS_DELTA: u8 = 6;
 const REF_DELTA: u8 = 7;

@@ -40,7 +40,7 @@ use super::Scanned;
 use crate::engine::Scanner;
 use crate::error::Result;
 use crate::finding::{Fingerprinter, Provenance};
-use crate::git::{self, display_path, path_from_git, CommitMeta, CommitNode, ObjectId, Repo, Tips};
+use crate::git::{display_path, path_from_git, CommitMeta, CommitNode, ObjectId, Repo, Tips};
 use globset::GlobSet;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::hash_map::Entry;
@@ -359,11 +359,7 @@ fn walk(
             Ok((c.tree, parent.transpose()?))
         })
         .collect::<Result<Vec<_>>>()?;
-    let all = match git::commit_changes(repo.git_dir(), &trees, &|| progress.inc(1))? {
-        Some(all) => all,
-        // No `git` command: libgit2 compares the trees.
-        None => repo.tree_changes(&trees)?,
-    };
+    let all = repo.tree_changes(&trees, &|| progress.inc(1))?;
     progress.set_position(commits.len() as u64);
     for changes in all {
         let start = w.changes.len();
