@@ -10,6 +10,7 @@ use std::sync::Arc;
 const ID: usize = 20;
 
 /// One entry of a raw tree, borrowed from it.
+#[derive(Clone, Copy)]
 struct Entry<'t> {
     mode: u32,
     name: &'t [u8],
@@ -46,8 +47,9 @@ impl Entry<'_> {
     }
 }
 
-/// The entries of the raw tree `raw` (object `id`, named in the error when it is malformed).
-fn entries(raw: &[u8], id: ObjectId) -> Result<Vec<Entry<'_>>> {
+/// The entry of the raw tree `raw` (object `id`, named in the error when it is malformed) that
+/// starts at `at`, and where it ends; `None` at the end of the tree.
+fn entry_at(raw: &[u8], at: usize, id: ObjectId) -> Result<Option<(Entry<'_>, usize)>> {
     let bad = || {
         Error::io(
             "read tree",
@@ -57,35 +59,110 @@ fn entries(raw: &[u8], id: ObjectId) -> Result<Vec<Entry<'_>>> {
             ),
         )
     };
-    let mut out = Vec::new();
-    let mut rest = raw;
-    while !rest.is_empty() {
-        let space = rest.iter().position(|&b| b == b' ').ok_or_else(bad)?;
-        let mut mode = 0u32;
-        for &digit in &rest[..space] {
-            if !(b'0'..=b'7').contains(&digit) || mode > 0o777_777 {
-                return Err(bad());
-            }
-            mode = mode << 3 | u32::from(digit - b'0');
-        }
-        let nul = rest[space..].iter().position(|&b| b == 0).ok_or_else(bad)? + space;
-        let id = rest.get(nul + 1..nul + 1 + ID).ok_or_else(bad)?;
-        out.push(Entry {
-            mode,
-            name: &rest[space + 1..nul],
-            id,
-        });
-        rest = &rest[nul + 1 + ID..];
+    let rest = &raw[at..];
+    if rest.is_empty() {
+        return Ok(None);
     }
-    Ok(out)
+    let space = memchr::memchr(b' ', rest).ok_or_else(bad)?;
+    let mut mode = 0u32;
+    for &digit in &rest[..space] {
+        if !(b'0'..=b'7').contains(&digit) || mode > 0o777_777 {
+            return Err(bad());
+        }
+        mode = mode << 3 | u32::from(digit - b'0');
+    }
+    let nul = memchr::memchr(0, &rest[space..]).ok_or_else(bad)? + space;
+    let id = rest.get(nul + 1..nul + 1 + ID).ok_or_else(bad)?;
+    let entry = Entry {
+        mode,
+        name: &rest[space + 1..nul],
+        id,
+    };
+    Ok(Some((entry, at + nul + 1 + ID)))
+}
+
+/// One side of a comparison: a raw tree, read an entry at a time.
+struct Side<'t> {
+    raw: &'t [u8],
+    id: ObjectId,
+    /// The entry at the cursor and where it ends.
+    head: Option<(Entry<'t>, usize)>,
+    at: usize,
+}
+
+impl<'t> Side<'t> {
+    fn new(tree: Option<&'t Tree>, at: usize) -> Result<Side<'t>> {
+        let (id, raw) = tree.map_or((ObjectId(git2::Oid::zero()), &[][..]), |(id, raw)| {
+            (*id, raw.as_slice())
+        });
+        Ok(Side {
+            raw,
+            id,
+            head: entry_at(raw, at, id)?,
+            at,
+        })
+    }
+
+    fn entry(&self) -> Option<&Entry<'t>> {
+        self.head.as_ref().map(|(e, _)| e)
+    }
+
+    fn advance(&mut self) -> Result<()> {
+        if let Some((_, end)) = self.head {
+            self.at = end;
+            self.head = entry_at(self.raw, end, self.id)?;
+        }
+        Ok(())
+    }
+
+    /// Bytes from the cursor to the end.
+    fn left(&self) -> usize {
+        self.raw.len() - self.at
+    }
+}
+
+/// How many leading bytes `a` and `b` share.
+fn same_head(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 32 <= n && a[i..i + 32] == b[i..i + 32] {
+        i += 32;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+/// How many trailing bytes `a` and `b` share.
+fn same_tail(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let (la, lb) = (a.len(), b.len());
+    let mut i = 0;
+    while i + 32 <= n && a[la - i - 32..la - i] == b[lb - i - 32..lb - i] {
+        i += 32;
+    }
+    while i < n && a[la - 1 - i] == b[lb - 1 - i] {
+        i += 1;
+    }
+    i
+}
+
+/// Where the first entry of `raw` that does not end within its first `same` bytes starts.
+fn skip_entries_within(raw: &[u8], same: usize) -> usize {
+    let mut at = 0;
+    while let Some(nul) = memchr::memchr(0, &raw[at..same]) {
+        let end = at + nul + 1 + ID;
+        if end > same {
+            break;
+        }
+        at = end;
+    }
+    at
 }
 
 /// A raw tree and its id.
 type Tree = (ObjectId, Arc<Vec<u8>>);
-
-fn parse(tree: Option<&Tree>) -> Result<Vec<Entry<'_>>> {
-    tree.map_or(Ok(Vec::new()), |(id, raw)| entries(raw, *id))
-}
 
 /// Compares trees read by `read` (a raw tree by its id).
 pub(super) struct TreeDiff<F> {
@@ -123,7 +200,9 @@ impl<F: FnMut(ObjectId) -> Result<Arc<Vec<u8>>>> TreeDiff<F> {
     }
 
     /// Compares two trees entry by entry, descending only into subtrees whose ids differ: the
-    /// cost follows the size of the change, not of the tree.
+    /// cost follows the size of the change, not of the tree. Two versions of a folder share
+    /// most of their bytes: entries within the bytes both start with, or both end with, are the
+    /// same entries, and are not compared.
     fn diff(
         &mut self,
         old: Option<&Tree>,
@@ -131,24 +210,34 @@ impl<F: FnMut(ObjectId) -> Result<Arc<Vec<u8>>>> TreeDiff<F> {
         prefix: &mut Vec<u8>,
         out: &mut Vec<FileChange>,
     ) -> Result<()> {
-        let (a, b) = (parse(old)?, parse(new)?);
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() || j < b.len() {
-            let order = match (a.get(i), b.get(j)) {
+        fn bytes(t: Option<&Tree>) -> &[u8] {
+            t.map_or(&[][..], |(_, raw)| raw.as_slice())
+        }
+        let (a, b) = (bytes(old), bytes(new));
+        let start = skip_entries_within(a, same_head(a, b));
+        let tail = same_tail(a, b);
+        let (mut a, mut b) = (Side::new(old, start)?, Side::new(new, start)?);
+        loop {
+            if a.left() == b.left() && a.left() <= tail {
+                // What is left is the same bytes on both sides, from an entry's start.
+                return Ok(());
+            }
+            let order = match (a.entry(), b.entry()) {
                 (Some(x), Some(y)) => x.cmp_name(y),
                 (Some(_), None) => Ordering::Less,
-                _ => Ordering::Greater,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => return Ok(()),
             };
             let (x, y) = match order {
-                Ordering::Less => (a.get(i), None),
-                Ordering::Greater => (None, b.get(j)),
-                Ordering::Equal => (a.get(i), b.get(j)),
+                Ordering::Less => (a.entry().copied(), None),
+                Ordering::Greater => (None, b.entry().copied()),
+                Ordering::Equal => (a.entry().copied(), b.entry().copied()),
             };
             if x.is_some() {
-                i += 1;
+                a.advance()?;
             }
             if y.is_some() {
-                j += 1;
+                b.advance()?;
             }
             if let (Some(x), Some(y)) = (x, y) {
                 if x.id == y.id && x.mode == y.mode {
@@ -158,12 +247,12 @@ impl<F: FnMut(ObjectId) -> Result<Arc<Vec<u8>>>> TreeDiff<F> {
             let name = x.or(y).expect("one side").name;
             let len = prefix.len();
             prefix.extend_from_slice(name);
-            let (old_tree, new_tree) = (self.subtree(x)?, self.subtree(y)?);
+            let (old_tree, new_tree) = (self.subtree(x.as_ref())?, self.subtree(y.as_ref())?);
             if old_tree.is_some() || new_tree.is_some() {
                 prefix.push(b'/');
                 self.diff(old_tree.as_ref(), new_tree.as_ref(), prefix, out)?;
             }
-            let blob = |e: Option<&Entry<'_>>| {
+            let blob = |e: Option<Entry<'_>>| {
                 e.filter(|e| is_scanned_blob_mode(e.mode))
                     .map(|e| e.object_id())
             };
@@ -178,7 +267,6 @@ impl<F: FnMut(ObjectId) -> Result<Arc<Vec<u8>>>> TreeDiff<F> {
             }
             prefix.truncate(len);
         }
-        Ok(())
     }
 }
 
@@ -193,6 +281,15 @@ mod tests {
         raw.extend([7u8; ID]);
         raw.extend(b"40000 src\0");
         raw.extend([9u8; ID]);
+        fn entries(raw: &[u8], id: ObjectId) -> Result<Vec<Entry<'_>>> {
+            let mut out = Vec::new();
+            let mut at = 0;
+            while let Some((e, end)) = entry_at(raw, at, id)? {
+                out.push(e);
+                at = end;
+            }
+            Ok(out)
+        }
         let got = entries(&raw, id).unwrap();
         assert_eq!(got.len(), 2);
         assert_eq!((got[0].mode, got[0].name), (0o100644, &b"a.txt"[..]));
@@ -206,6 +303,59 @@ mod tests {
         ] {
             let err = entries(bad, id).err().expect("malformed");
             assert!(err.to_string().contains(&id.to_string()), "{err}");
+        }
+    }
+
+    /// A flat raw tree of `files` (name, mode, id byte), in Git's order.
+    fn raw_tree(files: &std::collections::BTreeMap<String, (u32, u8)>) -> Vec<u8> {
+        let mut raw = Vec::new();
+        for (name, (mode, id)) in files {
+            raw.extend(format!("{mode:o} {name}\0").bytes());
+            raw.extend([*id; ID]);
+        }
+        raw
+    }
+
+    proptest::proptest! {
+        /// Whatever is added, dropped or changed, at the start, the middle or the end of a
+        /// folder, with names of any length: the changes are those a whole comparison finds,
+        /// though the bytes both versions start and end with are skipped.
+        #[test]
+        fn skipping_shared_bytes_finds_every_change(
+            old in proptest::collection::btree_map("[a-c]{1,3}", (0u32..2, 0u8..3), 0..12),
+            edits in proptest::collection::vec(("[a-c]{1,3}", 0u32..3, 0u8..3), 0..4),
+        ) {
+            let mode = |m: u32| [0o100644, 0o100755, 0o120000][m as usize];
+            let old: std::collections::BTreeMap<String, (u32, u8)> =
+                old.into_iter().map(|(n, (m, i))| (n, (mode(m), i))).collect();
+            let mut new = old.clone();
+            for (name, m, id) in edits {
+                if id == 0 {
+                    new.remove(&name);
+                } else {
+                    new.insert(name, (mode(m), id));
+                }
+            }
+            let (old_id, new_id) = (ObjectId::for_test(1), ObjectId::for_test(2));
+            let trees = [(old_id, raw_tree(&old)), (new_id, raw_tree(&new))];
+            let mut diff = TreeDiff::new(|id: ObjectId| {
+                Ok(Arc::new(trees.iter().find(|(t, _)| *t == id).unwrap().1.clone()))
+            });
+            let mut got = Vec::new();
+            diff.changes(new_id, Some(old_id), &mut got).unwrap();
+            let got: Vec<(Vec<u8>, Option<ObjectId>, Option<ObjectId>)> =
+                got.into_iter().map(|c| (c.path, c.old, c.new)).collect();
+
+            let blob = |f: Option<&(u32, u8)>| {
+                f.map(|&(_, id)| ObjectId(git2::Oid::from_bytes(&[id; ID]).unwrap()))
+            };
+            let names: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+            let want: Vec<(Vec<u8>, Option<ObjectId>, Option<ObjectId>)> = names
+                .into_iter()
+                .map(|n| (n.clone().into_bytes(), blob(old.get(n)), blob(new.get(n))))
+                .filter(|(_, o, n)| o != n)
+                .collect();
+            proptest::prop_assert_eq!(got, want);
         }
     }
 }
