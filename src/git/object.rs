@@ -6,8 +6,36 @@ use std::io::Read;
 use std::path::Path;
 
 /// A Git object id (commit, tree or blob). Opaque outside `git`, so that git2 types stay here.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct ObjectId(pub(super) git2::Oid);
+
+// Compared and hashed by its bytes, in Rust: git2's own comparisons are calls into libgit2 that
+// cannot be inlined, and a history audit compares ids in every map and set it keeps.
+impl PartialEq for ObjectId {
+    fn eq(&self, other: &ObjectId) -> bool {
+        self.0.as_bytes() == other.0.as_bytes()
+    }
+}
+
+impl Eq for ObjectId {}
+
+impl std::hash::Hash for ObjectId {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.as_bytes().hash(state);
+    }
+}
+
+impl PartialOrd for ObjectId {
+    fn partial_cmp(&self, other: &ObjectId) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ObjectId {
+    fn cmp(&self, other: &ObjectId) -> std::cmp::Ordering {
+        self.0.as_bytes().cmp(other.0.as_bytes())
+    }
+}
 
 #[cfg(test)]
 impl ObjectId {

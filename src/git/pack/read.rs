@@ -20,7 +20,7 @@ pub struct ObjectReader<'p> {
     z: Decompress,
     bytes: Vec<u8>,
     /// Rebuilt contents by pack and offset, and the order they came in (the oldest go first).
-    kept: HashMap<(usize, u64), Object>,
+    kept: HashMap<(usize, u64), Object, foldhash::fast::FixedState>,
     order: VecDeque<(usize, u64)>,
     kept_bytes: usize,
     budget: usize,
@@ -38,7 +38,7 @@ impl<'p> ObjectReader<'p> {
             packs,
             z: Decompress::new(true),
             bytes: Vec::new(),
-            kept: HashMap::new(),
+            kept: HashMap::default(),
             order: VecDeque::new(),
             kept_bytes: 0,
             budget,
