@@ -1,5 +1,6 @@
-//! The commit walk, tree changes and commit metadata for `--history`, by libgit2; the `git`
-//! command's faster answers (see `batch`) are used when there is one.
+//! The commit walk, tree changes and commit metadata for `--history`: the walk by `git rev-list`
+//! when there is a `git` command (see `batch`), else by libgit2; tree changes from trees read
+//! straight from the packs (see `tree_diff`, `pack`), libgit2 reading the others.
 
 use super::batch;
 use super::commit::{rfc3339, CommitMeta, CommitNode, FileChange, Tips};
@@ -171,10 +172,11 @@ impl Repo {
     /// The files that differ between the trees of each pair `(new, old)` (`old` `None`: the
     /// empty tree), in the order of `pairs`; `on_pair` is called as each pair is done. The pairs
     /// are compared on every core, in runs of consecutive pairs that share most of their trees.
-    /// Trees are rebuilt from the packs in-process, each thread keeping the trees it rebuilt
-    /// last as the bases of the next (see [`ObjectReader`]): a third of the time `git diff-tree`
-    /// takes, whose zlib is slower and whose output must be parsed. A tree no pack holds alone
-    /// (a loose object, an alternate's) is read by libgit2, which reports any damage.
+    /// Trees are rebuilt from the packs in-process, each run keeping the trees it rebuilt last as
+    /// the bases of the next (see [`ObjectReader`]): half the time two `git diff-tree` processes
+    /// took, whose zlib is slower and whose output had to be parsed. A tree no pack holds alone
+    /// (a loose object, an alternate's) is read by libgit2, which reports any damage. Like
+    /// `git diff-tree`, the reader does not hash what it rebuilds again.
     pub fn tree_changes(
         &self,
         pairs: &[(ObjectId, Option<ObjectId>)],

@@ -63,7 +63,9 @@ fn entry_at(raw: &[u8], at: usize, id: ObjectId) -> Result<Option<(Entry<'_>, us
     if rest.is_empty() {
         return Ok(None);
     }
-    let space = memchr::memchr(b' ', rest).ok_or_else(bad)?;
+    let space = memchr::memchr(b' ', rest)
+        .filter(|&s| s > 0)
+        .ok_or_else(bad)?;
     let mut mode = 0u32;
     for &digit in &rest[..space] {
         if !(b'0'..=b'7').contains(&digit) || mode > 0o777_777 {
@@ -72,6 +74,9 @@ fn entry_at(raw: &[u8], at: usize, id: ObjectId) -> Result<Option<(Entry<'_>, us
         mode = mode << 3 | u32::from(digit - b'0');
     }
     let nul = memchr::memchr(0, &rest[space..]).ok_or_else(bad)? + space;
+    if nul == space + 1 {
+        return Err(bad());
+    }
     let id = rest.get(nul + 1..nul + 1 + ID).ok_or_else(bad)?;
     let entry = Entry {
         mode,
@@ -164,6 +169,10 @@ fn skip_entries_within(raw: &[u8], same: usize) -> usize {
 /// A raw tree and its id.
 type Tree = (ObjectId, Arc<Vec<u8>>);
 
+/// Folders nested deeper than this are refused (each level is a call on the stack). Git itself
+/// refuses trees deeper than 4096 (`core.maxTreeDepth`); no project nests a quarter of that.
+const MAX_DEPTH: usize = 1024;
+
 /// Compares trees read by `read` (a raw tree by its id).
 pub(super) struct TreeDiff<F> {
     read: F,
@@ -186,7 +195,7 @@ impl<F: FnMut(ObjectId) -> Result<Arc<Vec<u8>>>> TreeDiff<F> {
         let new = self.tree(new)?;
         let old = old.map(|o| self.tree(o)).transpose()?;
         let mut prefix = Vec::new();
-        self.diff(old.as_ref(), Some(&new), &mut prefix, out)
+        self.diff(old.as_ref(), Some(&new), &mut prefix, out, 0)
     }
 
     fn tree(&mut self, id: ObjectId) -> Result<Tree> {
@@ -209,7 +218,21 @@ impl<F: FnMut(ObjectId) -> Result<Arc<Vec<u8>>>> TreeDiff<F> {
         new: Option<&Tree>,
         prefix: &mut Vec<u8>,
         out: &mut Vec<FileChange>,
+        depth: usize,
     ) -> Result<()> {
+        if depth > MAX_DEPTH {
+            let id = new
+                .or(old)
+                .map(|(id, _)| id.to_string())
+                .unwrap_or_default();
+            return Err(Error::io(
+                "read tree",
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("tree {id} is nested more than {MAX_DEPTH} folders deep"),
+                ),
+            ));
+        }
         fn bytes(t: Option<&Tree>) -> &[u8] {
             t.map_or(&[][..], |(_, raw)| raw.as_slice())
         }
@@ -250,7 +273,7 @@ impl<F: FnMut(ObjectId) -> Result<Arc<Vec<u8>>>> TreeDiff<F> {
             let (old_tree, new_tree) = (self.subtree(x.as_ref())?, self.subtree(y.as_ref())?);
             if old_tree.is_some() || new_tree.is_some() {
                 prefix.push(b'/');
-                self.diff(old_tree.as_ref(), new_tree.as_ref(), prefix, out)?;
+                self.diff(old_tree.as_ref(), new_tree.as_ref(), prefix, out, depth + 1)?;
             }
             let blob = |e: Option<Entry<'_>>| {
                 e.filter(|e| is_scanned_blob_mode(e.mode))
@@ -300,10 +323,47 @@ mod tests {
             &b"100644 no-nul"[..],                  // a name never ended
             &b"10x644 a\0aaaaaaaaaaaaaaaaaaaa"[..], // not an octal mode
             &b"no-space-at-all"[..],
+            &b" a\0aaaaaaaaaaaaaaaaaaaa"[..],      // no mode
+            &b"100644 \0aaaaaaaaaaaaaaaaaaaa"[..], // no name
         ] {
             let err = entries(bad, id).err().expect("malformed");
             assert!(err.to_string().contains(&id.to_string()), "{err}");
         }
+    }
+
+    /// A folder nested in itself (a forged tree, or 1,100 real levels) is an error, not a
+    /// stack overflow; 1,000 levels are compared.
+    #[test]
+    fn refuses_folders_nested_too_deep() {
+        let chain = |levels: u32| {
+            let mut trees = std::collections::HashMap::new();
+            let mut file = b"100644 f\0".to_vec();
+            file.extend([7u8; ID]);
+            trees.insert(ObjectId::for_test(levels), file);
+            for level in (0..levels).rev() {
+                let mut raw = b"40000 d\0".to_vec();
+                raw.extend(ObjectId::for_test(level + 1).0.as_bytes());
+                trees.insert(ObjectId::for_test(level), raw);
+            }
+            let mut diff = TreeDiff::new(|id: ObjectId| Ok(Arc::new(trees[&id].clone())));
+            let mut out = Vec::new();
+            diff.changes(ObjectId::for_test(0), None, &mut out)
+                .map(|()| out)
+        };
+        // A debug build's frames are larger than a release build's: room to recurse.
+        let run = |levels| {
+            std::thread::Builder::new()
+                .stack_size(64 << 20)
+                .spawn(move || chain(levels))
+                .unwrap()
+                .join()
+                .unwrap()
+        };
+        let deep = run(1000).expect("1,000 levels");
+        assert_eq!(deep.len(), 1);
+        assert_eq!(deep[0].path.len(), 1000 * 2 + 1, "d/d/.../f");
+        let err = run(1100).expect_err("too deep");
+        assert!(err.to_string().contains("folders deep"), "{err}");
     }
 
     /// A flat raw tree of `files` (name, mode, id byte), in Git's order.

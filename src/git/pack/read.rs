@@ -14,7 +14,8 @@ use std::sync::Arc;
 /// A content rebuilt, with its object type.
 type Object = (u8, Arc<Vec<u8>>);
 
-/// Reads objects from the packs, keeping what it rebuilt within a byte budget. One per thread.
+/// Reads objects from the packs, keeping what it rebuilt within a byte budget. One per run of
+/// reads that share their objects (not shared between threads).
 pub struct ObjectReader<'p> {
     packs: &'p Packs,
     z: Decompress,
@@ -28,7 +29,7 @@ pub struct ObjectReader<'p> {
 }
 
 /// A delta chain longer than this is taken for a loop in a damaged pack (Git's deepest is 4095).
-const MAX_CHAIN: usize = 10_000;
+const MAX_CHAIN: usize = 4096;
 
 impl<'p> ObjectReader<'p> {
     /// A reader keeping up to `budget` bytes of rebuilt contents, which reads no object (and no
@@ -58,6 +59,9 @@ impl<'p> ObjectReader<'p> {
         // Down the chain to a kept content or an entry stored whole, inflating each delta.
         let packs = self.packs;
         let mut deltas: Vec<(u64, Vec<u8>)> = Vec::new();
+        // The inflated deltas held, bounded like one object: two deltas naming each other as
+        // their base (a damaged or forged pack) must not fill the memory before the chain ends.
+        let mut held = 0u64;
         let mut at = offset;
         let (kind, mut content) = loop {
             if let Some(hit) = self.kept.get(&(pack, at)) {
@@ -75,6 +79,10 @@ impl<'p> ObjectReader<'p> {
             let data = self.bytes.get(header.data_at..)?;
             let mut out = Vec::new();
             entry::inflate(&mut self.z, data, header.size as usize, &mut out).ok()?;
+            held += header.size;
+            if held > self.max_size {
+                return None;
+            }
             match header.kind {
                 Kind::Object(kind) => {
                     let object = (kind, Arc::new(out));
@@ -127,8 +135,7 @@ impl<'p> ObjectReader<'p> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::git::test_git::repacked_repo;
-    use crate::git::test_git::{git, objects, oid};
+    use crate::git::test_git::{git, objects, oid, repacked_repo};
 
     #[test]
     fn reads_every_packed_object_as_git_does_and_leaves_loose_ones() {
