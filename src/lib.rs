@@ -2,6 +2,7 @@
 //! checks, and the `keygate` command that runs them as a pre-commit hook, by hand and in CI.
 
 mod baseline;
+mod bytes;
 pub mod cli;
 pub mod config;
 pub mod engine;

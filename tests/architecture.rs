@@ -10,7 +10,7 @@ use syn::visit::Visit;
 /// Bottom to top. A module may import the modules of the layers below its own, never above, and
 /// never another module of its own layer.
 const LAYERS: &[&[&str]] = &[
-    &["error", "finding"],
+    &["error", "finding", "bytes"],
     &["git", "rules"],
     &["engine"],
     &["config"],

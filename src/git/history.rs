@@ -183,7 +183,7 @@ impl Repo {
         on_pair: &(dyn Fn() + Sync),
     ) -> Result<Vec<Vec<FileChange>>> {
         use rayon::prelude::*;
-        /// Each thread's rebuilt trees: the next commits' trees are a delta or two away (on cargo,
+        /// Each run's rebuilt trees: the next commits' trees are a delta or two away (on cargo,
         /// 2 MB do as well as 32).
         const KEPT: usize = 4 << 20;
         /// No tree is larger (Git's own limit on one is far above any real directory).

@@ -3,6 +3,7 @@
 
 use super::commit::FileChange;
 use super::object::{is_scanned_blob_mode, is_tree_mode, ObjectId};
+use crate::bytes::{common_prefix, common_suffix};
 use crate::error::{Error, Result};
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -126,33 +127,6 @@ impl<'t> Side<'t> {
     }
 }
 
-/// How many leading bytes `a` and `b` share.
-fn same_head(a: &[u8], b: &[u8]) -> usize {
-    let n = a.len().min(b.len());
-    let mut i = 0;
-    while i + 32 <= n && a[i..i + 32] == b[i..i + 32] {
-        i += 32;
-    }
-    while i < n && a[i] == b[i] {
-        i += 1;
-    }
-    i
-}
-
-/// How many trailing bytes `a` and `b` share.
-fn same_tail(a: &[u8], b: &[u8]) -> usize {
-    let n = a.len().min(b.len());
-    let (la, lb) = (a.len(), b.len());
-    let mut i = 0;
-    while i + 32 <= n && a[la - i - 32..la - i] == b[lb - i - 32..lb - i] {
-        i += 32;
-    }
-    while i < n && a[la - 1 - i] == b[lb - 1 - i] {
-        i += 1;
-    }
-    i
-}
-
 /// Where the first entry of `raw` that does not end within its first `same` bytes starts.
 fn skip_entries_within(raw: &[u8], same: usize) -> usize {
     let mut at = 0;
@@ -237,8 +211,8 @@ impl<F: FnMut(ObjectId) -> Result<Arc<Vec<u8>>>> TreeDiff<F> {
             t.map_or(&[][..], |(_, raw)| raw.as_slice())
         }
         let (a, b) = (bytes(old), bytes(new));
-        let start = skip_entries_within(a, same_head(a, b));
-        let tail = same_tail(a, b);
+        let start = skip_entries_within(a, common_prefix(a, b));
+        let tail = common_suffix(a, b);
         let (mut a, mut b) = (Side::new(old, start)?, Side::new(new, start)?);
         loop {
             if a.left() == b.left() && a.left() <= tail {

@@ -7,6 +7,7 @@
 //! makes the comparison cheap: the common first and last lines are skipped with `memcmp`, and the
 //! lines in between are looked up in a set of `old`'s lines.
 
+use crate::bytes::{common_prefix, common_suffix};
 use crate::engine::Match;
 use memchr::{memchr, memchr_iter, memrchr};
 use std::collections::HashSet;
@@ -100,38 +101,6 @@ impl NovelLines {
         m.line = run.line + (m.line - run.text_line);
         m
     }
-}
-
-/// Bytes `a` and `b` share at the start, compared a block at a time (`memcmp`), then bytewise.
-fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    const BLOCK: usize = 64;
-    let n = a.len().min(b.len());
-    let mut i = 0;
-    while i + BLOCK <= n && a[i..i + BLOCK] == b[i..i + BLOCK] {
-        i += BLOCK;
-    }
-    i + a[i..n]
-        .iter()
-        .zip(&b[i..n])
-        .take_while(|(x, y)| x == y)
-        .count()
-}
-
-/// Bytes `a` and `b` share at the end.
-fn common_suffix(a: &[u8], b: &[u8]) -> usize {
-    const BLOCK: usize = 64;
-    let n = a.len().min(b.len());
-    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
-    let mut i = 0;
-    while i + BLOCK <= n && a[n - i - BLOCK..n - i] == b[n - i - BLOCK..n - i] {
-        i += BLOCK;
-    }
-    i + a[..n - i]
-        .iter()
-        .rev()
-        .zip(b[..n - i].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count()
 }
 
 /// The lines of `text` without their `\n`; a final `\n` does not start another line.
