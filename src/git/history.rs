@@ -5,7 +5,7 @@
 use super::batch;
 use super::commit::{rfc3339, CommitMeta, CommitNode, FileChange, Tips};
 use super::object::{is_scanned_blob_mode, ObjectId};
-use super::pack::{ObjectReader, Packs, TREE};
+use super::pack::{ObjectReader, TREE};
 use super::repo::Repo;
 use super::tree_diff::TreeDiff;
 use crate::error::{Error, Result};
@@ -189,7 +189,7 @@ impl Repo {
         /// No tree is larger (Git's own limit on one is far above any real directory).
         const LARGEST_TREE: u64 = 64 << 20;
         let git_dir = self.git_dir();
-        let packs = Packs::open(&self.common_dir().join("objects"));
+        let packs = self.packs();
         let run = pairs
             .len()
             .div_ceil(rayon::current_num_threads() * 8)
@@ -197,7 +197,7 @@ impl Repo {
         let runs: Vec<Result<Vec<Vec<FileChange>>>> = pairs
             .par_chunks(run)
             .map(|run| {
-                let mut reader = ObjectReader::new(&packs, KEPT, LARGEST_TREE);
+                let mut reader = ObjectReader::new(packs, KEPT, LARGEST_TREE);
                 let mut trees = TreeDiff::new(|id: ObjectId| match reader.read(id) {
                     Some((TREE, raw)) => Ok(raw),
                     _ => read_tree(git_dir, id),

@@ -5,9 +5,10 @@ use super::dir_cache::Walk;
 use super::ignore::CheckIgnore;
 use super::index_file::IndexFile;
 use super::object::{self, ObjectId};
+use super::pack::Packs;
 use crate::error::{Error, Result};
 use git2::Repository;
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -32,6 +33,9 @@ pub struct Repo {
     pub(super) flat_index: Option<FlatIndex>,
     /// The working tree's untracked files, walked once per reading of the index.
     pub(super) walk: RefCell<Option<Walk>>,
+    /// The pack files, opened (their indexes read) on first use: the history walk's trees and
+    /// the scan's blobs read the same packs.
+    packs: OnceCell<Packs>,
 }
 
 /// The index as [`IndexFile`] read it, with the file's stamp then: shared by the handles that
@@ -127,6 +131,7 @@ impl Repo {
             ignore: RefCell::new(None),
             flat_index,
             walk: RefCell::new(None),
+            packs: OnceCell::new(),
         }))
     }
 
@@ -154,6 +159,12 @@ impl Repo {
     /// The folder shared by every worktree of the repository (`.git` of the main worktree).
     pub fn common_dir(&self) -> &Path {
         self.repo.commondir()
+    }
+
+    /// The repository's pack files (see [`Packs`]), opened once.
+    pub(crate) fn packs(&self) -> &Packs {
+        self.packs
+            .get_or_init(|| Packs::open(&self.common_dir().join("objects")))
     }
 
     /// `path` (absolute or relative to the current directory) relative to the root.
@@ -292,6 +303,7 @@ impl RepoLocation {
             ignore: RefCell::new(None),
             flat_index: None,
             walk: RefCell::new(None),
+            packs: OnceCell::new(),
         })
     }
 }

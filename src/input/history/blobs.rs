@@ -160,9 +160,8 @@ pub(super) fn scan_blobs(
     counting_blobs.store(true, Ordering::Relaxed);
 
     // Blobs in the packs first, rebuilt in-process; the rest is streamed.
-    let objects = repo.common_dir().join("objects");
     let (mut results, unpacked) =
-        packed::scan_packed_blobs(&objects, scanner, &local, &record, blobs);
+        packed::scan_packed_blobs(repo.packs(), scanner, &local, &record, blobs);
     let blobs_left: Vec<Wanted> = blobs
         .iter()
         .filter(|w| unpacked.contains(&w.id))

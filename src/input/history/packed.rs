@@ -13,7 +13,6 @@ use crate::engine::Scanner;
 use crate::git::{ObjectId, Packs};
 use crate::input::CHUNK;
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// How many bytes of clean versions are kept for their neighbours at most, the oldest dropped
@@ -28,16 +27,15 @@ struct Base {
     content: Arc<Vec<u8>>,
 }
 
-/// Scans each blob of `blobs` that the packs under `objects` hold, passing each outcome to
-/// `record`; returns the results `record` kept and the blobs left to the usual reader.
+/// Scans each blob of `blobs` that `packs` hold, passing each outcome to `record`; returns the
+/// results `record` kept and the blobs left to the usual reader.
 pub(super) fn scan_packed_blobs(
-    objects: &Path,
+    packs: &Packs,
     scanner: &Scanner,
     local: &LineLocal,
     record: &(dyn Fn(ObjectId, Result<Option<Version>, String>) -> Option<BlobResult> + Sync),
     blobs: &[Wanted],
 ) -> (Vec<BlobResult>, HashSet<ObjectId>) {
-    let packs = Packs::open(objects);
     let near = NearBases::new(blobs);
     let results = Mutex::new(Vec::new());
     // The state handed from a delta's base to the delta: the base when it is clean (a base not
