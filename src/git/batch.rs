@@ -1,9 +1,8 @@
-//! `git` itself, for the history audit: `git rev-list` walks the commits and `git cat-file
-//! --batch` streams the blob contents the pack reader leaves (loose objects, alternates). Git's
+//! `git` itself, for the history audit: `git cat-file --batch` streams the blob contents the
+//! pack reader leaves (loose objects, alternates). Git's
 //! own object reader keeps a larger delta-base cache than libgit2's and its processes run beside
 //! keygate's threads; when there is no `git` command, callers fall back to libgit2.
 
-use super::commit::CommitNode;
 use super::object::ObjectId;
 use crate::error::{Error, Result};
 use std::io::{BufReader, BufWriter, Write};
@@ -106,59 +105,6 @@ pub fn stream_blobs<T: Send>(
         }
     };
     run_batch(git_dir, "git cat-file", &args, write, read)
-}
-
-/// The commits reachable from `starts` (and from every ref when `all`) and not from `hide`,
-/// parents first, ties by commit date (`git rev-list --date-order --reverse`: the order of
-/// libgit2's topological and time sort), each with its parents. `Ok(None)` when the `git` command
-/// is not available.
-pub(super) fn rev_list(
-    git_dir: &Path,
-    starts: &[git2::Oid],
-    all: bool,
-    hide: &[git2::Oid],
-) -> Result<Option<Vec<CommitNode>>> {
-    use std::process::{Command, Stdio};
-    let mut cmd = Command::new("git");
-    cmd.arg("--git-dir")
-        .arg(git_dir)
-        .args([
-            "rev-list",
-            "--date-order",
-            "--reverse",
-            "--parents",
-            "--format=%T",
-        ])
-        .args(starts.iter().map(|id| id.to_string()))
-        .args(hide.iter().map(|id| format!("^{id}")))
-        .stdin(Stdio::null())
-        .stderr(Stdio::null());
-    if all {
-        cmd.arg("--all");
-    }
-    let Ok(out) = cmd.output() else {
-        return Ok(None);
-    };
-    let bad = || Error::io("git rev-list", std::io::Error::other("unexpected output"));
-    if !out.status.success() {
-        return Err(Error::io(
-            "git rev-list",
-            std::io::Error::other(out.status.to_string()),
-        ));
-    }
-    // Two lines a commit: `commit ID PARENT...`, then its tree.
-    let text = std::str::from_utf8(&out.stdout).map_err(|_| bad())?;
-    let oid = |id: &str| git2::Oid::from_str(id).map(ObjectId).map_err(|_| bad());
-    let mut lines = text.lines();
-    let mut commits = Vec::new();
-    while let Some(line) = lines.next() {
-        let mut ids = line.strip_prefix("commit ").ok_or_else(bad)?.split(' ');
-        let id = oid(ids.next().ok_or_else(bad)?)?;
-        let parents = ids.map(oid).collect::<Result<Vec<_>>>()?;
-        let tree = oid(lines.next().ok_or_else(bad)?)?;
-        commits.push(CommitNode { id, tree, parents });
-    }
-    Ok(Some(commits))
 }
 
 /// Runs the `git` command `args` on `git_dir`, which reads requests on its standard input and

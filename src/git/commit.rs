@@ -1,5 +1,6 @@
 //! What a history walk says about commits: where it starts ([`Tips`]), each commit and its
-//! parents, the files a commit changes, and who made it when.
+//! parents (and the head of a commit object, where Git reads them), the files a commit changes,
+//! and who made it when.
 
 use super::object::ObjectId;
 
@@ -73,9 +74,125 @@ pub fn rfc3339(seconds: i64, offset: i32) -> String {
     )
 }
 
+/// What a commit walk reads of a commit: the lines at the head of its object.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct CommitHeader {
+    pub(super) tree: ObjectId,
+    pub(super) parents: Vec<ObjectId>,
+    /// The committer date, as Git reads it for ordering (0 when it cannot).
+    pub(super) date: u64,
+}
+
+/// A commit's tree, parents and committer date, read as Git's `parse_commit_buffer` and
+/// `parse_commit_date` do: the tree line first, then the parent lines, then author and committer
+/// (a date Git cannot find there is 0, and orders as 0).
+pub(super) fn parse_commit(raw: &[u8]) -> Option<CommitHeader> {
+    /// `NAME ID\n` at the start of `rest`: `None` when `rest` starts otherwise, `Some(None)`
+    /// when the line is malformed.
+    fn line(rest: &mut &[u8], name: &[u8]) -> Option<Option<ObjectId>> {
+        let after = rest.strip_prefix(name)?;
+        let id = after
+            .get(..41)
+            .filter(|l| l.ends_with(b"\n"))
+            .and_then(|l| ObjectId::from_hex(&l[..40]));
+        *rest = after.get(41..).unwrap_or_default();
+        Some(id)
+    }
+    let mut rest = raw;
+    let tree = line(&mut rest, b"tree ")??;
+    let mut parents = Vec::new();
+    while let Some(parent) = line(&mut rest, b"parent ") {
+        parents.push(parent?);
+    }
+    Some(CommitHeader {
+        tree,
+        parents,
+        date: commit_date(rest),
+    })
+}
+
+fn commit_date(rest: &[u8]) -> u64 {
+    let mut lines = rest.split(|&b| b == b'\n');
+    let author = lines.next().unwrap_or_default();
+    if !author.starts_with(b"author") || rest.len() <= author.len() + 1 {
+        return 0;
+    }
+    // The committer line must end in a newline; the date follows its last `>`.
+    let after = &rest[author.len() + 1..];
+    let Some(eol) = memchr::memchr(b'\n', after) else {
+        return 0;
+    };
+    let line = &after[..eol];
+    if !line.starts_with(b"committer") {
+        return 0;
+    }
+    let Some(gt) = memchr::memrchr(b'>', line) else {
+        return 0;
+    };
+    let date = line[gt + 1..].trim_ascii_start();
+    let (negative, digits) = match date.strip_prefix(b"-") {
+        Some(d) => (true, d),
+        None => (false, date),
+    };
+    // `strtoumax`: the leading digits, saturating; a minus sign negates (wrapping).
+    let n = digits
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .fold(0u64, |n, &d| {
+            n.checked_mul(10)
+                .and_then(|n| n.checked_add(u64::from(d - b'0')))
+                .unwrap_or(u64::MAX)
+        });
+    if negative {
+        n.wrapping_neg()
+    } else {
+        n
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_a_commit_as_git_does() {
+        let tree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+        let parent = "1111111111111111111111111111111111111111";
+        let raw = format!(
+            "tree {tree}\nparent {parent}\nparent {parent}\nauthor A <a@x> 5 +0000\n\
+             committer C <c> d> \t 1700000000 -0500\ngpgsig x\n\nmessage\n"
+        );
+        let parsed = parse_commit(raw.as_bytes()).unwrap();
+        assert_eq!(parsed.tree.to_string(), tree);
+        assert_eq!(parsed.parents.len(), 2);
+        assert_eq!(parsed.date, 1_700_000_000);
+
+        let dated = |lines: &str| parse_commit(format!("tree {tree}\n{lines}").as_bytes());
+        // No author line first, no committer line second, no `>`: Git orders these as 0.
+        assert_eq!(dated("committer C <c> 7 +0000\n").unwrap().date, 0);
+        assert_eq!(
+            dated("author A <a> 5 +0000\nx\ncommitter C <c> 7\n")
+                .unwrap()
+                .date,
+            0
+        );
+        assert_eq!(dated("author A <a> 5\ncommitter C 7\n").unwrap().date, 0);
+        assert_eq!(dated("author A <a> 5\ncommitter C <c> 7").unwrap().date, 0);
+        assert_eq!(
+            dated("author A <a> 5\ncommitter C <c> 99999999999999999999\n")
+                .unwrap()
+                .date,
+            u64::MAX
+        );
+        assert_eq!(
+            dated("author A <a> 5\ncommitter C <c> -2\n").unwrap().date,
+            2u64.wrapping_neg()
+        );
+        // No tree, a short id, a malformed parent: not a commit.
+        assert!(parse_commit(b"parent 1111111111111111111111111111111111111111\n").is_none());
+        assert!(parse_commit(b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee490\n").is_none());
+        assert!(dated("parent 11111111111111111111111111111111111111\nauthor A <a> 5\n").is_none());
+    }
 
     #[test]
     fn rfc3339_dates() {

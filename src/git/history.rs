@@ -1,8 +1,7 @@
-//! The commit walk, tree changes and commit metadata for `--history`: the walk by `git rev-list`
-//! when there is a `git` command (see `batch`), else by libgit2; tree changes from trees read
-//! straight from the packs (see `tree_diff`, `pack`), libgit2 reading the others.
+//! The commit walk's starting points, tree changes and commit metadata for `--history`: the walk
+//! itself is `commit_walk`'s; tree changes from trees read straight from the packs (see
+//! `tree_diff`, `pack`), libgit2 reading the others.
 
-use super::batch;
 use super::commit::{rfc3339, CommitMeta, CommitNode, FileChange, Tips};
 use super::object::{is_scanned_blob_mode, ObjectId};
 use super::pack::{ObjectReader, TREE};
@@ -86,7 +85,7 @@ impl Repo {
     }
 
     /// The commits reachable from `tips` and from none of the revisions `since`, parents before
-    /// children (ties by commit date, oldest first).
+    /// children, in `git rev-list --date-order --reverse`'s order (see `commit_walk`).
     pub fn history(&self, tips: &Tips, since: &[String]) -> Result<Vec<CommitNode>> {
         let mut starts: Vec<git2::Oid> = Vec::new();
         match tips {
@@ -111,50 +110,57 @@ impl Repo {
                 }
             }
         }
-        let all = *tips == Tips::All;
         let hide = since
             .iter()
-            .map(|rev| self.resolve_commit(rev, "--since"))
+            .map(|rev| self.resolve_commit(rev, "--since").map(ObjectId))
             .collect::<Result<Vec<_>>>()?;
-        if starts.is_empty() && !all {
+        let starts: Vec<ObjectId> = starts.into_iter().map(ObjectId).collect();
+        let refs = match tips {
+            Tips::All => self.every_ref_target()?,
+            _ => Vec::new(),
+        };
+        if starts.is_empty() && refs.is_empty() {
             return Ok(Vec::new());
         }
-        if let Some(commits) = batch::rev_list(self.git_dir(), &starts, all, &hide)? {
-            return Ok(commits);
-        }
+        self.walk_commits(&starts, &refs, &hide)
+    }
 
-        // No `git` command: libgit2's walk, in the same order.
-        let mut walk = self.repo.revwalk().map_err(Error::git("walk history"))?;
-        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)
-            .map_err(Error::git("walk history"))?;
-        for id in starts {
-            walk.push(id).map_err(Error::git("walk history"))?;
+    /// What `git rev-list --all` starts from, in the order it queues them: the target of every
+    /// ref under `refs/`, by name (symbolic refs resolved, tags not peeled: the walk reads them
+    /// with its own reader, where libgit2 would map the pack files a second time), then `HEAD`
+    /// and the other worktrees' `HEAD`s.
+    fn every_ref_target(&self) -> Result<Vec<ObjectId>> {
+        let mut refs: Vec<(Vec<u8>, ObjectId)> = Vec::new();
+        for reference in self.repo.references().map_err(Error::git("list refs"))? {
+            let reference = reference.map_err(Error::git("read a ref"))?;
+            if !reference.name_bytes().starts_with(b"refs/") {
+                continue;
+            }
+            // A symbolic ref to nowhere is left out, as Git leaves out broken refs.
+            if let Some(id) = reference.resolve().ok().and_then(|r| r.target()) {
+                refs.push((reference.name_bytes().to_vec(), ObjectId(id)));
+            }
         }
-        if all {
-            walk.push_glob("*").map_err(Error::git("walk every ref"))?;
+        refs.sort();
+        let mut out: Vec<ObjectId> = refs.into_iter().map(|(_, id)| id).collect();
+        out.extend(self.head_commit()?);
+        let head_of = |repo: Repository| repo.head().ok().and_then(|h| h.target());
+        if self.repo.is_worktree() {
+            let main = Repository::open(self.common_dir()).ok().and_then(head_of);
+            out.extend(main.map(ObjectId));
         }
-        for &id in &hide {
-            walk.hide(id).map_err(Error::git("walk history"))?;
+        if let Ok(names) = self.repo.worktrees() {
+            for name in names.iter().flatten() {
+                let head = self
+                    .repo
+                    .find_worktree(name)
+                    .and_then(|w| Repository::open_from_worktree(&w))
+                    .ok()
+                    .and_then(head_of);
+                out.extend(head.map(ObjectId));
+            }
         }
-        let ids = walk
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(Error::git("walk history"))?;
-        // The walk has parsed each commit but does not hand its parents out: read them again,
-        // on every core.
-        use rayon::prelude::*;
-        let git_dir = self.git_dir();
-        ids.par_iter()
-            .map(|&id| {
-                with_thread_repo(git_dir, |repo| {
-                    let commit = repo.find_commit(id).map_err(Error::git("read commit"))?;
-                    Ok(CommitNode {
-                        id: ObjectId(id),
-                        tree: ObjectId(commit.tree_id()),
-                        parents: commit.parent_ids().map(ObjectId).collect(),
-                    })
-                })
-            })
-            .collect()
+        Ok(out)
     }
 
     fn tree_of(&self, commit: ObjectId) -> Result<git2::Tree<'_>> {

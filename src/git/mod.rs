@@ -17,12 +17,14 @@
 //! - `worktree`: the working tree's tracked and untracked files.
 //! - `staged`: the staged change against `HEAD`, and the lines a change adds.
 //! - `commit`: what a history walk says about commits.
+//! - `commit_walk`: the commits a history audit visits, in Git's order.
 //! - `tree_diff`: the files that differ between two trees.
 //! - `batch`: `git` itself in batch mode, for the history audit.
-//! - `history`: the commit walk (by `git` or libgit2) and tree changes (from the packs).
+//! - `history`: where the commit walk starts, and tree changes (from the packs).
 
 mod batch;
 mod commit;
+mod commit_walk;
 mod dir_cache;
 mod global;
 mod history;

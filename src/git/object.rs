@@ -37,9 +37,18 @@ impl Ord for ObjectId {
     }
 }
 
-#[cfg(test)]
 impl ObjectId {
+    /// The id written as 40 hexadecimal digits, as Git writes ids in commits and tags.
+    pub(crate) fn from_hex(hex: &[u8]) -> Option<ObjectId> {
+        let hex = std::str::from_utf8(hex).ok()?;
+        if hex.len() != 40 {
+            return None;
+        }
+        git2::Oid::from_str(hex).ok().map(ObjectId)
+    }
+
     /// A distinct id for tests that need ids but no repository.
+    #[cfg(test)]
     pub(crate) fn for_test(n: u32) -> ObjectId {
         let mut bytes = [0u8; 20];
         bytes[..4].copy_from_slice(&n.to_be_bytes());

@@ -5,8 +5,10 @@ use flate2::{Decompress, FlushDecompress, Status};
 use std::io;
 
 /// The object types a pack entry can hold whole.
+pub(crate) const COMMIT: u8 = 1;
 pub(crate) const TREE: u8 = 2;
 pub(super) const BLOB: u8 = 3;
+pub(crate) const TAG: u8 = 4;
 const OFS_DELTA: u8 = 6;
 const REF_DELTA: u8 = 7;
 
@@ -100,7 +102,7 @@ pub(super) fn inflate(
     z.reset(true);
     out.clear();
     // One byte more than expected, so that too long a stream is seen rather than cut.
-    out.reserve_exact(size + 1);
+    out.reserve_exact(size + 320);
     let status = z
         .decompress_vec(compressed, out, FlushDecompress::Finish)
         .map_err(|e| invalid(format_args!("corrupt data ({e})")))?;

@@ -89,6 +89,11 @@ impl PackIndex {
         None
     }
 
+    /// Every object's offset and id, in id order (an offset out of range is left out).
+    pub(super) fn entries(&self) -> impl Iterator<Item = (u64, &[u8])> {
+        (0..self.count).filter_map(|i| Some((self.offset(i).ok()?, self.id(i))))
+    }
+
     /// Every object's offset, ascending: an entry's compressed data ends where the next begins.
     pub(super) fn sorted_offsets(&self) -> io::Result<Vec<u64>> {
         let mut all = (0..self.count)

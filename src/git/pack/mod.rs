@@ -15,14 +15,16 @@
 //!
 //! Files: `idx` (a pack's index), `entry` (one entry's header, data and delta format), `store`
 //! (the packs of a repository, opened), `forest` (many blobs at once, for the scan), `read` (one
-//! object by id, for the walk's trees).
+//! object by id, for the walk's trees), `leading` (the commits a pack stores first, for the
+//! commit walk).
 
 mod entry;
 mod forest;
 mod idx;
+mod leading;
 mod read;
 mod store;
 
-pub(crate) use entry::TREE;
+pub(crate) use entry::{COMMIT, TAG, TREE};
 pub use read::ObjectReader;
 pub use store::Packs;

@@ -14,7 +14,7 @@ pub(super) struct Pack {
     len: u64,
     pub(super) index: PackIndex,
     /// Every entry's offset, ascending: where each entry's data ends.
-    offsets: Vec<u64>,
+    pub(super) offsets: Vec<u64>,
 }
 
 impl Pack {
@@ -41,10 +41,20 @@ impl Pack {
     /// the pack's closing checksum).
     pub(super) fn entry_bytes(&self, offset: u64, buf: &mut Vec<u8>) -> io::Result<()> {
         let end = match self.offsets.binary_search(&offset) {
-            Ok(i) => self.offsets.get(i + 1).copied().unwrap_or(self.len - 20),
+            Ok(i) => self.entry_end(i),
             Err(_) => return Err(io::Error::other("no entry at this offset")),
         };
-        buf.resize((end - offset) as usize, 0);
+        self.read_at(offset, end - offset, buf)
+    }
+
+    /// Where the `i`th entry (by offset) ends: the next one's start, or the closing checksum.
+    pub(super) fn entry_end(&self, i: usize) -> u64 {
+        self.offsets.get(i + 1).copied().unwrap_or(self.len - 20)
+    }
+
+    /// The `len` bytes at `offset`, into `buf`.
+    pub(super) fn read_at(&self, offset: u64, len: u64, buf: &mut Vec<u8>) -> io::Result<()> {
+        buf.resize(len as usize, 0);
         read_exact_at(&self.file, buf, offset)
     }
 
