@@ -1,7 +1,7 @@
 //! One pack entry: its header, its zlib-compressed data, and the delta format that rebuilds an
 //! object from its base (Git's `Documentation/gitformat-pack.txt`).
 
-use flate2::{Decompress, FlushDecompress, Status};
+use libdeflater::Decompressor;
 use std::io;
 
 /// The object types a pack entry can hold whole.
@@ -91,25 +91,31 @@ pub(super) fn header(bytes: &[u8], offset: u64) -> io::Result<Header> {
     })
 }
 
+/// An inflater, one a thread: libdeflate, which inflates a whole stream into a buffer of the size
+/// known in advance about twice as fast as zlib's streaming loop (a fifth of a history audit's
+/// time was inflating).
+pub(super) type Inflater = Decompressor;
+
+pub(super) fn inflater() -> Inflater {
+    Decompressor::new()
+}
+
 /// Inflates `compressed` (a zlib stream, possibly followed by the next entry) into `out`, which
 /// must come to exactly `size` bytes.
 pub(super) fn inflate(
-    z: &mut Decompress,
+    z: &mut Inflater,
     compressed: &[u8],
     size: usize,
     out: &mut Vec<u8>,
 ) -> io::Result<()> {
-    z.reset(true);
     out.clear();
-    // One byte more than expected, so that too long a stream is seen rather than cut.
-    out.reserve_exact(size + 320);
-    let status = z
-        .decompress_vec(compressed, out, FlushDecompress::Finish)
+    out.resize(size, 0);
+    let n = z
+        .zlib_decompress(compressed, out)
         .map_err(|e| invalid(format_args!("corrupt data ({e})")))?;
-    if status != Status::StreamEnd || out.len() != size {
+    if n != size {
         return Err(invalid(format_args!(
-            "inflated to {} bytes, its header says {size}",
-            out.len()
+            "inflated to {n} bytes, its header says {size}"
         )));
     }
     Ok(())
@@ -268,13 +274,14 @@ mod tests {
 
     #[test]
     fn inflates_exactly_the_stated_size() {
-        use flate2::{write::ZlibEncoder, Compression};
-        use std::io::Write;
-        let mut enc = ZlibEncoder::new(Vec::new(), Compression::default());
-        enc.write_all(b"some content").expect("write");
-        let mut compressed = enc.finish().expect("finish");
+        let mut enc = libdeflater::Compressor::new(libdeflater::CompressionLvl::default());
+        let mut compressed = vec![0u8; 64];
+        let n = enc
+            .zlib_compress(b"some content", &mut compressed)
+            .expect("compresses");
+        compressed.truncate(n);
         compressed.extend(b"next entry");
-        let mut z = Decompress::new(true);
+        let mut z = inflater();
         let mut out = Vec::new();
         inflate(&mut z, &compressed, 12, &mut out).expect("inflates");
         assert_eq!(out, b"some content");

@@ -5,7 +5,6 @@
 use super::entry::{self, Header, Kind};
 use super::store::Packs;
 use crate::git::object::ObjectId;
-use flate2::Decompress;
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -74,8 +73,8 @@ type Rebuilt<S> = (Arc<Vec<u8>>, S);
 
 thread_local! {
     /// Each thread's inflater and buffers for an entry's bytes and a delta.
-    static SCRATCH: RefCell<(Decompress, Vec<u8>, Vec<u8>)> =
-        RefCell::new((Decompress::new(true), Vec::new(), Vec::new()));
+    static SCRATCH: RefCell<(entry::Inflater, Vec<u8>, Vec<u8>)> =
+        RefCell::new((entry::inflater(), Vec::new(), Vec::new()));
 }
 
 impl Packs {
@@ -188,7 +187,7 @@ impl Packs {
         &self,
         node: &Node,
         max_size: u64,
-        z: &mut Decompress,
+        z: &mut entry::Inflater,
         bytes: &mut Vec<u8>,
     ) -> io::Result<Vec<u8>> {
         if node.header.size > max_size {
@@ -204,7 +203,7 @@ impl Packs {
     fn inflate_delta(
         &self,
         node: &Node,
-        z: &mut Decompress,
+        z: &mut entry::Inflater,
         bytes: &mut Vec<u8>,
         delta: &mut Vec<u8>,
         max_size: u64,

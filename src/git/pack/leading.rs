@@ -6,7 +6,6 @@
 use super::entry::{self, Kind, COMMIT};
 use super::store::{Pack, Packs};
 use crate::git::object::ObjectId;
-use flate2::Decompress;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -42,7 +41,7 @@ impl Packs {
                 let read: Vec<(bool, Vec<(u64, T)>)> = runs
                     .into_par_iter()
                     .map_init(
-                        || Decompress::new(true),
+                        entry::inflater,
                         |z, run| read_run(pack, run, max_size, z, &each),
                     )
                     .collect();
@@ -80,7 +79,7 @@ fn read_run<T>(
     pack: &Pack,
     run: std::ops::Range<usize>,
     max_size: u64,
-    z: &mut Decompress,
+    z: &mut entry::Inflater,
     each: &(impl Fn(&[u8]) -> Option<T> + Sync),
 ) -> (bool, Vec<(u64, T)>) {
     let start = pack.offsets[run.start];

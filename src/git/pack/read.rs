@@ -7,7 +7,6 @@
 use super::entry::{self, Kind};
 use super::store::Packs;
 use crate::git::object::ObjectId;
-use flate2::Decompress;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
@@ -18,7 +17,7 @@ type Object = (u8, Arc<Vec<u8>>);
 /// reads that share their objects (not shared between threads).
 pub struct ObjectReader<'p> {
     packs: &'p Packs,
-    z: Decompress,
+    z: entry::Inflater,
     bytes: Vec<u8>,
     /// Rebuilt contents by pack and offset, and the order they came in (the oldest go first).
     kept: HashMap<(usize, u64), Object, foldhash::fast::FixedState>,
@@ -37,7 +36,7 @@ impl<'p> ObjectReader<'p> {
     pub fn new(packs: &'p Packs, budget: usize, max_size: u64) -> ObjectReader<'p> {
         ObjectReader {
             packs,
-            z: Decompress::new(true),
+            z: entry::inflater(),
             bytes: Vec::new(),
             kept: HashMap::default(),
             order: VecDeque::new(),
