@@ -29,18 +29,18 @@ struct Node {
 #[derive(Default)]
 struct Forest {
     nodes: Vec<Node>,
-    at: HashMap<(usize, u64), usize>,
+    at: HashMap<(usize, u64), usize, foldhash::fast::FixedState>,
 }
 
 impl Forest {
-    /// Adds the entry at `offset` of pack `pack` (or names the blob it holds, when it is there
-    /// already as a base); the new node's index, `None` when it was there or has no readable
-    /// header.
+    /// Adds the entry at `offset` of pack `pack`, whose header is `header` (or names the blob it
+    /// holds, when it is there already as a base); the new node's index, `None` when it was
+    /// there.
     fn add(
         &mut self,
-        packs: &Packs,
         pack: usize,
         offset: u64,
+        header: Header,
         id: Option<ObjectId>,
     ) -> Option<usize> {
         if let Some(&i) = self.at.get(&(pack, offset)) {
@@ -49,7 +49,6 @@ impl Forest {
             }
             return None;
         }
-        let header = packs.packs[pack].header(offset).ok()?;
         self.at.insert((pack, offset), self.nodes.len());
         self.nodes.push(Node {
             pack,
@@ -110,35 +109,68 @@ impl Packs {
     /// The forest of the blobs of `wanted` found in a pack and of their bases: the nodes, and
     /// the roots (blobs stored whole). Ids no pack holds go to `missed`.
     fn forest(&self, wanted: &[ObjectId], missed: &mut Vec<ObjectId>) -> (Vec<Node>, Vec<usize>) {
+        // Headers are read on every core (a read each), the forest is put together on one.
+        let headers = |entries: &[(usize, u64)]| -> Vec<Option<Header>> {
+            entries
+                .par_iter()
+                .with_min_len(256)
+                .map(|&(pack, offset)| self.packs[pack].header(offset).ok())
+                .collect()
+        };
         let mut forest = Forest::default();
-        let mut todo: Vec<usize> = Vec::new();
+        let mut found: Vec<(usize, u64)> = Vec::with_capacity(wanted.len());
+        let mut found_ids: Vec<ObjectId> = Vec::with_capacity(wanted.len());
         for &id in wanted {
             match self.find(id) {
-                Some((pack, offset)) => todo.extend(forest.add(self, pack, offset, Some(id))),
+                Some(at) => {
+                    found.push(at);
+                    found_ids.push(id);
+                }
                 None => missed.push(id),
             }
         }
-        // Each node's base, added in turn until every chain reaches an entry stored whole. A
-        // delta whose base is not in its pack stays out of the forest (never delivered).
-        while let Some(i) = todo.pop() {
-            let pack = forest.nodes[i].pack;
-            let offset = match forest.nodes[i].header.kind {
-                Kind::Object(_) => continue,
-                Kind::OfsDelta(offset) => offset,
-                Kind::RefDelta(id) => match self.packs[pack].index.find(&id) {
-                    Some(offset) => offset,
-                    None => continue,
-                },
-            };
-            let base = match forest.at.get(&(pack, offset)) {
-                Some(&b) => Some(b),
-                None => {
-                    let b = forest.add(self, pack, offset, None);
-                    todo.extend(b);
-                    b
+        let mut todo: Vec<usize> = Vec::new();
+        for ((&(pack, offset), header), id) in found.iter().zip(headers(&found)).zip(found_ids) {
+            match header {
+                Some(h) => todo.extend(forest.add(pack, offset, h, Some(id))),
+                // A blob whose header does not read is left to the usual reader (which reports
+                // the damage); it was dropped before.
+                None => missed.push(id),
+            }
+        }
+        // Each node's base, added a generation at a time until every chain reaches an entry
+        // stored whole. A delta whose base is not in its pack stays out of the forest (never
+        // delivered).
+        while !todo.is_empty() {
+            let mut bases: Vec<(usize, (usize, u64))> = Vec::new();
+            for i in todo.drain(..) {
+                let pack = forest.nodes[i].pack;
+                let offset = match forest.nodes[i].header.kind {
+                    Kind::Object(_) => continue,
+                    Kind::OfsDelta(offset) => offset,
+                    Kind::RefDelta(id) => match self.packs[pack].index.find(&id) {
+                        Some(offset) => offset,
+                        None => continue,
+                    },
+                };
+                match forest.at.get(&(pack, offset)) {
+                    Some(&b) => forest.nodes[i].base = Some(b),
+                    None => bases.push((i, (pack, offset))),
                 }
-            };
-            forest.nodes[i].base = base;
+            }
+            let entries: Vec<(usize, u64)> = bases.iter().map(|&(_, at)| at).collect();
+            for ((i, (pack, offset)), header) in bases.into_iter().zip(headers(&entries)) {
+                // Two deltas of one new base: the second finds it added by the first.
+                let base = match forest.at.get(&(pack, offset)) {
+                    Some(&b) => Some(b),
+                    None => header.and_then(|h| {
+                        let b = forest.add(pack, offset, h, None);
+                        todo.extend(b);
+                        b
+                    }),
+                };
+                forest.nodes[i].base = base;
+            }
         }
         let mut nodes = forest.nodes;
         let mut roots = Vec::new();
@@ -293,5 +325,34 @@ mod tests {
         let packs = Packs::open(&dir.join(".git/objects"));
         assert!(packs.packs.is_empty());
         assert_eq!(packs.rebuild_blobs(&ids, u64::MAX, &visit).len(), ids.len());
+    }
+
+    #[test]
+    fn hands_back_a_blob_whose_entry_header_is_damaged() {
+        let (tmp, loose) = repacked_repo();
+        let dir = tmp.path();
+        let ids = objects(dir, "blob");
+        let packs = Packs::open(&dir.join(".git/objects"));
+        // The type bits of one packed blob's entry set to 5, a type Git never writes.
+        let damaged = *ids.iter().find(|&&id| id != loose).unwrap();
+        let (_, offset) = packs.find(damaged).unwrap();
+        let path = std::fs::read_dir(dir.join(".git/objects/pack"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "pack"))
+            .unwrap();
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[offset as usize] = (bytes[offset as usize] & 0x8f) | (5 << 4);
+        let mut perms = std::fs::metadata(&path).unwrap().permissions();
+        #[allow(clippy::permissions_set_readonly_false)]
+        perms.set_readonly(false);
+        std::fs::set_permissions(&path, perms).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+
+        let packs = Packs::open(&dir.join(".git/objects"));
+        let visit = |_: Option<ObjectId>, _: &Arc<Vec<u8>>, _: Option<&()>| {};
+        let missed = packs.rebuild_blobs(&[damaged, loose], u64::MAX, &visit);
+        assert!(missed.contains(&damaged), "left to the usual reader");
+        assert!(missed.contains(&loose));
     }
 }

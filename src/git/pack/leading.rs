@@ -40,10 +40,9 @@ impl Packs {
                 }
                 let read: Vec<(bool, Vec<(u64, T)>)> = runs
                     .into_par_iter()
-                    .map_init(
-                        entry::inflater,
-                        |z, run| read_run(pack, run, max_size, z, &each),
-                    )
+                    .map_init(entry::inflater, |z, run| {
+                        read_run(pack, run, max_size, z, &each)
+                    })
                     .collect();
                 let mut ended = false;
                 for (run_ended, mut commits) in read {
