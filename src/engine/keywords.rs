@@ -53,13 +53,15 @@ pub fn minimal(keywords: &[&[String]]) -> (Vec<String>, Vec<Vec<usize>>) {
 }
 
 /// Lowercase keywords (two bytes or more) indexed by their first two bytes: a bit per byte pair
-/// that starts some keyword, then the keywords sorted, each first byte's run of them.
+/// that starts some keyword, and for each such pair (in order) its run of the sorted keywords.
 pub struct Table {
     /// Sorted, distinct; the prefilter's keyword ids are indexes here.
     pub words: Vec<String>,
     /// Bit `a * 256 + b` is set when some keyword starts with bytes `a`, `b`.
     pairs: Vec<u64>,
-    /// `runs[a]..runs[a + 1]`: the keywords starting with byte `a`.
+    /// How many bits of `pairs` are set before each of its words: a set bit's rank.
+    ranks: Vec<u32>,
+    /// The keywords starting with the `k`th pair set: `runs[k]..runs[k + 1]`.
     runs: Vec<u32>,
 }
 
@@ -68,18 +70,33 @@ impl Table {
         words.sort();
         words.dedup();
         debug_assert!(words.iter().all(|w| w.len() >= 2));
-        let mut pairs = vec![0u64; 65536 / 64];
-        let mut runs = vec![0u32; 257];
-        for w in &words {
+        let pair_of = |w: &String| {
             let b = w.as_bytes();
-            let pair = usize::from(b[0]) << 8 | usize::from(b[1]);
-            pairs[pair / 64] |= 1 << (pair % 64);
-            runs[usize::from(b[0]) + 1] += 1;
+            usize::from(b[0]) << 8 | usize::from(b[1])
+        };
+        let mut pairs = vec![0u64; 65536 / 64];
+        // Sorted words: each pair's keywords are consecutive, and the pairs come in order.
+        let mut runs: Vec<u32> = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            let pair = pair_of(w);
+            if pairs[pair / 64] & (1 << (pair % 64)) == 0 {
+                pairs[pair / 64] |= 1 << (pair % 64);
+                runs.push(i as u32);
+            }
         }
-        for i in 1..runs.len() {
-            runs[i] += runs[i - 1];
+        runs.push(words.len() as u32);
+        let mut ranks = Vec::with_capacity(pairs.len());
+        let mut set = 0u32;
+        for word in &pairs {
+            ranks.push(set);
+            set += word.count_ones();
         }
-        Table { words, pairs, runs }
+        Table {
+            words,
+            pairs,
+            ranks,
+            runs,
+        }
     }
 
     /// The first keyword occurrence starting at or after `from`, as `(start, end, keyword)`.
@@ -100,17 +117,11 @@ impl Table {
             _ => (0, 0),
         };
         let pair = usize::from(a) << 8 | usize::from(b);
-        let present = text.len() >= at + 2 && self.pairs[pair / 64] & (1 << (pair % 64)) != 0;
-        let run = if present {
-            // The keywords starting with `a`, then (sorted) the sub-run whose second byte is `b`.
-            let (lo, hi) = (
-                self.runs[usize::from(a)] as usize,
-                self.runs[usize::from(a) + 1] as usize,
-            );
-            let words = &self.words[lo..hi];
-            let from = words.partition_point(|w| w.as_bytes()[1] < b);
-            let to = from + words[from..].partition_point(|w| w.as_bytes()[1] == b);
-            lo + from..lo + to
+        let bits = self.pairs[pair / 64];
+        let bit = 1u64 << (pair % 64);
+        let run = if text.len() >= at + 2 && bits & bit != 0 {
+            let k = (self.ranks[pair / 64] + (bits & (bit - 1)).count_ones()) as usize;
+            self.runs[k] as usize..self.runs[k + 1] as usize
         } else {
             0..0
         };
