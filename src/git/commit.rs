@@ -134,19 +134,18 @@ fn commit_date(rest: &[u8]) -> u64 {
         Some(d) => (true, d),
         None => (false, date),
     };
-    // `strtoumax`: the leading digits, saturating; a minus sign negates (wrapping).
+    // `strtoumax`: the leading digits; out of range, the largest value whatever the sign; a
+    // minus sign negates (wrapping).
     let n = digits
         .iter()
         .take_while(|b| b.is_ascii_digit())
-        .fold(0u64, |n, &d| {
-            n.checked_mul(10)
-                .and_then(|n| n.checked_add(u64::from(d - b'0')))
-                .unwrap_or(u64::MAX)
+        .try_fold(0u64, |n, &d| {
+            n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
         });
-    if negative {
-        n.wrapping_neg()
-    } else {
-        n
+    match (n, negative) {
+        (None, _) => u64::MAX,
+        (Some(n), true) => n.wrapping_neg(),
+        (Some(n), false) => n,
     }
 }
 
@@ -187,6 +186,19 @@ mod tests {
         assert_eq!(
             dated("author A <a> 5\ncommitter C <c> -2\n").unwrap().date,
             2u64.wrapping_neg()
+        );
+        // Out of range: the largest value, negative or not; the largest value itself negates.
+        assert_eq!(
+            dated("author A <a> 5\ncommitter C <c> -18446744073709551616\n")
+                .unwrap()
+                .date,
+            u64::MAX
+        );
+        assert_eq!(
+            dated("author A <a> 5\ncommitter C <c> -18446744073709551615\n")
+                .unwrap()
+                .date,
+            1
         );
         // No tree, a short id, a malformed parent: not a commit.
         assert!(parse_commit(b"parent 1111111111111111111111111111111111111111\n").is_none());

@@ -128,7 +128,7 @@ impl Repo {
     /// What `git rev-list --all` starts from, in the order it queues them: the target of every
     /// ref under `refs/`, by name (symbolic refs resolved, tags not peeled: the walk reads them
     /// with its own reader, where libgit2 would map the pack files a second time), then `HEAD`
-    /// and the other worktrees' `HEAD`s.
+    /// and every worktree's `HEAD` (repeats are ignored by the walk).
     fn every_ref_target(&self) -> Result<Vec<ObjectId>> {
         let mut refs: Vec<(Vec<u8>, ObjectId)> = Vec::new();
         for reference in self.repo.references().map_err(Error::git("list refs"))? {
@@ -144,23 +144,48 @@ impl Repo {
         refs.sort();
         let mut out: Vec<ObjectId> = refs.into_iter().map(|(_, id)| id).collect();
         out.extend(self.head_commit()?);
-        let head_of = |repo: Repository| repo.head().ok().and_then(|h| h.target());
-        if self.repo.is_worktree() {
-            let main = Repository::open(self.common_dir()).ok().and_then(head_of);
-            out.extend(main.map(ObjectId));
+        // The other worktrees' `HEAD`s, read from their files as Git does: a worktree whose
+        // folder was deleted (prunable) still has one.
+        let common = self.common_dir();
+        let mut heads = vec![common.join("HEAD")];
+        if let Ok(listing) = std::fs::read_dir(common.join("worktrees")) {
+            let mut linked: Vec<PathBuf> = listing
+                .map(|e| e.map(|e| e.path().join("HEAD")))
+                .collect::<std::io::Result<_>>()
+                .map_err(|e| Error::io("list worktrees", e))?;
+            linked.sort();
+            heads.extend(linked);
         }
-        if let Ok(names) = self.repo.worktrees() {
-            for name in names.iter().flatten() {
-                let head = self
-                    .repo
-                    .find_worktree(name)
-                    .and_then(|w| Repository::open_from_worktree(&w))
-                    .ok()
-                    .and_then(head_of);
-                out.extend(head.map(ObjectId));
-            }
+        for head in heads {
+            out.extend(self.head_file_target(&head)?);
         }
         Ok(out)
+    }
+
+    /// What the `HEAD` file at `path` names: a ref's target (`None` for an unborn branch) or a
+    /// detached commit; `None` when there is no file.
+    fn head_file_target(&self, path: &Path) -> Result<Option<ObjectId>> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io("read a worktree's HEAD", e)),
+        };
+        let text = text.trim_end();
+        if let Some(name) = text.strip_prefix("ref:") {
+            return match self.repo.refname_to_id(name.trim()) {
+                Ok(id) => Ok(Some(ObjectId(id))),
+                Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+                Err(e) => Err(Error::git("resolve a worktree's HEAD")(e)),
+            };
+        }
+        ObjectId::from_hex(text.as_bytes())
+            .map(Some)
+            .ok_or_else(|| {
+                Error::io(
+                    "read a worktree's HEAD",
+                    std::io::Error::other(format!("{} names no commit", path.display())),
+                )
+            })
     }
 
     fn tree_of(&self, commit: ObjectId) -> Result<git2::Tree<'_>> {

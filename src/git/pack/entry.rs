@@ -108,6 +108,13 @@ pub(super) fn inflate(
     size: usize,
     out: &mut Vec<u8>,
 ) -> io::Result<()> {
+    // Deflate cannot expand a byte into more than 1,032: a larger stated size is damage, and
+    // must not be allocated.
+    if size > compressed.len().saturating_mul(1032).saturating_add(64) {
+        return Err(invalid(format_args!(
+            "states {size} bytes, more than its data can hold"
+        )));
+    }
     out.clear();
     out.resize(size, 0);
     let n = z
@@ -287,5 +294,7 @@ mod tests {
         assert_eq!(out, b"some content");
         assert!(inflate(&mut z, &compressed, 11, &mut out).is_err());
         assert!(inflate(&mut z, &compressed[..8], 12, &mut out).is_err());
+        // A stated size no data of this length can inflate to is refused before any allocation.
+        assert!(inflate(&mut z, &compressed, usize::MAX, &mut out).is_err());
     }
 }

@@ -1,9 +1,10 @@
 //! The commits a pack stores first. `git pack-objects` writes a pack's objects in recency order,
-//! commits first (on cargo, 23,760 commits then everything else), so one sequential read of each
-//! pack's start yields most of a history's commits, inflated on every core, where a walk finding
-//! and reading them one by one, each after its child, runs on one.
+//! commits first, a tagged commit's annotated tags right after it (on cargo, 23,760 commits, then
+//! 107 tags, then trees and blobs), so one sequential read of each pack's start yields most of a
+//! history's commits, inflated on every core, where a walk finding and reading them one by one,
+//! each after its child, runs on one.
 
-use super::entry::{self, Kind, COMMIT};
+use super::entry::{self, Kind, COMMIT, TAG};
 use super::store::{Pack, Packs};
 use crate::git::object::ObjectId;
 use rayon::prelude::*;
@@ -59,14 +60,14 @@ impl Packs {
     }
 }
 
-/// Where the run of entries starting at entry `first` ends (exclusive): the limits above, but
-/// at least one entry.
+/// Where the run of entries starting at entry `first` ends (exclusive): the limits above, on
+/// entries' ends (the entry after the commits may be a blob of any size), but at least one entry.
 fn run_end(pack: &Pack, first: usize) -> usize {
     let start = pack.offsets[first];
     let mut end = first + 1;
     while end < pack.offsets.len()
         && end - first < RUN_ENTRIES
-        && pack.offsets[end] - start < RUN_BYTES
+        && pack.entry_end(end) - start <= RUN_BYTES
     {
         end += 1;
     }
@@ -111,6 +112,8 @@ fn read_run<T>(
             Kind::Object(COMMIT) => None,
             // A delta of an earlier entry, which was a commit: the commits come first.
             Kind::OfsDelta(base) => Some(base),
+            // A tagged commit's tags come right after it, among the commits.
+            Kind::Object(TAG) => continue,
             Kind::Object(_) | Kind::RefDelta(_) => return (true, out),
         };
         if header.size > max_size {
@@ -186,6 +189,17 @@ mod tests {
             assert!(commits.contains(id));
             assert_eq!(*raw, git(dir, &["cat-file", "commit", &id.to_string()]));
         }
+        // An annotated tag sits after its commit, among the commits: still every commit.
+        git(dir, &["tag", "-am", "release", "v1", "HEAD~20"]);
+        git(dir, &["tag", "-am", "release", "v2", "HEAD~10"]);
+        git(dir, &["repack", "-adq"]);
+        let packs = Packs::open(&dir.join(".git/objects"));
+        assert_eq!(
+            packs.leading_commits(u64::MAX, |_| Some(())).len(),
+            commits.len(),
+            "the loose commit is packed now"
+        );
+
         // Nothing over the size limit; nothing the caller turns down.
         assert!(packs.leading_commits(100, |raw| Some(raw.len())).is_empty());
         assert!(packs.leading_commits(u64::MAX, |_| None::<()>).is_empty());
