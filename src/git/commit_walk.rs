@@ -7,10 +7,11 @@
 //! sorts parents after all their children, newest commit date first, ties in the order commits
 //! were queued (tips: newest first, then in the order given; `--reverse` turns the whole around).
 //!
-//! Where it knowingly differs from Git: replace refs and `info/grafts` are not applied (the audit
-//! reads the objects as stored, which is what a push sends); `--since` hides exactly what the
-//! hidden commits reach, where Git without a commit-graph may stop early under clock skew and
-//! show an ancestor; an unreadable ancestor of a hidden commit is an error here.
+//! With hidden commits (`--since`, a push's walk) it walks as Git's `limit_list` does, newest
+//! first, stopping once only hidden commits are queued: a push reads the commits it brings, not
+//! the history below them. Under heavy clock skew that may show an ancestor of a hidden commit,
+//! as Git does without a commit-graph (with one, Git is exact). Replace refs and `info/grafts`
+//! are not applied: the audit reads the objects as stored, which is what a push sends.
 
 use super::commit::{parse_commit, CommitHeader, CommitNode};
 use super::object::ObjectId;
@@ -34,25 +35,34 @@ struct Commits<'r> {
     leading: HashMap<ObjectId, CommitHeader>,
     packed: ObjectReader<'r>,
     shallow: HashSet<ObjectId>,
+    /// Commits read one by one, for tests of how far a walk reads.
+    #[cfg_attr(not(test), allow(dead_code))]
+    read_alone: usize,
 }
 
 impl<'r> Commits<'r> {
-    fn new(repo: &'r Repo) -> Result<Commits<'r>> {
+    /// A reader; with `bulk`, the commits the packs store first are read at once up front (for
+    /// a walk that will read most of them).
+    fn new(repo: &'r Repo, bulk: bool) -> Result<Commits<'r>> {
         let shallow = match std::fs::read(repo.common_dir().join("shallow")) {
             Ok(text) => parse_shallow(&text).ok_or_else(|| bad_file("shallow"))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => HashSet::new(),
             Err(e) => return Err(Error::io("read .git/shallow", e)),
         };
-        let leading = repo
-            .packs()
-            .leading_commits(LARGEST_COMMIT, parse_commit)
-            .into_iter()
-            .collect();
+        let leading = match bulk {
+            true => repo
+                .packs()
+                .leading_commits(LARGEST_COMMIT, parse_commit)
+                .into_iter()
+                .collect(),
+            false => HashMap::new(),
+        };
         Ok(Commits {
             repo,
             leading,
             packed: ObjectReader::new(repo.packs(), KEPT, LARGEST_COMMIT),
             shallow,
+            read_alone: 0,
         })
     }
 
@@ -76,6 +86,7 @@ impl<'r> Commits<'r> {
 
     /// Commit `id` read alone: `None` when it is not a commit.
     fn read_one(&mut self, id: ObjectId) -> Result<Option<CommitHeader>> {
+        self.read_alone += 1;
         Ok(match self.raw(id)? {
             (COMMIT, raw) => parse_commit(&raw),
             _ => None,
@@ -156,19 +167,21 @@ impl Repo {
         refs: &[ObjectId],
         hide: &[ObjectId],
     ) -> Result<Vec<CommitNode>> {
-        let mut commits = Commits::new(self)?;
+        let mut commits = Commits::new(self, hide.is_empty())?;
         let mut tips = tips.to_vec();
         for &id in refs {
             tips.extend(commits.peel(id)?);
         }
         let tips = &tips[..];
-        let hidden = reachable(&mut commits, hide, &HashSet::new(), |_, _| ())?;
 
         // Every commit to show, with its parents and date.
-        let mut nodes: Vec<(ObjectId, CommitHeader)> = Vec::new();
-        reachable(&mut commits, tips, &hidden, |id, parsed| {
-            nodes.push((id, parsed))
-        })?;
+        let nodes: Vec<(ObjectId, CommitHeader)> = if hide.is_empty() {
+            let mut nodes = Vec::new();
+            reachable(&mut commits, tips, |id, parsed| nodes.push((id, parsed)))?;
+            nodes
+        } else {
+            limited(&mut commits, tips, hide)?
+        };
         let index: HashMap<ObjectId, usize> = nodes
             .iter()
             .enumerate()
@@ -244,262 +257,139 @@ impl Repo {
     }
 }
 
-/// Every commit reachable from `from` and not in `stop`, each handed to `found` once; the set
-/// of them.
+/// Every commit reachable from `from`, each handed to `found` once.
 fn reachable(
     commits: &mut Commits,
     from: &[ObjectId],
-    stop: &HashSet<ObjectId>,
     mut found: impl FnMut(ObjectId, CommitHeader),
-) -> Result<HashSet<ObjectId>> {
+) -> Result<()> {
     let mut seen: HashSet<ObjectId> = HashSet::new();
     let mut todo: Vec<ObjectId> = from.iter().rev().copied().collect();
     while let Some(id) = todo.pop() {
-        if stop.contains(&id) || !seen.insert(id) {
+        if !seen.insert(id) {
             continue;
         }
         let parsed = commits.read(id)?;
         todo.extend(parsed.parents.iter().rev().copied());
         found(id, parsed);
     }
-    Ok(seen)
+    Ok(())
+}
+
+/// Commits still queued once only hidden ones are: Git's `SLOP`, a margin for clock skew.
+const SLOP: u32 = 5;
+
+/// The commits reachable from `tips` and not from `hide`, walked as Git's `limit_list` does:
+/// newest first, hidden commits passing their mark to their parents, until only hidden commits
+/// are queued (give or take [`SLOP`]). A push's walk stops at the commits the remote has,
+/// instead of reading the whole history below them.
+fn limited(
+    commits: &mut Commits,
+    tips: &[ObjectId],
+    hide: &[ObjectId],
+) -> Result<Vec<(ObjectId, CommitHeader)>> {
+    struct Node {
+        id: ObjectId,
+        head: CommitHeader,
+        hidden: bool,
+    }
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut at: HashMap<ObjectId, usize> = HashMap::new();
+    let mut queue: BinaryHeap<(u64, Reverse<u64>, usize)> = BinaryHeap::new();
+    let mut queued = 0u64;
+    // Git's queue starts as the given commits sorted by date, ties in the order given.
+    let mut first: Vec<usize> = Vec::new();
+    for &id in tips.iter().chain(hide) {
+        if at.contains_key(&id) {
+            continue;
+        }
+        // A commit both given and hidden is hidden (`X ^X` shows nothing).
+        let hidden = hide.contains(&id);
+        let head = commits.read(id)?;
+        at.insert(id, nodes.len());
+        first.push(nodes.len());
+        nodes.push(Node { id, head, hidden });
+    }
+    first.sort_by_key(|&i| Reverse(nodes[i].head.date));
+    for i in first {
+        queue.push((nodes[i].head.date, Reverse(queued), i));
+        queued += 1;
+    }
+
+    let mut shown: Vec<usize> = Vec::new();
+    let mut last_date = u64::MAX;
+    let mut slop = SLOP;
+    while let Some((_, _, i)) = queue.pop() {
+        let hidden = nodes[i].hidden;
+        for p in nodes[i].head.parents.clone() {
+            if let Some(&j) = at.get(&p) {
+                if hidden {
+                    hide_from(&mut nodes, &at, j, |n| &mut n.hidden, |n| &n.head.parents);
+                }
+                continue;
+            }
+            // A hidden commit's parent that cannot be read is passed over, as by Git.
+            let head = match commits.read(p) {
+                Ok(head) => head,
+                Err(_) if hidden => continue,
+                Err(e) => return Err(e),
+            };
+            at.insert(p, nodes.len());
+            queue.push((head.date, Reverse(queued), nodes.len()));
+            queued += 1;
+            nodes.push(Node {
+                id: p,
+                head,
+                hidden,
+            });
+        }
+        if hidden {
+            // Git's `still_interesting`.
+            let Some(&(newest, _, _)) = queue.peek() else {
+                break;
+            };
+            slop = if last_date <= newest || queue.iter().any(|&(_, _, k)| !nodes[k].hidden) {
+                SLOP
+            } else {
+                slop - 1
+            };
+            if slop == 0 {
+                break;
+            }
+            continue;
+        }
+        last_date = nodes[i].head.date;
+        shown.push(i);
+    }
+    let keep: HashSet<usize> = shown.into_iter().filter(|&i| !nodes[i].hidden).collect();
+    Ok(nodes
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| keep.contains(i))
+        .map(|(_, n)| (n.id, n.head))
+        .collect())
+}
+
+/// Marks commit `j` hidden, and every commit below it already read (Git's
+/// `mark_parents_uninteresting`).
+fn hide_from<N>(
+    nodes: &mut [N],
+    at: &HashMap<ObjectId, usize>,
+    j: usize,
+    hidden: impl Fn(&mut N) -> &mut bool,
+    parents: impl Fn(&N) -> &Vec<ObjectId>,
+) {
+    let mut todo = vec![j];
+    while let Some(k) = todo.pop() {
+        let flag = hidden(&mut nodes[k]);
+        if *flag {
+            continue;
+        }
+        *flag = true;
+        todo.extend(parents(&nodes[k]).iter().filter_map(|p| at.get(p).copied()));
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::git::commit::Tips;
-    use crate::git::test_git::{git, init, oid};
-    use std::path::Path;
-
-    /// `git commit-tree` of the empty tree with `parents`, committed at `date`: its id.
-    fn commit_at(dir: &Path, parents: &[String], date: u64, n: usize) -> String {
-        let mut args = vec!["commit-tree".to_string(), EMPTY_TREE.to_string()];
-        for p in parents {
-            args.extend(["-p".to_string(), p.clone()]);
-        }
-        args.extend(["-m".to_string(), format!("commit {n}")]);
-        let out = std::process::Command::new("git")
-            .args(&args)
-            .current_dir(dir)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_COMMITTER_DATE", format!("{date} +0000"))
-            .env("GIT_AUTHOR_DATE", "1000000000 +0000")
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
-    }
-
-    const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
-
-    /// A history drawn from `seed`: roots, merges of two and three, dates from a few values (many
-    /// ties, children older than parents), branches, tags and a detached `HEAD`.
-    fn random_history(dir: &Path, seed: u64) -> Vec<String> {
-        let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-        let mut next = |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
-        init(dir);
-        git(dir, &["mktree"]);
-        let mut ids: Vec<String> = Vec::new();
-        for n in 0..40 {
-            let parents = match (ids.len(), next(20)) {
-                (0, _) | (_, 0) => 0,
-                (len, 1..=3) if len >= 2 => 2,
-                (len, 4) if len >= 3 => 3,
-                _ => 1,
-            };
-            let mut chosen: Vec<String> = Vec::new();
-            while chosen.len() < parents {
-                // Mostly a recent commit, sometimes any.
-                let len = ids.len() as u64;
-                let pick = if next(3) == 0 {
-                    next(len)
-                } else {
-                    len - 1 - next(len.min(4))
-                };
-                let id = ids[pick as usize].clone();
-                if !chosen.contains(&id) {
-                    chosen.push(id);
-                }
-            }
-            let date = 1_600_000_000 + next(6) * 100;
-            ids.push(commit_at(dir, &chosen, date, n));
-            match next(8) {
-                0 => drop(git(dir, &["branch", &format!("b{n}"), &ids[n]])),
-                1 => drop(git(dir, &["tag", &format!("t{n}"), &ids[n]])),
-                2 => drop(git(dir, &["tag", "-am", "x", &format!("a{n}"), &ids[n]])),
-                _ => {}
-            }
-        }
-        git(dir, &["tag", "tree-tag", EMPTY_TREE]);
-        let head = &ids[20 + next(20) as usize];
-        git(dir, &["update-ref", "refs/heads/main", head]);
-        git(dir, &["symbolic-ref", "HEAD", "refs/heads/main"]);
-        ids
-    }
-
-    /// `git rev-list --date-order --reverse --parents ARGS`: each commit with its parents.
-    fn rev_list(dir: &Path, args: &[&str]) -> Vec<Vec<ObjectId>> {
-        let mut all = vec!["rev-list", "--date-order", "--reverse", "--parents"];
-        all.extend_from_slice(args);
-        let out = String::from_utf8(git(dir, &all)).unwrap();
-        out.lines()
-            .map(|l| l.split(' ').map(oid).collect())
-            .collect()
-    }
-
-    fn walked(repo: &Repo, tips: &Tips, since: &[String]) -> Vec<Vec<ObjectId>> {
-        let commits = repo.history(tips, since).unwrap();
-        commits
-            .iter()
-            .map(|c| {
-                std::iter::once(c.id)
-                    .chain(c.parents.iter().copied())
-                    .collect()
-            })
-            .collect()
-    }
-
-    #[test]
-    fn walks_in_git_rev_lists_order_loose_packed_and_with_a_commit_graph() {
-        for seed in 1..=6 {
-            let tmp = tempfile::tempdir().unwrap();
-            let dir = tmp.path();
-            let ids = random_history(dir, seed);
-            let head = String::from_utf8(git(dir, &["rev-parse", "HEAD"])).unwrap();
-            let head = head.trim();
-            let (a, b) = (&ids[33], &ids[17]);
-            let hide = ids[25].clone();
-            let check = |stage: &str| {
-                let repo = Repo::discover(dir).unwrap().unwrap();
-                let what = format!("seed {seed}, {stage}");
-                let all = walked(&repo, &Tips::All, &[]);
-                assert_eq!(all, rev_list(dir, &[head, "--all"]), "{what}: --all");
-                assert!(all.len() >= 10, "{what}: {} commits", all.len());
-                assert_eq!(
-                    walked(&repo, &Tips::Head, &[]),
-                    rev_list(dir, &[head]),
-                    "{what}"
-                );
-                let revs = Tips::Revs(vec![a.clone(), b.clone()]);
-                assert_eq!(walked(&repo, &revs, &[]), rev_list(dir, &[a, b]), "{what}");
-                let since = [hide.clone()];
-                let hidden = format!("^{hide}");
-                assert_eq!(
-                    walked(&repo, &Tips::All, &since),
-                    rev_list(dir, &[head, "--all", &hidden]),
-                    "{what}: --since"
-                );
-            };
-            check("loose");
-            git(dir, &["repack", "-adq"]);
-            git(dir, &["prune-packed"]);
-            check("packed");
-            // A second pack and a loose commit on top, then Git's commit-graph, which switches
-            // `git rev-list` to another algorithm (the order must not change).
-            let top = commit_at(dir, &[ids[39].clone(), ids[5].clone()], 1_600_000_300, 99);
-            git(dir, &["update-ref", "refs/heads/top", &top]);
-            git(dir, &["repack", "-dq"]);
-            commit_at(dir, std::slice::from_ref(&top), 1_600_000_200, 100);
-            let last = commit_at(dir, &[top], 1_600_000_200, 101);
-            git(dir, &["update-ref", "refs/heads/top", &last]);
-            check("two packs and loose");
-            git(dir, &["commit-graph", "write", "--reachable"]);
-            check("commit-graph");
-        }
-    }
-
-    #[test]
-    fn a_shallow_clones_boundary_commits_have_no_parents() {
-        let tmp = tempfile::tempdir().unwrap();
-        let origin = tmp.path().join("origin");
-        std::fs::create_dir(&origin).unwrap();
-        random_history(&origin, 7);
-        let url = format!("file://{}", origin.display());
-        git(
-            tmp.path(),
-            &[
-                "clone",
-                "-q",
-                "--depth",
-                "3",
-                "--no-single-branch",
-                &url,
-                "shallow",
-            ],
-        );
-        let dir = tmp.path().join("shallow");
-        let head = String::from_utf8(git(&dir, &["rev-parse", "HEAD"])).unwrap();
-        let repo = Repo::discover(&dir).unwrap().unwrap();
-        let all = walked(&repo, &Tips::All, &[]);
-        assert_eq!(all, rev_list(&dir, &[head.trim(), "--all"]));
-        assert!(
-            all.iter().any(|c| c.len() == 1),
-            "a boundary commit with no parents"
-        );
-    }
-
-    #[test]
-    fn a_missing_parent_is_an_error() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path();
-        let ids = random_history(dir, 3);
-        let repo = Repo::discover(dir).unwrap().unwrap();
-        assert!(repo.history(&Tips::All, &[]).is_ok());
-        // The first commit, removed: its children name a commit that is not there.
-        let path = dir
-            .join(".git/objects")
-            .join(&ids[0][..2])
-            .join(&ids[0][2..]);
-        std::fs::remove_file(path).unwrap();
-        let repo = Repo::discover(dir).unwrap().unwrap();
-        assert!(repo.history(&Tips::All, &[]).is_err());
-    }
-
-    #[test]
-    fn a_ref_to_a_missing_object_is_an_error_and_a_ref_to_a_tree_is_left_out() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path();
-        random_history(dir, 5);
-        let repo = Repo::discover(dir).unwrap().unwrap();
-        // `random_history` tags the empty tree: left out, as by `git rev-list --all`.
-        assert!(repo.history(&Tips::All, &[]).is_ok());
-        std::fs::create_dir_all(dir.join(".git/refs/misc")).unwrap();
-        std::fs::write(
-            dir.join(".git/refs/misc/missing"),
-            "1234567890123456789012345678901234567890\n",
-        )
-        .unwrap();
-        let repo = Repo::discover(dir).unwrap().unwrap();
-        assert!(repo.history(&Tips::All, &[]).is_err());
-    }
-
-    #[test]
-    fn a_deleted_worktrees_head_is_walked_as_by_git() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("main");
-        std::fs::create_dir(&dir).unwrap();
-        let ids = random_history(&dir, 9);
-        let side = tmp.path().join("side");
-        let side_arg = side.to_str().unwrap();
-        git(
-            &dir,
-            &["worktree", "add", "-q", "--detach", side_arg, &ids[3]],
-        );
-        // A commit only the worktree's detached HEAD reaches, then its folder deleted.
-        let only = commit_at(&side, std::slice::from_ref(&ids[3]), 1_600_000_050, 77);
-        git(&side, &["update-ref", "HEAD", &only]);
-        std::fs::remove_dir_all(&side).unwrap();
-        let head = String::from_utf8(git(&dir, &["rev-parse", "HEAD"])).unwrap();
-        let repo = Repo::discover(&dir).unwrap().unwrap();
-        let all = walked(&repo, &Tips::All, &[]);
-        assert_eq!(all, rev_list(&dir, &[head.trim(), "--all"]));
-        assert!(all.iter().any(|c| c[0].to_string() == only));
-    }
-}
+#[path = "commit_walk_tests.rs"]
+mod tests;
