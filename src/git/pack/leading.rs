@@ -84,15 +84,16 @@ fn read_run<T>(
 ) -> (bool, Vec<(u64, T)>) {
     let start = pack.offsets[run.start];
     let end = pack.entry_end(run.end - 1);
-    // A run of one large entry: read whole only when it is a commit (the first object after
-    // the commits may be a blob of any size).
-    let large_other = || {
-        pack.header(start).map_or(true, |h| {
-            !matches!(h.kind, Kind::Object(COMMIT) | Kind::OfsDelta(_))
-        })
-    };
-    if end - start > RUN_BYTES && large_other() {
-        return (true, Vec::new());
+    // A run of one entry over the limit is not read: a commit that large (none is) is left to
+    // the one-by-one reader, anything else ends the commits.
+    if end - start > RUN_BYTES {
+        let commit = pack.header(start).is_ok_and(|h| {
+            matches!(
+                h.kind,
+                Kind::Object(COMMIT) | Kind::Object(TAG) | Kind::OfsDelta(_)
+            )
+        });
+        return (!commit, Vec::new());
     }
     let mut bytes = Vec::new();
     if pack.read_at(start, end - start, &mut bytes).is_err() {
@@ -203,5 +204,39 @@ mod tests {
         // Nothing over the size limit; nothing the caller turns down.
         assert!(packs.leading_commits(100, |raw| Some(raw.len())).is_empty());
         assert!(packs.leading_commits(u64::MAX, |_| None::<()>).is_empty());
+    }
+
+    #[test]
+    fn an_entry_over_the_run_limit_is_left_to_the_one_by_one_reader() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        crate::git::test_git::init(dir);
+        crate::git::test_git::commit(dir, &[("a", b"1")]);
+        // A commit whose message compresses to over a megabyte, between two small ones.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let message: String = (0..2_000_000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                char::from(b'!' + (state % 90) as u8)
+            })
+            .collect();
+        std::fs::write(dir.join("message"), message).unwrap();
+        std::fs::write(dir.join("a"), "2").unwrap();
+        git(dir, &["add", "a"]);
+        git(dir, &["commit", "-q", "--no-verify", "-F", "message"]);
+        let large = git(dir, &["rev-parse", "HEAD"]);
+        let large = String::from_utf8(large).unwrap();
+        crate::git::test_git::commit(dir, &[("a", b"3")]);
+        git(dir, &["repack", "-adq"]);
+        let packs = Packs::open(&dir.join(".git/objects"));
+        let read: Vec<String> = packs
+            .leading_commits(u64::MAX, |_| Some(()))
+            .into_iter()
+            .map(|(id, ())| id.to_string())
+            .collect();
+        assert_eq!(read.len(), 2, "the two small commits: {read:?}");
+        assert!(!read.contains(&large.trim().to_string()));
     }
 }
