@@ -175,12 +175,9 @@ impl Repo {
         let tips = &tips[..];
 
         // Every commit to show, with its parents and date.
-        let nodes: Vec<(ObjectId, CommitHeader)> = if hide.is_empty() {
-            let mut nodes = Vec::new();
-            reachable(&mut commits, tips, |id, parsed| nodes.push((id, parsed)))?;
-            nodes
-        } else {
-            limited(&mut commits, tips, hide)?
+        let nodes = match hide.is_empty() {
+            true => reachable(&mut commits, tips)?,
+            false => limited(&mut commits, tips, hide)?,
         };
         let index: HashMap<ObjectId, usize> = nodes
             .iter()
@@ -257,12 +254,9 @@ impl Repo {
     }
 }
 
-/// Every commit reachable from `from`, each handed to `found` once.
-fn reachable(
-    commits: &mut Commits,
-    from: &[ObjectId],
-    mut found: impl FnMut(ObjectId, CommitHeader),
-) -> Result<()> {
+/// Every commit reachable from `from`, once each.
+fn reachable(commits: &mut Commits, from: &[ObjectId]) -> Result<Vec<(ObjectId, CommitHeader)>> {
+    let mut out = Vec::new();
     let mut seen: HashSet<ObjectId> = HashSet::new();
     let mut todo: Vec<ObjectId> = from.iter().rev().copied().collect();
     while let Some(id) = todo.pop() {
@@ -271,9 +265,16 @@ fn reachable(
         }
         let parsed = commits.read(id)?;
         todo.extend(parsed.parents.iter().rev().copied());
-        found(id, parsed);
+        out.push((id, parsed));
     }
-    Ok(())
+    Ok(out)
+}
+
+/// A commit of a [`limited`] walk, and whether a hidden commit reaches it.
+struct Node {
+    id: ObjectId,
+    head: CommitHeader,
+    hidden: bool,
 }
 
 /// Commits still queued once only hidden ones are: Git's `SLOP`, a margin for clock skew.
@@ -288,11 +289,6 @@ fn limited(
     tips: &[ObjectId],
     hide: &[ObjectId],
 ) -> Result<Vec<(ObjectId, CommitHeader)>> {
-    struct Node {
-        id: ObjectId,
-        head: CommitHeader,
-        hidden: bool,
-    }
     let mut nodes: Vec<Node> = Vec::new();
     let mut at: HashMap<ObjectId, usize> = HashMap::new();
     let mut queue: BinaryHeap<(u64, Reverse<u64>, usize)> = BinaryHeap::new();
@@ -324,7 +320,7 @@ fn limited(
         for p in nodes[i].head.parents.clone() {
             if let Some(&j) = at.get(&p) {
                 if hidden {
-                    hide_from(&mut nodes, &at, j, |n| &mut n.hidden, |n| &n.head.parents);
+                    hide_from(&mut nodes, &at, j);
                 }
                 continue;
             }
@@ -372,21 +368,20 @@ fn limited(
 
 /// Marks commit `j` hidden, and every commit below it already read (Git's
 /// `mark_parents_uninteresting`).
-fn hide_from<N>(
-    nodes: &mut [N],
-    at: &HashMap<ObjectId, usize>,
-    j: usize,
-    hidden: impl Fn(&mut N) -> &mut bool,
-    parents: impl Fn(&N) -> &Vec<ObjectId>,
-) {
+fn hide_from(nodes: &mut [Node], at: &HashMap<ObjectId, usize>, j: usize) {
     let mut todo = vec![j];
     while let Some(k) = todo.pop() {
-        let flag = hidden(&mut nodes[k]);
-        if *flag {
+        if nodes[k].hidden {
             continue;
         }
-        *flag = true;
-        todo.extend(parents(&nodes[k]).iter().filter_map(|p| at.get(p).copied()));
+        nodes[k].hidden = true;
+        todo.extend(
+            nodes[k]
+                .head
+                .parents
+                .iter()
+                .filter_map(|p| at.get(p).copied()),
+        );
     }
 }
 
